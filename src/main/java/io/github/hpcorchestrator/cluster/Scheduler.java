@@ -1,0 +1,36 @@
+package io.github.hpcorchestrator.cluster;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Runs services as jobs and observes them. Callers never know which backend they talk to.
+ */
+public interface Scheduler {
+
+  /** Backend name as written in the config: "local" or "slurm". */
+  String name();
+
+  /** The job script {@link #submit} would run, for a dry run. */
+  String renderScript(JobSpec spec);
+
+  /** Starts the job and returns as soon as the backend accepted it. */
+  SubmittedJob submit(JobSpec spec);
+
+  /** Observes all given jobs with as few backend calls as possible (one per call on SLURM). */
+  Map<String, JobStatus> poll(Collection<SubmittedJob> jobs);
+
+  /** Stops the job and returns once the backend confirms it is gone. */
+  void cancel(SubmittedJob job);
+
+  /** Jobs this backend runs for the orchestrator, whether or not local state knows them. */
+  List<SubmittedJob> discover();
+
+  /** The connection file the job wrote once its service started, if any. */
+  Optional<Connection> connection(SubmittedJob job);
+
+  /** The last {@code lines} lines of the job's log. */
+  List<String> logTail(SubmittedJob job, int lines);
+}

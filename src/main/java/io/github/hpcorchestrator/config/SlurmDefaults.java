@@ -1,0 +1,25 @@
+package io.github.hpcorchestrator.config;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Job defaults from the config's {@code slurm:} section; a recipe's resources override them.
+ *
+ * @param extraDirectives extra {@code #SBATCH} lines passed through as written (without the prefix)
+ */
+public record SlurmDefaults(
+    Optional<String> account,
+    Optional<String> partition,
+    Optional<String> qos,
+    Optional<String> time,
+    List<String> extraDirectives) {
+
+  public SlurmDefaults {
+    extraDirectives = List.copyOf(extraDirectives);
+  }
+
+  public static SlurmDefaults none() {
+    return new SlurmDefaults(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), List.of());
+  }
+}

@@ -1,0 +1,47 @@
+package io.github.hpcorchestrator.recipe;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Immutable, validated description of one service as a recipe declares it; says nothing about
+ * where or whether it runs.
+ *
+ * @param name service name; also selects the service kind (prometheus, node_exporter, ollama, or generic)
+ * @param description free text, may be empty
+ * @param command program to run (generic kinds); empty means the kind's default
+ * @param args arguments after the command, never passed through a shell
+ * @param container optional container to run the command in
+ * @param resources scheduler resources; every field optional
+ * @param environment environment variables for the service, in recipe order
+ * @param ports requested ports; the first is the service's main port
+ * @param healthCheck optional readiness probe
+ * @param monitoringTargets what a Prometheus service scrapes besides itself
+ * @param scrapeInterval Prometheus scrape interval (prometheus kind only), e.g. "15s"; empty means the default
+ */
+public record ServiceSpec(
+    String name,
+    String description,
+    Optional<String> command,
+    List<String> args,
+    Optional<ContainerSpec> container,
+    ResourceSpec resources,
+    Map<String, String> environment,
+    List<Integer> ports,
+    Optional<HealthCheck> healthCheck,
+    List<MonitoringTarget> monitoringTargets,
+    Optional<String> scrapeInterval) {
+
+  public ServiceSpec {
+    args = List.copyOf(args);
+    environment = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(environment));
+    ports = List.copyOf(ports);
+    monitoringTargets = List.copyOf(monitoringTargets);
+  }
+
+  /** The first requested port, if any. */
+  public Optional<Integer> mainPort() {
+    return ports.isEmpty() ? Optional.empty() : Optional.of(ports.get(0));
+  }
+}

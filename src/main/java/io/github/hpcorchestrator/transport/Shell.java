@@ -1,0 +1,42 @@
+package io.github.hpcorchestrator.transport;
+
+import java.io.Closeable;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Runs commands and moves files on the side where the scheduler lives: this machine, or a login
+ * node over SSH. Commands are argv lists; quoting for a remote shell happens inside the
+ * implementation, in one place.
+ */
+public interface Shell extends Closeable {
+
+  /** Runs {@code argv} to completion (or until {@code timeout}) and captures its output. */
+  CommandResult run(List<String> argv, Duration timeout);
+
+  /** Writes {@code content} to {@code path} on the shell's side atomically, creating parent folders. */
+  void writeFile(String path, byte[] content, int mode);
+
+  /** Reads a file on the shell's side; empty array if it does not exist. */
+  byte[] readFile(String path);
+
+  /**
+   * Returns an address on this machine through which {@code host:port}, as the shell's side
+   * resolves it, can be reached; the address stays valid until this shell is closed.
+   */
+  InetSocketAddress reach(String host, int port);
+
+  /** Whether commands run on this machine (no tunnels needed). */
+  boolean isLocal();
+
+  @Override
+  void close();
+
+  /** A helper for implementations: the deadline-free default timeout for short commands. */
+  Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
+
+  /** Home directory on the shell's side, used to expand a leading "~" or "$HOME". */
+  Path home();
+}
