@@ -8,7 +8,8 @@ import java.util.Optional;
 
 /**
  * Everything a scheduler needs to run one service, backend-neutral. The token {@link #PORT_TOKEN}
- * in {@code argv} and environment values is replaced by the port the job really gets.
+ * in {@code argv}, environment values and files is replaced by the port the job really gets;
+ * {@link #DIR_TOKEN} and {@link #LISTEN_TOKEN} likewise.
  *
  * @param serviceId the service ID, also the job's name
  * @param argv command and arguments
@@ -30,6 +31,9 @@ public record JobSpec(
 
   /** Placeholder for the job's real port. */
   public static final String PORT_TOKEN = "{port}";
+
+  /** Placeholder for the address a service should listen on (loopback locally, all on a node). */
+  public static final String LISTEN_TOKEN = "{listen_address}";
 
   /** Placeholder for the job's directory on the side where it runs. */
   public static final String DIR_TOKEN = "{service_dir}";

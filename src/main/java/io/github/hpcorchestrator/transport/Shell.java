@@ -34,8 +34,8 @@ public interface Shell extends Closeable {
   @Override
   void close();
 
-  /** A helper for implementations: the deadline-free default timeout for short commands. */
-  Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
+  /** Timeout for short housekeeping commands (squeue, kill, mkdir). */
+  Duration SHORT_TIMEOUT = Duration.ofSeconds(60);
 
   /** Home directory on the shell's side, used to expand a leading "~" or "$HOME". */
   Path home();

@@ -1,0 +1,31 @@
+package io.github.hpcorchestrator.cluster;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Parser for the connection file a job writes once its service started: {@code key=value} lines
+ * with {@code host}, {@code port} and {@code job_id}.
+ */
+public final class ConnectionFile {
+  private ConnectionFile() {}
+
+  /** The connection described by {@code text}, or empty if the file is absent or incomplete. */
+  public static Optional<Connection> parse(String text) {
+    Map<String, String> values = new HashMap<>();
+    for (String line : text.split("\n")) {
+      int eq = line.indexOf('=');
+      if (eq > 0) {
+        values.put(line.substring(0, eq).trim(), line.substring(eq + 1).trim());
+      }
+    }
+    String host = values.get("host");
+    String port = values.get("port");
+    String jobId = values.getOrDefault("job_id", "");
+    if (host == null || host.isEmpty() || port == null || !port.matches("\\d{1,5}")) {
+      return Optional.empty();
+    }
+    return Optional.of(new Connection(host, Integer.parseInt(port), jobId));
+  }
+}

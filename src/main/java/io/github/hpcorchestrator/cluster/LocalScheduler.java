@@ -1,0 +1,264 @@
+package io.github.hpcorchestrator.cluster;
+
+import io.github.hpcorchestrator.OperationFailedException;
+import io.github.hpcorchestrator.transport.AtomicFiles;
+import io.github.hpcorchestrator.transport.Shell;
+import io.github.hpcorchestrator.transport.ShellQuoting;
+import java.io.File;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.BooleanSupplier;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * Runs each service as a detached process group on this machine, in its own folder under
+ * {@code servicesRoot}. The job ID is the process group ID.
+ */
+public final class LocalScheduler implements Scheduler {
+  private static final Pattern SERVICE_ID = Pattern.compile("[A-Za-z][A-Za-z0-9_-]*_[0-9a-f]{8}");
+  private static final ScriptTemplate TEMPLATE = ScriptTemplate.load(LocalScheduler.class, "local-job.sh");
+  private static final String LOG = "service.log";
+
+  private final Path servicesRoot;
+  private final Shell shell;
+  private final PortPicker ports;
+  private final Duration stopGrace;
+  private final ProcessTable processes = new ProcessTable();
+
+  /**
+   * @param servicesRoot folder that holds one folder per service
+   * @param shell runs kill; must be a local shell
+   * @param stopGrace how long a stopped service may take to exit after SIGTERM before SIGKILL
+   */
+  public LocalScheduler(Path servicesRoot, Shell shell, Duration stopGrace) {
+    this.servicesRoot = servicesRoot.toAbsolutePath();
+    this.shell = shell;
+    this.ports = new PortPicker(InetAddress.getLoopbackAddress());
+    this.stopGrace = stopGrace;
+  }
+
+  @Override
+  public String name() {
+    return "local";
+  }
+
+  @Override
+  public String renderScript(JobSpec spec) {
+    return render(spec, serviceDir(spec.serviceId()), spec.requestedPort());
+  }
+
+  private String render(JobSpec spec, Path dir, int port) {
+    StringBuilder env = new StringBuilder();
+    spec.environment().forEach((k, v) -> env.append("export ").append(k).append('=')
+        .append(ShellQuoting.quote(substitute(v, dir, port))).append('\n'));
+    List<String> argv = spec.argv().stream().map(a -> substitute(a, dir, port)).toList();
+    Map<String, String> values = new LinkedHashMap<>();
+    values.put("SERVICE_ID", spec.serviceId());
+    values.put("SERVICE_DIR", ShellQuoting.quote(dir.toString()));
+    values.put("ENVIRONMENT", env.toString().stripTrailing());
+    values.put("HOST", "localhost");
+    values.put("PORT", Integer.toString(port));
+    values.put("COMMAND", ShellQuoting.join(argv));
+    return TEMPLATE.render(values);
+  }
+
+  private static String substitute(String text, Path dir, int port) {
+    return text.replace(JobSpec.PORT_TOKEN, Integer.toString(port))
+        .replace(JobSpec.DIR_TOKEN, dir.toString())
+        .replace(JobSpec.LISTEN_TOKEN, "127.0.0.1");
+  }
+
+  @Override
+  public SubmittedJob submit(JobSpec spec) {
+    Path dir = serviceDir(spec.serviceId());
+    int port = ports.pick(spec.requestedPort());
+    try {
+      Files.createDirectories(dir);
+      for (Map.Entry<String, String> file : spec.files().entrySet()) {
+        AtomicFiles.write(dir.resolve(file.getKey()),
+            substitute(file.getValue(), dir, port).getBytes(StandardCharsets.UTF_8), 0600);
+      }
+      Path script = dir.resolve("job.sh");
+      AtomicFiles.write(script, render(spec, dir, port).getBytes(StandardCharsets.UTF_8), 0700);
+      // setsid makes the script the leader of a new session and process group: the service
+      // survives this JVM and the terminal, and a stop reaches every process it started.
+      ProcessBuilder builder = new ProcessBuilder("setsid", "bash", script.toString())
+          .directory(dir.toFile())
+          .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+          .redirectErrorStream(true)
+          .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve(LOG).toFile()));
+      Process process = builder.start();
+      return new SubmittedJob(spec.serviceId(), Long.toString(process.pid()), dir.toString());
+    } catch (IOException e) {
+      throw new OperationFailedException("cannot start " + spec.serviceId() + ": " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public Map<String, JobStatus> poll(Collection<SubmittedJob> jobs) {
+    Map<String, JobStatus> result = new LinkedHashMap<>();
+    for (SubmittedJob job : jobs) {
+      result.put(job.serviceId(), status(job));
+    }
+    return result;
+  }
+
+  private JobStatus status(SubmittedJob job) {
+    Path dir = Path.of(job.serviceDir());
+    Optional<Integer> exit = readInt(dir.resolve("exit_code"));
+    boolean cancelled = Files.exists(dir.resolve("cancelled"));
+    List<String> node = List.of(hostname());
+    Optional<Instant> started = modified(dir.resolve("job.pid"));
+    if (exit.isPresent()) {
+      if (cancelled) {
+        return new JobStatus(JobState.CANCELLED, "stopped by the orchestrator", exit, node, started, List.of());
+      }
+      if (exit.get() == 0) {
+        return new JobStatus(JobState.COMPLETED, "", exit, node, started, List.of());
+      }
+      return new JobStatus(JobState.FAILED, "exited with code " + exit.get(), exit, node, started,
+          logTail(job, 10));
+    }
+    if (groupAlive(job.jobId())) {
+      if (started.isEmpty()) {
+        return new JobStatus(JobState.PENDING, "starting", Optional.empty(), node, started, List.of());
+      }
+      return new JobStatus(JobState.RUNNING, "", Optional.empty(), node, started, List.of());
+    }
+    if (cancelled) {
+      return new JobStatus(JobState.CANCELLED, "stopped by the orchestrator", Optional.empty(), node,
+          started, List.of());
+    }
+    return new JobStatus(JobState.FAILED, "process group vanished without an exit code (killed?)",
+        Optional.empty(), node, started, logTail(job, 10));
+  }
+
+  @Override
+  public void cancel(SubmittedJob job) {
+    Path dir = Path.of(job.serviceDir());
+    AtomicFiles.write(dir.resolve("cancelled"), new byte[0], 0600);
+    if (!groupAlive(job.jobId())) {
+      return;
+    }
+    signal(job.jobId(), "TERM");
+    if (waitUntil(() -> !groupAlive(job.jobId()), stopGrace)) {
+      return;
+    }
+    signal(job.jobId(), "KILL");
+    if (!waitUntil(() -> !groupAlive(job.jobId()), Duration.ofSeconds(10))) {
+      throw new OperationFailedException("process group " + job.jobId() + " of " + job.serviceId()
+          + " is still alive after SIGKILL");
+    }
+    if (readInt(dir.resolve("exit_code")).isEmpty()) {
+      // SIGKILL left no chance to record an outcome; record it for the status.
+      AtomicFiles.write(dir.resolve("exit_code"), "137\n".getBytes(StandardCharsets.UTF_8), 0600);
+    }
+  }
+
+  private void signal(String pgid, String signal) {
+    shell.run(List.of("kill", "-" + signal, "--", "-" + pgid), Shell.SHORT_TIMEOUT);
+  }
+
+  /** Whether any process of the group still exists (zombies of the group leader do not count). */
+  private boolean groupAlive(String pgid) {
+    return pgid.matches("\\d{1,10}") && processes.groupAlive(Long.parseLong(pgid));
+  }
+
+  private static boolean waitUntil(BooleanSupplier condition, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (condition.getAsBoolean()) {
+        return true;
+      }
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return condition.getAsBoolean();
+      }
+    }
+    return condition.getAsBoolean();
+  }
+
+  @Override
+  public List<SubmittedJob> discover() {
+    if (!Files.isDirectory(servicesRoot)) {
+      return List.of();
+    }
+    List<SubmittedJob> found = new ArrayList<>();
+    try (Stream<Path> dirs = Files.list(servicesRoot)) {
+      for (Path dir : dirs.sorted().toList()) {
+        String id = dir.getFileName().toString();
+        Optional<Integer> pid = readInt(dir.resolve("job.pid"));
+        // Like squeue, discovery lists only jobs that still run.
+        if (SERVICE_ID.matcher(id).matches() && pid.isPresent() && groupAlive(pid.get().toString())) {
+          found.add(new SubmittedJob(id, pid.get().toString(), dir.toString()));
+        }
+      }
+    } catch (IOException e) {
+      throw new OperationFailedException("cannot list " + servicesRoot + ": " + e.getMessage(), e);
+    }
+    return found;
+  }
+
+  @Override
+  public Optional<Connection> connection(SubmittedJob job) {
+    return ConnectionFile.parse(read(Path.of(job.serviceDir()).resolve("connection")));
+  }
+
+  @Override
+  public List<String> logTail(SubmittedJob job, int lines) {
+    String text = read(Path.of(job.serviceDir()).resolve(LOG));
+    if (text.isEmpty()) {
+      return List.of();
+    }
+    List<String> all = List.of(text.split("\n"));
+    return all.subList(Math.max(0, all.size() - lines), all.size());
+  }
+
+  /** The folder that holds a service's files. */
+  public Path serviceDir(String serviceId) {
+    return servicesRoot.resolve(serviceId);
+  }
+
+  private static String read(Path file) {
+    try {
+      return Files.readString(file);
+    } catch (IOException e) {
+      return "";
+    }
+  }
+
+  private static Optional<Integer> readInt(Path file) {
+    String text = read(file).trim();
+    return text.matches("\\d{1,9}") ? Optional.of(Integer.parseInt(text)) : Optional.empty();
+  }
+
+  private static Optional<Instant> modified(Path file) {
+    try {
+      return Optional.of(Files.getLastModifiedTime(file).toInstant());
+    } catch (IOException e) {
+      return Optional.empty();
+    }
+  }
+
+  private static String hostname() {
+    try {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (IOException e) {
+      return "localhost";
+    }
+  }
+}

@@ -1,0 +1,52 @@
+package io.github.hpcorchestrator.cluster;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+
+/**
+ * Reads process groups from Linux's /proc. Zombies do not count as alive: the init process of a
+ * container may never reap an orphaned service, and a zombie holds no port and does no work.
+ */
+public final class ProcessTable {
+  private final Path proc;
+
+  public ProcessTable() {
+    this(Path.of("/proc"));
+  }
+
+  ProcessTable(Path proc) {
+    this.proc = proc;
+  }
+
+  /** Whether a live (non-zombie) process belongs to process group {@code pgid}. */
+  public boolean groupAlive(long pgid) {
+    try (Stream<Path> entries = Files.list(proc)) {
+      return entries.filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit))
+          .anyMatch(p -> liveMember(p.resolve("stat"), pgid));
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private static boolean liveMember(Path stat, long pgid) {
+    String text;
+    try {
+      text = Files.readString(stat);
+    } catch (IOException e) {
+      return false; // the process ended while we looked
+    }
+    // Format: pid (comm) state ppid pgrp ...; comm may contain spaces and parentheses.
+    int close = text.lastIndexOf(')');
+    if (close < 0) {
+      return false;
+    }
+    String[] fields = text.substring(close + 2).split(" ");
+    if (fields.length < 3) {
+      return false;
+    }
+    String state = fields[0];
+    return !state.equals("Z") && !state.equals("X") && fields[2].equals(Long.toString(pgid));
+  }
+}

@@ -1,0 +1,33 @@
+package io.github.hpcorchestrator.service;
+
+import io.github.hpcorchestrator.cluster.JobSpec;
+import io.github.hpcorchestrator.recipe.ServiceSpec;
+import java.util.Optional;
+
+/**
+ * What a kind of service (prometheus, node_exporter, ollama, generic) adds to a recipe: its
+ * default command, port and health check.
+ */
+public interface ServiceKind {
+
+  /** The recipe service name this kind handles; "generic" handles every other name. */
+  String name();
+
+  /** The port used when the recipe lists none (0: the service needs no port). */
+  int defaultPort();
+
+  /** The health endpoint used when the recipe has no health_check (empty: the port accepting is enough). */
+  Optional<String> defaultHealthEndpoint();
+
+  /**
+   * The job that runs {@code spec} as service {@code serviceId}.
+   *
+   * @throws io.github.hpcorchestrator.InputException when the recipe cannot run as this kind
+   */
+  JobSpec plan(ServiceSpec spec, String serviceId, LaunchContext context);
+
+  /** The port a service of this kind asks for. */
+  default int requestedPort(ServiceSpec spec) {
+    return spec.mainPort().orElse(defaultPort());
+  }
+}

@@ -1,0 +1,36 @@
+package io.github.hpcorchestrator.service;
+
+import io.github.hpcorchestrator.cluster.JobState;
+import io.github.hpcorchestrator.cluster.JobStatus;
+import io.github.hpcorchestrator.state.ServiceRecord;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * One service as observed now: what state remembers, what the scheduler says, and where it listens.
+ *
+ * @param record the stored record, already updated with this observation
+ * @param job the scheduler's observation
+ * @param endpoint where it can be reached while it runs
+ */
+public record ServiceStatus(ServiceRecord record, JobStatus job, Optional<ServiceEndpoint> endpoint) {
+
+  public String serviceId() {
+    return record.serviceId();
+  }
+
+  public JobState state() {
+    return job.state();
+  }
+
+  /** How long it has run (until now, or until it ended); zero if it never started. */
+  public Duration elapsed(Instant now) {
+    Optional<Instant> start = record.startedAt();
+    if (start.isEmpty()) {
+      return Duration.ZERO;
+    }
+    Instant end = record.endedAt().orElse(now);
+    return end.isBefore(start.get()) ? Duration.ZERO : Duration.between(start.get(), end);
+  }
+}

@@ -1,0 +1,55 @@
+package io.github.hpcorchestrator.state;
+
+import io.github.hpcorchestrator.cluster.JobState;
+import io.github.hpcorchestrator.cluster.SubmittedJob;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * What local state remembers of one service: a cache of the cluster's truth plus its history.
+ *
+ * @param serviceId {@code <name>_<8 hex>}
+ * @param name the recipe's service name (selects the kind)
+ * @param sessionId the session that started it, e.g. "session_3"
+ * @param backend "local" or "slurm"
+ * @param jobId scheduler job ID; empty until submitted
+ * @param serviceDir the service's folder on the side where it runs
+ * @param requestedPort the port the recipe asked for (0 if none)
+ * @param state last observed state
+ * @param node last known node
+ * @param host host the service is reached at (from its connection file)
+ * @param port port it really listens on (0 until known)
+ * @param exitCode exit code once ended
+ * @param submittedAt when it was submitted
+ * @param startedAt when it started running
+ * @param endedAt when it was last seen in a final state
+ * @param recipe path of the recipe it came from
+ */
+public record ServiceRecord(
+    String serviceId,
+    String name,
+    String sessionId,
+    String backend,
+    String jobId,
+    String serviceDir,
+    int requestedPort,
+    JobState state,
+    String node,
+    String host,
+    int port,
+    Optional<Integer> exitCode,
+    Instant submittedAt,
+    Optional<Instant> startedAt,
+    Optional<Instant> endedAt,
+    String recipe) {
+
+  /** Whether this service is a Prometheus monitor. */
+  public boolean isMonitor() {
+    return name.equals("prometheus");
+  }
+
+  /** The scheduler's handle for it. */
+  public SubmittedJob job() {
+    return new SubmittedJob(serviceId, jobId, serviceDir);
+  }
+}

@@ -1,0 +1,295 @@
+package io.github.hpcorchestrator.state;
+
+import io.github.hpcorchestrator.OperationFailedException;
+import io.github.hpcorchestrator.cluster.JobState;
+import io.github.hpcorchestrator.transport.AtomicFiles;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Types;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Local state in an SQLite database under the state folder. Every write is one transaction, and
+ * writers wait for each other (busy timeout), so parallel CLI calls lose nothing.
+ */
+public final class StateStore implements AutoCloseable {
+  private static final int SCHEMA_VERSION = 1;
+  private static final String COLUMNS = "service_id, name, session_id, backend, job_id, service_dir,"
+      + " requested_port, state, node, host, port, exit_code, submitted_at, started_at, ended_at, recipe";
+  private static final String FINAL_STATES = java.util.Arrays.stream(JobState.values())
+      .filter(JobState::isFinal).map(s -> "'" + s.name() + "'")
+      .collect(java.util.stream.Collectors.joining(","));
+  private final Connection db;
+
+  private StateStore(Connection db) {
+    this.db = db;
+  }
+
+  /** Opens (and creates if needed) the state database in {@code stateDir}, a 0700 folder. */
+  public static StateStore open(Path stateDir) {
+    try {
+      if (!Files.isDirectory(stateDir)) {
+        Files.createDirectories(stateDir);
+      }
+      Files.setPosixFilePermissions(stateDir, AtomicFiles.permissions(0700));
+      Path file = stateDir.resolve("state.db");
+      if (!Files.exists(file)) {
+        Files.createFile(file, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+            AtomicFiles.permissions(0600)));
+      }
+      Connection db = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
+      try (Statement st = db.createStatement()) {
+        st.execute("PRAGMA busy_timeout = 30000");
+        st.execute("PRAGMA journal_mode = WAL");
+        st.execute("PRAGMA synchronous = NORMAL");
+      }
+      StateStore store = new StateStore(db);
+      store.migrate();
+      return store;
+    } catch (IOException | SQLException e) {
+      throw new OperationFailedException("cannot open state in " + stateDir + ": " + e.getMessage(), e);
+    }
+  }
+
+  private void migrate() throws SQLException {
+    inTransaction(() -> {
+      try (Statement st = db.createStatement()) {
+        st.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
+        st.execute("CREATE TABLE IF NOT EXISTS sessions ("
+            + " seq INTEGER PRIMARY KEY AUTOINCREMENT,"
+            + " session_id TEXT UNIQUE,"
+            + " recipe TEXT NOT NULL,"
+            + " started_at INTEGER NOT NULL,"
+            + " ended_at INTEGER)");
+        st.execute("CREATE TABLE IF NOT EXISTS services ("
+            + " service_id TEXT PRIMARY KEY,"
+            + " name TEXT NOT NULL,"
+            + " session_id TEXT NOT NULL,"
+            + " backend TEXT NOT NULL,"
+            + " job_id TEXT NOT NULL,"
+            + " service_dir TEXT NOT NULL,"
+            + " requested_port INTEGER NOT NULL,"
+            + " state TEXT NOT NULL,"
+            + " node TEXT NOT NULL,"
+            + " host TEXT NOT NULL,"
+            + " port INTEGER NOT NULL,"
+            + " exit_code INTEGER,"
+            + " submitted_at INTEGER NOT NULL,"
+            + " started_at INTEGER,"
+            + " ended_at INTEGER,"
+            + " recipe TEXT NOT NULL)");
+        st.execute("INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', '" + SCHEMA_VERSION + "')");
+      }
+      return null;
+    });
+  }
+
+  /** Creates a new session and returns its ID ("session_N", N counting up from 1). */
+  public String newSession(String recipe, Instant startedAt) {
+    return inTransaction(() -> {
+      long seq;
+      try (PreparedStatement ps = db.prepareStatement(
+          "INSERT INTO sessions(recipe, started_at) VALUES (?, ?)", Statement.RETURN_GENERATED_KEYS)) {
+        ps.setString(1, recipe);
+        ps.setLong(2, startedAt.toEpochMilli());
+        ps.executeUpdate();
+        try (ResultSet keys = ps.getGeneratedKeys()) {
+          keys.next();
+          seq = keys.getLong(1);
+        }
+      }
+      String id = "session_" + seq;
+      try (PreparedStatement ps = db.prepareStatement("UPDATE sessions SET session_id = ? WHERE seq = ?")) {
+        ps.setString(1, id);
+        ps.setLong(2, seq);
+        ps.executeUpdate();
+      }
+      return id;
+    });
+  }
+
+  /** Records a new service; returns false (and writes nothing) if the ID is already taken. */
+  public boolean insert(ServiceRecord r) {
+    return inTransaction(() -> {
+      try (PreparedStatement ps = db.prepareStatement("INSERT OR IGNORE INTO services(" + COLUMNS
+          + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
+        bind(ps, r);
+        return ps.executeUpdate() == 1;
+      }
+    });
+  }
+
+  /** Stores {@code record} as it is now, replacing what was stored for its ID. */
+  public void put(ServiceRecord record) {
+    inTransaction(() -> {
+      try (PreparedStatement ps = db.prepareStatement("INSERT OR REPLACE INTO services(" + COLUMNS
+          + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
+        bind(ps, record);
+        ps.executeUpdate();
+      }
+      return null;
+    });
+  }
+
+  /**
+   * Stores what a status refresh observed, in one transaction. A service that another call has
+   * meanwhile put into a final state (stopped it) keeps that state: an observation made before the
+   * stop must not bring it back to life.
+   */
+  public void observe(Collection<ServiceRecord> records) {
+    if (records.isEmpty()) {
+      return;
+    }
+    inTransaction(() -> {
+      try (PreparedStatement ps = db.prepareStatement("INSERT INTO services(" + COLUMNS
+          + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(service_id) DO UPDATE SET"
+          + " job_id = excluded.job_id, state = excluded.state, node = excluded.node,"
+          + " host = excluded.host, port = excluded.port, exit_code = excluded.exit_code,"
+          + " started_at = excluded.started_at, ended_at = excluded.ended_at"
+          + " WHERE services.state NOT IN (" + FINAL_STATES + ")")) {
+        for (ServiceRecord r : records) {
+          bind(ps, r);
+          ps.addBatch();
+        }
+        ps.executeBatch();
+      }
+      return null;
+    });
+  }
+
+  /** Every known service, oldest first. */
+  public List<ServiceRecord> services() {
+    return inTransaction(() -> {
+      List<ServiceRecord> out = new ArrayList<>();
+      try (Statement st = db.createStatement();
+          ResultSet rs = st.executeQuery("SELECT * FROM services ORDER BY submitted_at, service_id")) {
+        while (rs.next()) {
+          out.add(read(rs));
+        }
+      }
+      return out;
+    });
+  }
+
+  /** The record of one service, by exact ID. */
+  public Optional<ServiceRecord> service(String serviceId) {
+    return inTransaction(() -> {
+      try (PreparedStatement ps = db.prepareStatement("SELECT * FROM services WHERE service_id = ?")) {
+        ps.setString(1, serviceId);
+        try (ResultSet rs = ps.executeQuery()) {
+          return rs.next() ? Optional.of(read(rs)) : Optional.empty();
+        }
+      }
+    });
+  }
+
+  /** Forgets every service in a final state; returns how many were forgotten. */
+  public int forgetFinished() {
+    return inTransaction(() -> {
+      try (Statement st = db.createStatement()) {
+        return st.executeUpdate("DELETE FROM services WHERE state IN (" + FINAL_STATES + ")");
+      }
+    });
+  }
+
+  private static void bind(PreparedStatement ps, ServiceRecord r) throws SQLException {
+    ps.setString(1, r.serviceId());
+    ps.setString(2, r.name());
+    ps.setString(3, r.sessionId());
+    ps.setString(4, r.backend());
+    ps.setString(5, r.jobId());
+    ps.setString(6, r.serviceDir());
+    ps.setInt(7, r.requestedPort());
+    ps.setString(8, r.state().name());
+    ps.setString(9, r.node());
+    ps.setString(10, r.host());
+    ps.setInt(11, r.port());
+    setNullable(ps, 12, r.exitCode().map(Integer::longValue));
+    ps.setLong(13, r.submittedAt().toEpochMilli());
+    setNullable(ps, 14, r.startedAt().map(Instant::toEpochMilli));
+    setNullable(ps, 15, r.endedAt().map(Instant::toEpochMilli));
+    ps.setString(16, r.recipe());
+  }
+
+  private static void setNullable(PreparedStatement ps, int index, Optional<Long> value) throws SQLException {
+    if (value.isPresent()) {
+      ps.setLong(index, value.get());
+    } else {
+      ps.setNull(index, Types.INTEGER);
+    }
+  }
+
+  private static ServiceRecord read(ResultSet rs) throws SQLException {
+    return new ServiceRecord(
+        rs.getString("service_id"),
+        rs.getString("name"),
+        rs.getString("session_id"),
+        rs.getString("backend"),
+        rs.getString("job_id"),
+        rs.getString("service_dir"),
+        rs.getInt("requested_port"),
+        JobState.valueOf(rs.getString("state")),
+        rs.getString("node"),
+        rs.getString("host"),
+        rs.getInt("port"),
+        nullableLong(rs, "exit_code").map(Long::intValue),
+        Instant.ofEpochMilli(rs.getLong("submitted_at")),
+        nullableLong(rs, "started_at").map(Instant::ofEpochMilli),
+        nullableLong(rs, "ended_at").map(Instant::ofEpochMilli),
+        rs.getString("recipe"));
+  }
+
+  private static Optional<Long> nullableLong(ResultSet rs, String column) throws SQLException {
+    long v = rs.getLong(column);
+    return rs.wasNull() ? Optional.empty() : Optional.of(v);
+  }
+
+  /** A unit of work that runs inside one transaction. */
+  @FunctionalInterface
+  private interface Work<T> {
+    T run() throws SQLException;
+  }
+
+  private synchronized <T> T inTransaction(Work<T> work) {
+    try {
+      // BEGIN IMMEDIATE takes the write lock up front, so two processes never both read-then-write.
+      try (Statement st = db.createStatement()) {
+        st.execute("BEGIN IMMEDIATE");
+      }
+      try {
+        T result = work.run();
+        try (Statement st = db.createStatement()) {
+          st.execute("COMMIT");
+        }
+        return result;
+      } catch (SQLException | RuntimeException e) {
+        try (Statement st = db.createStatement()) {
+          st.execute("ROLLBACK");
+        }
+        throw e;
+      }
+    } catch (SQLException e) {
+      throw new OperationFailedException("state database error: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public void close() {
+    try {
+      db.close();
+    } catch (SQLException e) {
+      // Closing a read connection cannot lose data; nothing useful to do.
+    }
+  }
+}

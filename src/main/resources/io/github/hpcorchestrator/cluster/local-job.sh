@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Local job for service {{SERVICE_ID}}, rendered by hpc-orchestrator.
+#
+# The orchestrator starts this script as the leader of a new process group (setsid), so the service
+# outlives the CLI call and stopping it is one signal to the whole group. The exit-code file gives a
+# finished service a known outcome after every process of it is gone.
+set -u
+cd {{SERVICE_DIR}} || exit 97
+echo "$$" > job.pid
+{{ENVIRONMENT}}
+# The connection file tells the orchestrator where the service listens (the port may differ from
+# the one the recipe asked for when that one was taken).
+printf 'host=%s\nport=%s\njob_id=%s\nnode=%s\n' {{HOST}} {{PORT}} "$$" "$(hostname)" > connection.tmp \
+  && mv -f connection.tmp connection
+
+{{COMMAND}} &
+child=$!
+# Forward a stop to the service and keep waiting, so its own exit code is recorded.
+trap 'kill -TERM "$child" 2>/dev/null' TERM INT
+while true; do
+  wait "$child"
+  rc=$?
+  kill -0 "$child" 2>/dev/null || break
+done
+echo "$rc" > exit_code.tmp && mv -f exit_code.tmp exit_code
+exit "$rc"
