@@ -57,7 +57,7 @@ public final class PrometheusKind implements ServiceKind {
     // really gets is only known when it starts, and a config promtool rejects is never started.
     PromtoolResult check = promtool.check(config.replace(JobSpec.PORT_TOKEN,
         Integer.toString(requestedPort(spec))));
-    if (check.outcome() == PromtoolResult.Outcome.REJECTED) {
+    if (check.outcome() == PromtoolResult.Outcome.INVALID) {
       throw new InputException("the Prometheus config generated from " + spec.name()
           + " is invalid (promtool check config): " + check.output().strip().replace('\n', ' '));
     }

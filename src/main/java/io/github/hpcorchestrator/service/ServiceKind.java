@@ -26,6 +26,14 @@ public interface ServiceKind {
    */
   JobSpec plan(ServiceSpec spec, String serviceId, LaunchContext context);
 
+  /**
+   * Whether a service whose health check already passes is fully ready; a Prometheus is ready
+   * once every target has been scraped, so a query right after start sees them.
+   */
+  default boolean ready(java.net.InetSocketAddress address, java.util.function.Consumer<String> progress) {
+    return true;
+  }
+
   /** The port a service of this kind asks for. */
   default int requestedPort(ServiceSpec spec) {
     return spec.mainPort().orElse(defaultPort());

@@ -1,0 +1,296 @@
+package io.github.hpcorchestrator.service;
+
+import io.github.hpcorchestrator.InputException;
+import io.github.hpcorchestrator.OperationFailedException;
+import io.github.hpcorchestrator.cluster.Connection;
+import io.github.hpcorchestrator.cluster.JobSpec;
+import io.github.hpcorchestrator.cluster.JobState;
+import io.github.hpcorchestrator.cluster.JobStatus;
+import io.github.hpcorchestrator.cluster.Scheduler;
+import io.github.hpcorchestrator.cluster.SubmittedJob;
+import io.github.hpcorchestrator.recipe.HealthCheck;
+import io.github.hpcorchestrator.recipe.MonitoringTarget;
+import io.github.hpcorchestrator.recipe.ServiceSpec;
+import io.github.hpcorchestrator.state.ServiceRecord;
+import io.github.hpcorchestrator.state.StateStore;
+import io.github.hpcorchestrator.transport.Shell;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * The spec's ServersModule: starts, finds, observes and stops services on whichever backend the
+ * orchestrator runs. The scheduler is the source of truth; local state is a cache and a history.
+ */
+public final class ServersModule {
+  private static final int MAX_ID_ATTEMPTS = 16;
+
+  private final Scheduler scheduler;
+  private final Shell shell;
+  private final StateStore store;
+  private final ServiceKinds kinds;
+  private final ServiceId ids;
+  private final Function<String, String> executables;
+  private final ReadinessWaiter readiness;
+  private final Clock clock;
+
+  /**
+   * @param executables maps a tool name ("prometheus") to the executable jobs run
+   */
+  public ServersModule(Scheduler scheduler, Shell shell, StateStore store, ServiceKinds kinds,
+      ServiceId ids, Function<String, String> executables, ReadinessWaiter readiness, Clock clock) {
+    this.scheduler = scheduler;
+    this.shell = shell;
+    this.store = store;
+    this.kinds = kinds;
+    this.ids = ids;
+    this.executables = executables;
+    this.readiness = readiness;
+    this.clock = clock;
+  }
+
+  /** Starts {@code spec} in a session of its own, waits until it is ready, and returns its ID. */
+  public String startService(ServiceSpec spec) {
+    return startService(spec, store.newSession("(api)", clock.instant()), "(api)", true);
+  }
+
+  /**
+   * Starts {@code spec} as part of {@code sessionId}. With {@code waitReady}, returns once its
+   * health check answers (a Prometheus: once every target was scraped at least once).
+   *
+   * @throws InputException when the recipe cannot run (nothing is started then)
+   * @throws OperationFailedException when the job fails or does not get ready in time
+   */
+  public String startService(ServiceSpec spec, String sessionId, String recipe, boolean waitReady) {
+    ServiceKind kind = kinds.forName(spec.name());
+    for (int attempt = 0; attempt < MAX_ID_ATTEMPTS; attempt++) {
+      String serviceId = ids.generate(spec.name());
+      JobSpec job = kind.plan(spec, serviceId, new Context());
+      ServiceRecord pending = new ServiceRecord(serviceId, spec.name(), sessionId, scheduler.name(), "", "",
+          job.requestedPort(), JobState.PENDING, "", "", 0, Optional.empty(), clock.instant(),
+          Optional.empty(), Optional.empty(), recipe);
+      if (!store.insert(pending)) {
+        continue; // another service already has this ID; draw again
+      }
+      SubmittedJob submitted;
+      try {
+        submitted = scheduler.submit(job);
+      } catch (RuntimeException e) {
+        store.put(withState(pending, JobState.FAILED, clock.instant()));
+        throw e;
+      }
+      ServiceRecord record = new ServiceRecord(serviceId, spec.name(), sessionId, scheduler.name(),
+          submitted.jobId(), submitted.serviceDir(), job.requestedPort(), JobState.PENDING, "", "", 0,
+          Optional.empty(), pending.submittedAt(), Optional.empty(), Optional.empty(), recipe);
+      store.put(record);
+      if (waitReady) {
+        readiness.await(record, health(kind, spec), kind, this::observe);
+      }
+      return serviceId;
+    }
+    throw new OperationFailedException("could not draw a free service ID for " + spec.name());
+  }
+
+  /** The job script a start of {@code spec} would submit, for a dry run. */
+  public String renderJob(ServiceSpec spec) {
+    ServiceKind kind = kinds.forName(spec.name());
+    JobSpec job = kind.plan(spec, ids.generate(spec.name()), new Context());
+    StringBuilder out = new StringBuilder(scheduler.renderScript(job));
+    job.files().forEach((name, content) ->
+        out.append("\n# ---- file ").append(name).append(" (written into the service folder) ----\n")
+            .append(content));
+    return out.toString();
+  }
+
+  private static Optional<HealthCheck> health(ServiceKind kind, ServiceSpec spec) {
+    if (spec.healthCheck().isPresent()) {
+      return spec.healthCheck();
+    }
+    return kind.defaultHealthEndpoint().map(endpoint ->
+        new HealthCheck(endpoint, Duration.ofSeconds(5), 60, Duration.ofSeconds(1)));
+  }
+
+  /** Stops a service by full ID or unique hex part; false if it had already ended. */
+  public boolean stopService(String typedId) {
+    ServiceStatus status = checkServiceStatus(typedId);
+    if (status.state().isFinal()) {
+      return false;
+    }
+    scheduler.cancel(status.record().job());
+    ServiceRecord r = status.record();
+    store.put(new ServiceRecord(r.serviceId(), r.name(), r.sessionId(), r.backend(), r.jobId(),
+        r.serviceDir(), r.requestedPort(), JobState.CANCELLED, r.node(), r.host(), r.port(), r.exitCode(),
+        r.submittedAt(), r.startedAt(), Optional.of(clock.instant()), r.recipe()));
+    return true;
+  }
+
+  /** Stops every service that still runs; returns the IDs stopped. */
+  public List<String> stopAllServices() {
+    List<String> stopped = new ArrayList<>();
+    for (ServiceStatus s : refresh()) {
+      if (!s.state().isFinal() && stopService(s.serviceId())) {
+        stopped.add(s.serviceId());
+      }
+    }
+    return stopped;
+  }
+
+  /** Services that are pending or running. */
+  public List<ServiceStatus> listRunningServices() {
+    return refresh().stream().filter(s -> !s.state().isFinal()).toList();
+  }
+
+  /** The node a service runs on, if it runs. */
+  public Optional<String> getServiceHost(String typedId) {
+    return checkServiceStatus(typedId).endpoint().map(ServiceEndpoint::host);
+  }
+
+  /** Where a running service answers. */
+  public ServiceEndpoint getServiceEndpoint(String typedId) {
+    ServiceStatus status = checkServiceStatus(typedId);
+    return status.endpoint().orElseThrow(() -> new OperationFailedException("service "
+        + status.serviceId() + " has no endpoint: it is " + status.state()
+        + (status.job().reason().isEmpty() ? "" : " (" + status.job().reason() + ")")));
+  }
+
+  /** The current status of one service, by full ID or unique hex part. */
+  public ServiceStatus checkServiceStatus(String typedId) {
+    List<ServiceStatus> all = refresh();
+    String id = ServiceIdResolver.resolve(typedId, all.stream().map(ServiceStatus::serviceId).toList());
+    return all.stream().filter(s -> s.serviceId().equals(id)).findFirst().orElseThrow();
+  }
+
+  /** Forgets services that ended; returns how many. */
+  public int clearState() {
+    refresh();
+    return store.forgetFinished();
+  }
+
+  /**
+   * Observes every known service with one scheduler poll, including services the scheduler runs
+   * that local state does not know, and stores what it saw.
+   */
+  public List<ServiceStatus> refresh() {
+    Map<String, ServiceRecord> records = new LinkedHashMap<>();
+    for (ServiceRecord r : store.services()) {
+      records.put(r.serviceId(), r);
+    }
+    for (SubmittedJob job : scheduler.discover()) {
+      if (!records.containsKey(job.serviceId())) {
+        records.put(job.serviceId(), new ServiceRecord(job.serviceId(), ServiceId.namePart(job.serviceId()),
+            "discovered", scheduler.name(), job.jobId(), job.serviceDir(), 0, JobState.PENDING, "", "", 0,
+            Optional.empty(), clock.instant(), Optional.empty(), Optional.empty(), ""));
+      }
+    }
+    List<SubmittedJob> live = records.values().stream()
+        .filter(r -> !r.state().isFinal() && !r.jobId().isEmpty()).map(ServiceRecord::job).toList();
+    Map<String, JobStatus> polled = live.isEmpty() ? Map.of() : scheduler.poll(live);
+    List<ServiceStatus> out = new ArrayList<>();
+    List<ServiceRecord> changed = new ArrayList<>();
+    for (ServiceRecord r : records.values()) {
+      JobStatus job = polled.get(r.serviceId());
+      if (job == null) {
+        job = new JobStatus(r.state(), "", r.exitCode(), r.node().isEmpty() ? List.of() : List.of(r.node()),
+            r.startedAt(), List.of());
+        out.add(new ServiceStatus(r, job, endpoint(r, job)));
+        continue;
+      }
+      ServiceRecord updated = update(r, job);
+      changed.add(updated);
+      out.add(new ServiceStatus(updated, job, endpoint(updated, job)));
+    }
+    store.observe(changed);
+    return out;
+  }
+
+  /** Observes one service (used while waiting for it to get ready). */
+  ServiceStatus observe(ServiceRecord record) {
+    JobStatus job = scheduler.poll(List.of(record.job())).get(record.serviceId());
+    ServiceRecord updated = update(record, job);
+    store.observe(List.of(updated));
+    return new ServiceStatus(updated, job, endpoint(updated, job));
+  }
+
+  private ServiceRecord update(ServiceRecord r, JobStatus job) {
+    String host = r.host();
+    int port = r.port();
+    if (port == 0 && job.state() == JobState.RUNNING) {
+      Optional<Connection> c = scheduler.connection(r.job());
+      if (c.isPresent()) {
+        host = c.get().host();
+        port = c.get().port();
+      }
+    }
+    String node = job.nodes().isEmpty() ? r.node() : String.join(",", job.nodes());
+    Optional<Instant> started = r.startedAt().isPresent() ? r.startedAt() : job.startedAt();
+    Optional<Instant> ended = job.state().isFinal() && r.endedAt().isEmpty() ? Optional.of(clock.instant()) : r.endedAt();
+    return new ServiceRecord(r.serviceId(), r.name(), r.sessionId(), r.backend(), r.jobId(), r.serviceDir(),
+        r.requestedPort(), job.state(), node, host, port, job.exitCode().or(r::exitCode), r.submittedAt(),
+        started, ended, r.recipe());
+  }
+
+  private static Optional<ServiceEndpoint> endpoint(ServiceRecord r, JobStatus job) {
+    if (job.state() != JobState.RUNNING || r.port() == 0) {
+      return Optional.empty();
+    }
+    return Optional.of(ServiceEndpoint.of(r.serviceId(), r.name(), r.host(), r.port()));
+  }
+
+  private static ServiceRecord withState(ServiceRecord r, JobState state, Instant at) {
+    return new ServiceRecord(r.serviceId(), r.name(), r.sessionId(), r.backend(), r.jobId(), r.serviceDir(),
+        r.requestedPort(), state, r.node(), r.host(), r.port(), r.exitCode(), r.submittedAt(), r.startedAt(),
+        Optional.of(at), r.recipe());
+  }
+
+  /** The backend's shell, for modules that reach services (queries go through it). */
+  public Shell shell() {
+    return shell;
+  }
+
+  /** What service kinds may ask while planning: executables and where targets are. */
+  private final class Context implements LaunchContext {
+    private List<ServiceStatus> statuses;
+
+    @Override
+    public String executable(String tool) {
+      return executables.apply(tool);
+    }
+
+    @Override
+    public String scrapeAddress(MonitoringTarget target) {
+      if (target.host().isPresent()) {
+        return target.host().get() + ":" + target.port().orElseThrow(() ->
+            new InputException("monitoring target '" + target.jobName() + "' names a host but no port"));
+      }
+      if (statuses == null) {
+        statuses = refresh();
+      }
+      String typed = target.serviceId().orElseThrow();
+      String id;
+      try {
+        id = ServiceIdResolver.resolve(typed, statuses.stream().map(ServiceStatus::serviceId).toList());
+      } catch (InputException e) {
+        throw new InputException("monitoring target '" + target.jobName() + "': " + e.getMessage());
+      }
+      ServiceStatus s = statuses.stream().filter(x -> x.serviceId().equals(id)).findFirst().orElseThrow();
+      ServiceEndpoint endpoint = s.endpoint().orElseThrow(() -> new InputException("monitoring target '"
+          + target.jobName() + "': service " + id + " is " + s.state() + ", not RUNNING with a known port"));
+      return endpoint.host() + ":" + target.port().orElse(endpoint.port());
+    }
+  }
+
+  /** Every ID known to state or the scheduler. */
+  public Set<String> knownIds() {
+    Set<String> out = new LinkedHashSet<>();
+    refresh().forEach(s -> out.add(s.serviceId()));
+    return out;
+  }
+}
