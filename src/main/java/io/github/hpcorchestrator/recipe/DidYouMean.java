@@ -10,7 +10,8 @@ final class DidYouMean {
 
   /**
    * The candidate closest to {@code word} by edit distance (case-insensitive, a swap of two
-   * neighbours counts as one edit), or empty when none is close enough to be a plausible typo.
+   * neighbours counts as one edit) or else one it abbreviates or extends; empty when none is a
+   * plausible typo.
    */
   static Optional<String> closest(String word, Collection<String> candidates) {
     String best = null;
@@ -24,7 +25,20 @@ final class DidYouMean {
     }
     // Beyond about a third of the word an "edit" is a different word, and the hint would mislead.
     int limit = Math.max(1, (word.length() + 1) / 3);
-    return best != null && bestDistance <= limit ? Optional.of(best) : Optional.empty();
+    if (best != null && bestDistance <= limit) {
+      return Optional.of(best);
+    }
+    // Abbreviated or spelt-out forms ("memory" for "mem", "env" for "environment") are far apart
+    // by edits but obviously meant; three letters in common is enough to say so.
+    String lower = word.toLowerCase(Locale.ROOT);
+    for (String candidate : candidates) {
+      String other = candidate.toLowerCase(Locale.ROOT);
+      if (Math.min(lower.length(), other.length()) >= 3
+          && (lower.startsWith(other) || other.startsWith(lower))) {
+        return Optional.of(candidate);
+      }
+    }
+    return Optional.empty();
   }
 
   /** Optimal string alignment distance: insertions, deletions, substitutions and adjacent swaps. */
