@@ -2,20 +2,25 @@ package io.github.hpcorchestrator.service;
 
 import io.github.hpcorchestrator.InputException;
 import io.github.hpcorchestrator.cluster.JobSpec;
+import io.github.hpcorchestrator.prometheus.PrometheusClient;
 import io.github.hpcorchestrator.prometheus.PrometheusConfig;
 import io.github.hpcorchestrator.prometheus.PrometheusConfigWriter;
 import io.github.hpcorchestrator.prometheus.PrometheusDuration;
 import io.github.hpcorchestrator.prometheus.PromtoolCheck;
 import io.github.hpcorchestrator.prometheus.PromtoolResult;
 import io.github.hpcorchestrator.prometheus.ScrapeConfig;
+import io.github.hpcorchestrator.prometheus.TargetHealth;
 import io.github.hpcorchestrator.recipe.MonitoringTarget;
 import io.github.hpcorchestrator.recipe.ServiceSpec;
+import java.net.InetSocketAddress;
+import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * Prometheus as a service: the orchestrator writes its prometheus.yml (self-scrape plus one job
@@ -79,6 +84,14 @@ public final class PrometheusKind implements ServiceKind {
     files.put(CONFIG_FILE, config);
     return new JobSpec(serviceId, argv, spec.environment(), requestedPort(spec), spec.resources(),
         spec.container(), files);
+  }
+
+  @Override
+  public boolean ready(InetSocketAddress address, Consumer<String> progress) {
+    PrometheusClient client = PrometheusClient.of(
+        URI.create("http://" + address.getHostString() + ":" + address.getPort()));
+    List<TargetHealth> targets = client.activeTargets();
+    return !targets.isEmpty() && targets.stream().allMatch(t -> t.lastScrape().isPresent());
   }
 
   /** The prometheus.yml for {@code spec}, with the port token where its own port goes. */

@@ -1,0 +1,144 @@
+package io.github.hpcorchestrator;
+
+import io.github.hpcorchestrator.cluster.LocalScheduler;
+import io.github.hpcorchestrator.cluster.Scheduler;
+import io.github.hpcorchestrator.config.ConfigLoader;
+import io.github.hpcorchestrator.config.OrchestratorConfig;
+import io.github.hpcorchestrator.monitor.MonitorsModule;
+import io.github.hpcorchestrator.prometheus.PromtoolCheck;
+import io.github.hpcorchestrator.recipe.Recipe;
+import io.github.hpcorchestrator.recipe.RecipeLoader;
+import io.github.hpcorchestrator.recipe.ServiceSpec;
+import io.github.hpcorchestrator.service.GenericKind;
+import io.github.hpcorchestrator.service.NodeExporterKind;
+import io.github.hpcorchestrator.service.OllamaKind;
+import io.github.hpcorchestrator.service.PrometheusKind;
+import io.github.hpcorchestrator.service.ReadinessWaiter;
+import io.github.hpcorchestrator.service.ServersModule;
+import io.github.hpcorchestrator.service.ServiceId;
+import io.github.hpcorchestrator.service.ServiceKinds;
+import io.github.hpcorchestrator.service.ServiceStatus;
+import io.github.hpcorchestrator.service.ToolLocator;
+import io.github.hpcorchestrator.state.StateStore;
+import io.github.hpcorchestrator.transport.LocalShell;
+import io.github.hpcorchestrator.transport.Shell;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+/**
+ * The library's entry point, mirroring the spec: load recipes, start sessions, and reach the
+ * {@link #servers()} and {@link #monitors()} modules. Close it to release the state database
+ * and any connection to the cluster.
+ */
+public final class BenchmarkOrchestrator implements AutoCloseable {
+  private final OrchestratorConfig config;
+  private final Shell shell;
+  private final Scheduler scheduler;
+  private final StateStore store;
+  private final ServersModule servers;
+  private final MonitorsModule monitors;
+  private final RecipeLoader recipes = new RecipeLoader();
+  private final Clock clock = Clock.systemUTC();
+
+  /** An orchestrator configured by the YAML file at {@code configFile}; progress goes to stderr. */
+  public BenchmarkOrchestrator(Path configFile) {
+    this(new ConfigLoader().load(configFile), line -> System.err.println(line));
+  }
+
+  /**
+   * @param config validated configuration
+   * @param progress receives a line now and then during long waits (starts, installs)
+   */
+  public BenchmarkOrchestrator(OrchestratorConfig config, Consumer<String> progress) {
+    this.config = config;
+    if (config.backend() != OrchestratorConfig.Backend.LOCAL) {
+      throw new OperationFailedException("backend '" + config.backend().name().toLowerCase(java.util.Locale.ROOT)
+          + "' is not available in this version; use backend: local");
+    }
+    this.shell = new LocalShell();
+    this.store = StateStore.open(config.stateDir());
+    this.scheduler = new LocalScheduler(config.stateDir().resolve("services"), shell, Duration.ofSeconds(10));
+    ToolLocator tools = new ToolLocator(shell, System.getenv().getOrDefault("PATH", "/usr/bin:/bin"),
+        ToolLocator.canInstall(), progress);
+    Function<String, String> executables = tools::locate;
+    PromtoolCheck promtool = PromtoolCheck.onPath();
+    ServiceKinds kinds = new ServiceKinds(List.of(new PrometheusKind(promtool), new NodeExporterKind(),
+        new OllamaKind(), new GenericKind()));
+    this.servers = new ServersModule(scheduler, shell, store, kinds, new ServiceId(new SecureRandom()),
+        executables, new ReadinessWaiter(shell, progress), clock);
+    this.monitors = new MonitorsModule(servers);
+  }
+
+  /** The configuration in force. */
+  public OrchestratorConfig config() {
+    return config;
+  }
+
+  /** Loads and validates a recipe file. */
+  public Recipe loadRecipe(Path file) {
+    return recipes.load(file);
+  }
+
+  /**
+   * Starts every service of {@code recipe}, monitors first, each one ready before the next starts;
+   * returns the new session's ID ("session_N") and the services' IDs.
+   */
+  public SessionStart startBenchmarkSession(Recipe recipe) {
+    return startBenchmarkSession(recipe, true);
+  }
+
+  /** As {@link #startBenchmarkSession(Recipe)}; without {@code waitReady} returns once submitted. */
+  public SessionStart startBenchmarkSession(Recipe recipe, boolean waitReady) {
+    String session = store.newSession(recipe.source().toString(), clock.instant());
+    List<ServiceSpec> ordered = new ArrayList<>(recipe.services());
+    ordered.sort(Comparator.comparing(s -> !MonitorsModule.AVAILABLE.contains(s.name())));
+    List<String> started = new ArrayList<>();
+    for (ServiceSpec spec : ordered) {
+      started.add(servers.startService(spec, session, recipe.source().toString(), waitReady));
+    }
+    return new SessionStart(session, started);
+  }
+
+  /** The job scripts (and generated files) {@code recipe} would run, without starting anything. */
+  public String dryRun(Recipe recipe) {
+    StringBuilder out = new StringBuilder();
+    for (ServiceSpec spec : recipe.services()) {
+      out.append(servers.renderJob(spec));
+    }
+    return out.toString();
+  }
+
+  /** The spec's ServersModule. */
+  public ServersModule servers() {
+    return servers;
+  }
+
+  /** The spec's MonitorsModule. */
+  public MonitorsModule monitors() {
+    return monitors;
+  }
+
+  /** Every service and monitor, observed with one scheduler poll. */
+  public SystemStatus getSystemStatus() {
+    List<ServiceStatus> all = servers.refresh();
+    return new SystemStatus(scheduler.name(), all, all.stream().filter(s -> s.record().isMonitor()).toList());
+  }
+
+  /** The monitors part of {@link #getSystemStatus()}. */
+  public List<ServiceStatus> showMonitorsStatus() {
+    return getSystemStatus().monitors();
+  }
+
+  @Override
+  public void close() {
+    store.close();
+    shell.close();
+  }
+}
