@@ -72,12 +72,12 @@ public final class PromtoolCheck {
       Process process = new ProcessBuilder(List.of(promtool.get().toString(), "check", "config", config.toString()))
           .redirectErrorStream(true)
           .redirectOutput(output.toFile())
-          .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
           .start();
+      process.getOutputStream().close();
       if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
         process.destroyForcibly();
         return new PromtoolResult(PromtoolResult.Outcome.FAILED,
-            "promtool did not finish within " + timeout.toSeconds() + " s");
+            "promtool did not finish within " + PrometheusDuration.format(timeout));
       }
       String printed = Files.readString(output, StandardCharsets.UTF_8).strip();
       return new PromtoolResult(

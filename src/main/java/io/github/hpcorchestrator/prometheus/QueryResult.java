@@ -74,7 +74,9 @@ public record QueryResult(ResultType resultType, List<Series> series, JsonNode r
 
   static Map<String, String> labels(JsonNode object) {
     Map<String, String> labels = new LinkedHashMap<>();
-    object.fields().forEachRemaining(e -> labels.put(e.getKey(), e.getValue().asText()));
+    for (Map.Entry<String, JsonNode> label : object.properties()) {
+      labels.put(label.getKey(), label.getValue().asText());
+    }
     return labels;
   }
 

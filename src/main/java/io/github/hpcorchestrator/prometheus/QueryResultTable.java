@@ -18,9 +18,10 @@ import java.util.TreeSet;
  *   <li>No series: {@code (no data)}.
  * </ul>
  *
- * Series are sorted by their label cells (a matrix's samples stay in time order), so the same data always gives the same text
- * whatever order Prometheus returned it in. A label a series lacks is an empty cell. Columns are
- * separated by two spaces; lines have no trailing spaces and end with a newline.
+ * Series are sorted by their label cells (a matrix's samples stay in time order), so the same
+ * data always gives the same text whatever order Prometheus returned it in. A label a series lacks
+ * is an empty cell. Columns are separated by two spaces; lines have no trailing spaces and end
+ * with a newline.
  */
 public final class QueryResultTable {
 

@@ -2,6 +2,7 @@ package io.github.hpcorchestrator.prometheus;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -38,7 +39,7 @@ public record ScrapeConfig(
   /** A job scraping fixed {@code host:port} targets with default path, scheme and interval. */
   public static ScrapeConfig ofStatic(String jobName, List<String> targets) {
     return new ScrapeConfig(jobName, DEFAULT_METRICS_PATH, DEFAULT_SCHEME, Optional.empty(),
-        List.of(new StaticConfig(targets, java.util.Map.of())), List.of());
+        List.of(new StaticConfig(targets, Map.of())), List.of());
   }
 
   /** A job whose targets come from file_sd files. */
