@@ -39,6 +39,11 @@ public record OrchestratorConfig(
         "$HOME/.orchestrator");
   }
 
+  /** The same config with another recipes directory. */
+  public OrchestratorConfig withRecipesDir(Path dir) {
+    return new OrchestratorConfig(source, backend, stateDir, dir, metricsDir, hpc, slurm, remoteDir);
+  }
+
   /** The same config with another state directory (tests and --state-dir). */
   public OrchestratorConfig withStateDir(Path dir) {
     return new OrchestratorConfig(source, backend, dir, recipesDir, metricsDir, hpc, slurm, remoteDir);

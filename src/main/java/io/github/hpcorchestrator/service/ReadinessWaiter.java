@@ -59,8 +59,11 @@ public final class ReadinessWaiter {
           int code = probe.get(address, check.get().endpoint(), check.get().timeout());
           waitingFor = "health " + endpoint.api() + check.get().endpoint()
               + (code < 0 ? " not answering yet" : " answered HTTP " + code);
-          if (code >= 200 && code < 300 && kind.ready(address, progress)) {
-            return status;
+          if (code >= 200 && code < 300) {
+            if (kind.ready(address, progress)) {
+              return status;
+            }
+            waitingFor = "the first scrape of every target";
           }
         } else {
           waitingFor = "port " + endpoint.port() + " to accept connections";
