@@ -57,7 +57,7 @@ readonly UP_DEADLINE_S=60          # per wait: daemons up, nodes idle, sshd answ
 readonly STOP_DEADLINE_S=10        # per daemon on the way down
 readonly HOSTS_LOCK=/run/lock/hpco-testbed-hosts.lock
 
-log() { printf '[cluster.sh] %s\n' "$*" >&2; }
+log() { printf '[cluster.sh %3ss] %s\n' "$SECONDS" "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
 
 usage() {
@@ -156,7 +156,7 @@ edit_hosts() {
 # ---------------------------------------------------------------------------------------------
 # daemons
 
-# is_ours PIDFILE NAME: the pid in PIDFILE is alive and runs NAME (guards against pid reuse).
+# pid_of PIDFILE NAME: print the pid in PIDFILE if it is alive and runs NAME (guards against pid reuse).
 pid_of() {
   local pidfile=$1 name=$2 pid
   [[ -s "$pidfile" ]] || return 1
@@ -166,35 +166,58 @@ pid_of() {
   echo "$pid"
 }
 
-stop_pid() {
-  local pid=$1 deadline=$((SECONDS + STOP_DEADLINE_S))
-  kill -TERM "$pid" 2>/dev/null || return 0
-  while kill -0 "$pid" 2>/dev/null; do
-    if ((SECONDS >= deadline)); then kill -KILL "$pid" 2>/dev/null || true; return 0; fi
+# alive PID: running and not a zombie (orphans are reaped by the sandbox's init only lazily).
+alive() {
+  local stat
+  stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
+  stat=${stat##*) }
+  [[ "${stat:0:1}" != Z ]]
+}
+
+# stop_pids GRACE PID...: TERM them all at once, wait up to GRACE s for all, KILL the stragglers.
+stop_pids() {
+  local grace=$1; shift
+  local deadline=$((SECONDS + grace)) pid left
+  (($# > 0)) || return 0
+  kill -TERM "$@" 2>/dev/null || true
+  while :; do
+    left=()
+    for pid in "$@"; do alive "$pid" && left+=("$pid"); done
+    ((${#left[@]} == 0)) && return 0
+    if ((SECONDS >= deadline)); then
+      log "still running after ${grace}s, killing: ${left[*]}"
+      kill -KILL "${left[@]}" 2>/dev/null || true
+      return 0
+    fi
     sleep 0.1
   done
 }
 
-stop_daemon() {
-  local name=$1 pidfile=$2 pid
-  if pid=$(pid_of "$pidfile" "$name"); then
-    log "stopping $name (pid $pid)"
-    stop_pid "$pid"
-  fi
+# stop_daemons NAME...: stop every recorded daemon with one of these names, together.
+stop_daemons() {
+  local name line pid pids=() names=()
+  for name in "$@"; do
+    while read -r line; do
+      [[ "$line" == "$name "* ]] || continue
+      if pid=$(pid_of "${line#* }" "$name"); then pids+=("$pid"); names+=("$name:$pid"); fi
+    done < <(recorded daemon)
+  done
+  ((${#pids[@]} > 0)) || return 0
+  log "stopping ${names[*]}"
+  stop_pids "$STOP_DEADLINE_S" "${pids[@]}"
 }
 
 # Kill every process that lives in network namespace $1 (job steps, services started by jobs):
 # with proctrack/linuxproc they survive their slurmd.
 kill_netns_procs() {
-  local ns=$1 pids pid round
+  local ns=$1 pids
   [[ -e /run/netns/$ns ]] || return 0
-  for round in TERM TERM KILL; do
-    pids=$(ip netns pids "$ns" 2>/dev/null || true)
-    [[ -z "$pids" ]] && return 0
-    for pid in $pids; do kill -"$round" "$pid" 2>/dev/null || true; done
-    local deadline=$((SECONDS + 3))
-    while [[ -n "$(ip netns pids "$ns" 2>/dev/null)" ]] && ((SECONDS < deadline)); do sleep 0.1; done
-  done
+  pids=$(ip netns pids "$ns" 2>/dev/null || true)
+  [[ -n "$pids" ]] || return 0
+  log "stopping what still runs in $ns: $(echo $pids)"
+  # a slurmstepd whose slurmctld is gone ignores TERM: short grace, then KILL
+  # shellcheck disable=SC2086
+  stop_pids 2 $pids
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -511,7 +534,7 @@ cmd_up() {
 # down: only what DIR/.created names, in an order that lets jobs and daemons end cleanly
 
 cmd_down() {
-  local d=$1 ns link marker line name pidfile
+  local d=$1 ns link marker
   [[ -d "$d" ]] || { log "no such dir $d; nothing to do"; return 0; }
   DIR=$(cd "$d" && pwd -P)
   [[ -f "$DIR/.created" ]] || { log "nothing recorded in $DIR; nothing to do"; return 0; }
@@ -525,14 +548,10 @@ cmd_down() {
       sleep 0.2
     done
   fi
-  # 2. daemons (sshd, slurmd, slurmctld, munged last: the others authenticate through it)
-  for name in sshd slurmd slurmctld munged; do
-    while read -r line; do
-      [[ "$line" == "$name "* ]] || continue
-      pidfile=${line#* }
-      stop_daemon "$name" "$pidfile"
-    done < <(recorded daemon)
-  done
+  # 2. daemons, together (slurmctld alone needs ~5 s to save its state); munged last, since
+  #    the others may still authenticate through it while they shut down
+  stop_daemons sshd slurmd slurmctld
+  stop_daemons munged
   # 3. whatever still runs inside our namespaces (job steps survive slurmd with linuxproc)
   while read -r ns; do
     [[ -n "$ns" ]] || continue
