@@ -146,9 +146,17 @@ cd /
 # every process down must stop: our daemons and whatever runs in the node namespaces
 OURS=$(for f in "$D"/run/*.pid "$D"/munge/munged.pid; do cat "$f" 2>/dev/null; echo; done;
        for ns in "${NS_ARR[@]}" "$LAPTOP_NETNS"; do ip netns pids "$ns"; done)
-OURS=$(printf "%s\n" $OURS | sort -un | tr "\n" " ")
+OURS=$(printf "%s\n" $OURS | sort -un | paste -sd' ')
 say "processes down must stop: $OURS"
-none_alive() { local p; for p in $OURS; do [[ -d /proc/$p ]] && { echo "pid $p alive: $(tr '\0' ' ' </proc/$p/cmdline)"; return 1; }; done; return 0; }
+# a zombie counts as gone: the sandbox's init reaps orphans only lazily
+none_alive() {
+  local p st
+  for p in $OURS; do
+    st=$(cat "/proc/$p/stat" 2>/dev/null) || continue
+    st=${st##*) }
+    [[ ${st:0:1} == Z ]] || { echo "pid $p alive: $(tr '\0' ' ' <"/proc/$p/cmdline")"; return 1; }
+  done
+}
 DOWN_DONE=1
 check "cluster.sh down" "$CLUSTER" down "$D"
 check "cluster.sh down again (idempotent)" "$CLUSTER" down "$D"
