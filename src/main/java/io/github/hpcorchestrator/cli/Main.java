@@ -12,6 +12,9 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
+    if (java.util.Arrays.asList(args).contains("--verbose") || java.util.Arrays.asList(args).contains("-v")) {
+      System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "info");
+    }
     PrintWriter out = new PrintWriter(System.out, true);
     PrintWriter err = new PrintWriter(System.err, true);
     int code = run(out, err, args);
