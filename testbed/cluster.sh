@@ -54,7 +54,7 @@ set -euo pipefail
 
 readonly NODE_COUNT=3
 readonly UP_DEADLINE_S=60          # per wait: daemons up, nodes idle, sshd answering
-readonly STOP_DEADLINE_S=10        # per daemon on the way down
+readonly STOP_DEADLINE_S=10        # on the way down: TERM, then KILL after this long
 readonly HOSTS_LOCK=/run/lock/hpco-testbed-hosts.lock
 
 log() { printf '[cluster.sh %3ss] %s\n' "$SECONDS" "$*" >&2; }
@@ -120,15 +120,18 @@ pick_subnet() {
 }
 
 PICKED_PORTS=" "
-# A random TCP port in 20000-60999 not used by any socket on the host, nor picked before.
+# pick_port VAR: set VAR to a random TCP port in 20000-60999 that no socket on the host uses and
+# that was not picked before (sets a variable rather than printing: $(...) would run in a
+# subshell and forget PICKED_PORTS).
 pick_port() {
+  local -n out=$1
   local p i used
   used=$(ss -Htan | awk '{print $4}' | sed 's/.*://' | sort -u | tr '\n' ' ')
   for ((i = 0; i < 200; i++)); do
     p=$((20000 + $(rand 41000)))
     [[ " $used " == *" $p "* || "$PICKED_PORTS" == *" $p "* ]] && continue
     PICKED_PORTS+="$p "
-    echo "$p"; return 0
+    out=$p; return 0
   done
   die "no free TCP port found"
 }
@@ -140,16 +143,17 @@ pick_port() {
 record() { echo "$*" >>"$DIR/.created"; }
 recorded() { [[ -f "$DIR/.created" ]] && awk -v k="$1" '$1 == k { $1 = ""; sub(/^ /, ""); print }' "$DIR/.created"; }
 
-# Rewrite /etc/hosts in place (it may be a bind mount) under a lock. $1: a filter command.
+# edit_hosts FILTER...: pipe /etc/hosts through FILTER and write the result back in place
+# (cat >, not mv: /etc/hosts may be a bind mount), under a lock shared by all clusters.
+# If FILTER fails, /etc/hosts is left alone.
 edit_hosts() {
   mkdir -p "$(dirname "$HOSTS_LOCK")"
   (
     flock -w 20 9 || die "could not lock $HOSTS_LOCK"
-    local tmp
     tmp=$(mktemp)
-    "$@" </etc/hosts >"$tmp" || true
+    trap 'rm -f "$tmp"' EXIT
+    "$@" </etc/hosts >"$tmp" || die "could not edit /etc/hosts (filter: $*)"
     cat "$tmp" >/etc/hosts
-    rm -f "$tmp"
   ) 9>"$HOSTS_LOCK"
 }
 
@@ -291,8 +295,8 @@ EOF
 start_munge() {
   mkdir -p "$DIR/munge"
   chmod 700 "$DIR/munge"
-  # munged refuses a socket dir that others cannot traverse; DIR itself may be 0700 (mktemp -d):
-  # munged only warns about that, and only root uses this cluster.
+  # munged warns that the socket is "inaccessible" when DIR is 0700 (mktemp -d): harmless, only
+  # root uses this cluster. Own key, socket, pid and seed: nothing shared with another cluster.
   dd if=/dev/urandom of="$DIR/munge/munge.key" bs=128 count=1 status=none
   chmod 400 "$DIR/munge/munge.key"
   record daemon munged "$DIR/munge/munged.pid"
@@ -500,9 +504,9 @@ cmd_up() {
   LAPTOP_NETNS="${TAG}lap"
   LAPTOP_LOGIN_HOST="$LAPTOP_SUBNET_PREFIX.1"
   LOGIN_HOST=127.0.0.1
-  SLURMCTLD_PORT=$(pick_port)
-  SLURMD_PORT=$(pick_port)
-  LOGIN_PORT=$(pick_port)
+  pick_port SLURMCTLD_PORT
+  pick_port SLURMD_PORT
+  pick_port LOGIN_PORT
   SLURM_CONF="$DIR/etc/slurm.conf"
   BIN_DIR="$DIR/bin"
   MUNGE_SOCKET="$DIR/munge/munge.socket"
@@ -571,7 +575,8 @@ cmd_down() {
   while read -r marker; do
     [[ -n "$marker" ]] || continue
     if grep -q "  # $marker\$" /etc/hosts; then
-      edit_hosts grep -v "  # $marker\$"
+      # drop exactly the lines ending in our marker (awk, unlike grep -v, exits 0 on no output)
+      edit_hosts awk -v m="  # $marker" 'substr($0, length($0) - length(m) + 1) != m'
       log "removed /etc/hosts lines of $marker"
     fi
   done < <(recorded hosts)
