@@ -1,0 +1,94 @@
+#!/bin/bash
+{{DIRECTIVES}}
+# SLURM job for service {{SERVICE_ID}}, rendered by hpc-orchestrator.
+#
+# sbatch runs this script on the first node of the allocation. It picks the service's port on that
+# node, starts the service and records where it listens (connection) and how it ended (exit_code)
+# in the service folder: the queue forgets a job minutes after it ends, these files do not.
+set -u
+SERVICE_DIR={{SERVICE_DIR}}
+cd "$SERVICE_DIR" || exit 97
+
+# finish CODE: record the outcome atomically (a reader never sees a half-written file) and exit.
+finish() {
+  echo "$1" > exit_code.tmp && mv -f exit_code.tmp exit_code
+  exit "$1"
+}
+
+# A port accepts connections when bash can open it; nothing is sent.
+port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+# Keep the port the recipe asked for unless something on this node already listens there (another
+# job sharing the node); then try random high ports. The connection file tells the real port.
+PORT={{REQUESTED_PORT}}
+tries=0
+while (( PORT <= 0 )) || port_in_use "$PORT"; do
+  if (( ++tries > 100 )); then
+    echo "orchestrator: no free port found on $(hostname)" >&2
+    finish 98
+  fi
+  PORT=$(( 20000 + (RANDOM * 32768 + RANDOM) % 40001 ))
+done
+LISTEN_ADDRESS=0.0.0.0
+
+# The recipe's words arrive single-quoted, so bash expands nothing in them; only the orchestrator's
+# tokens are replaced, by plain string substitution (quoted, so '&' or '\' in values stay literal).
+substitute() {
+  local s=$1
+  s=${s//"{port}"/"$PORT"}
+  s=${s//"{service_dir}"/"$SERVICE_DIR"}
+  s=${s//"{listen_address}"/"$LISTEN_ADDRESS"}
+  REPLY=$s
+}
+
+argv=({{ARGV}})
+for i in "${!argv[@]}"; do
+  substitute "${argv[$i]}"
+  argv[$i]=$REPLY
+done
+
+env_names=({{ENV_NAMES}})
+env_values=({{ENV_VALUES}})
+for i in "${!env_names[@]}"; do
+  substitute "${env_values[$i]}"
+  export "${env_names[$i]}=$REPLY"
+done
+
+# The orchestrator wrote these files before the port was known; fill in the tokens now. read -d ''
+# takes the whole file, trailing newlines included, which $(<file) would strip.
+files=({{FILES}})
+for f in "${files[@]}"; do
+  content=
+  IFS= read -r -d '' content < "$f"
+  substitute "$content"
+  { printf '%s' "$REPLY" > "$f.tmp" && mv -f "$f.tmp" "$f"; } || finish 97
+done
+
+{{COMMAND}}
+
+"${cmd[@]}" &
+child=$!
+# scancel signals the batch script; forward it so the service can shut down cleanly and its own
+# exit code is recorded.
+trap 'kill -TERM "$child" 2>/dev/null' TERM INT
+
+# Publish the connection only once the service accepts connections, so a reader never tries a
+# port that is not open yet. Bounded, and only while the service is alive.
+deadline=$(( SECONDS + {{READY_TIMEOUT_S}} ))
+while kill -0 "$child" 2>/dev/null && ! port_in_use "$PORT" && (( SECONDS < deadline )); do
+  sleep 0.5
+done
+if kill -0 "$child" 2>/dev/null && port_in_use "$PORT"; then
+  printf 'host=%s\nport=%s\njob_id=%s\nnode=%s\n' "$(hostname)" "$PORT" "${SLURM_JOB_ID:-}" \
+    "$(hostname)" > connection.tmp && mv -f connection.tmp connection
+elif kill -0 "$child" 2>/dev/null; then
+  echo "orchestrator: service does not accept connections on port $PORT after {{READY_TIMEOUT_S}} s" >&2
+fi
+
+# wait returns early when a trapped signal arrives; keep waiting until the service is gone.
+while true; do
+  wait "$child"
+  rc=$?
+  kill -0 "$child" 2>/dev/null || break
+done
+finish "$rc"

@@ -1,0 +1,210 @@
+package io.github.hpcorchestrator.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.github.hpcorchestrator.config.SlurmDefaults;
+import io.github.hpcorchestrator.recipe.ResourceSpec;
+import io.github.hpcorchestrator.transport.LocalShell;
+import java.io.IOException;
+import java.io.Reader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/** Runs jobs on a real 3-node SLURM cluster made by testbed/cluster.sh (needs root). */
+@Tag("integration")
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class SlurmSchedulerIntegrationTest {
+  private static final Path CLUSTER_SH = Path.of("testbed/cluster.sh").toAbsolutePath();
+  private static final Path NODE_EXPORTER = Path.of("/usr/bin/prometheus-node-exporter");
+  private static final Duration DEADLINE = Duration.ofSeconds(60);
+
+  private Path clusterDir;
+  private Path remoteDir;
+  private List<String> nodes;
+  private LocalShell shell;
+  private SlurmScheduler slurm;
+  private final List<SubmittedJob> submitted = new ArrayList<>();
+
+  @BeforeAll
+  void up() throws Exception {
+    assumeTrue("root".equals(System.getProperty("user.name")), "the SLURM testbed needs root");
+    assumeTrue(Files.isExecutable(NODE_EXPORTER), "no node exporter at " + NODE_EXPORTER);
+    clusterDir = Files.createTempDirectory("slurm-it-cluster");
+    remoteDir = Files.createTempDirectory("slurm-it-remote");
+    Process p = new ProcessBuilder(CLUSTER_SH.toString(), "up", clusterDir.toString())
+        .redirectErrorStream(true).redirectOutput(clusterDir.resolve("up.log").toFile()).start();
+    if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
+      p.destroyForcibly();
+      fail("cluster.sh up failed:\n" + Files.readString(clusterDir.resolve("up.log")));
+    }
+    Properties env = new Properties();
+    try (Reader r = Files.newBufferedReader(clusterDir.resolve("cluster.env"))) {
+      env.load(r);
+    }
+    nodes = List.of(env.getProperty("NODES").split(","));
+    shell = new LocalShell(Map.of("SLURM_CONF", env.getProperty("SLURM_CONF"),
+        "PATH", env.getProperty("BIN_DIR") + ":" + System.getenv("PATH")));
+    slurm = new SlurmScheduler(shell, remoteDir.toString(), SlurmDefaults.none(), Clock.systemUTC());
+  }
+
+  @AfterAll
+  void down() throws Exception {
+    if (slurm != null) {
+      for (SubmittedJob job : submitted) {
+        try {
+          slurm.cancel(job);
+        } catch (RuntimeException e) {
+          System.err.println("cleanup: " + e.getMessage());
+        }
+      }
+    }
+    if (clusterDir != null) {
+      new ProcessBuilder(CLUSTER_SH.toString(), "down", clusterDir.toString())
+          .redirectErrorStream(true).redirectOutput(clusterDir.resolve("down.log").toFile())
+          .start().waitFor(60, TimeUnit.SECONDS);
+    }
+    deleteTree(remoteDir);
+    deleteTree(clusterDir);
+  }
+
+  private static void deleteTree(Path root) throws IOException {
+    if (root == null || !Files.exists(root)) {
+      return;
+    }
+    try (var paths = Files.walk(root)) {
+      for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(path);
+      }
+    }
+  }
+
+  private SubmittedJob submit(String serviceId, List<String> argv, int port) {
+    SubmittedJob job = slurm.submit(new JobSpec(serviceId, argv, Map.of(), port, ResourceSpec.none(),
+        Optional.empty(), Map.of()));
+    submitted.add(job);
+    return job;
+  }
+
+  private JobStatus await(SubmittedJob job, JobState wanted) throws InterruptedException {
+    return await(() -> slurm.poll(List.of(job)).get(job.serviceId()), s -> s.state() == wanted,
+        job + " to be " + wanted);
+  }
+
+  private static <T> T await(Supplier<T> probe, java.util.function.Predicate<T> done, String what)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + DEADLINE.toNanos();
+    T last = probe.get();
+    while (!done.test(last)) {
+      if (System.nanoTime() > deadline) {
+        fail("timed out waiting for " + what + "; last: " + last);
+      }
+      Thread.sleep(250);
+      last = probe.get();
+    }
+    return last;
+  }
+
+  @Test
+  void runsAServiceOnANodeAndStopsIt() throws Exception {
+    SubmittedJob job = submit("nodeexp_0123abcd",
+        List.of(NODE_EXPORTER.toString(), "--web.listen-address={listen_address}:{port}"), 9100);
+    JobStatus running = await(job, JobState.RUNNING);
+    assertThat(running.nodes()).hasSize(1);
+    assertThat(nodes).contains(running.nodes().get(0));
+
+    Connection connection = await(() -> slurm.connection(job), Optional::isPresent, "connection file").get();
+    assertThat(connection.host()).isEqualTo(running.nodes().get(0));
+    assertThat(connection.jobId()).isEqualTo(job.jobId());
+    assertThat(connection.port()).isEqualTo(9100);
+
+    HttpResponse<String> metrics = HttpClient.newHttpClient().send(
+        HttpRequest.newBuilder(URI.create("http://" + connection.host() + ":" + connection.port() + "/metrics"))
+            .timeout(Duration.ofSeconds(10)).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(metrics.statusCode()).isEqualTo(200);
+    assertThat(metrics.body()).contains("node_exporter_build_info");
+
+    assertThat(slurm.discover()).contains(job);
+
+    slurm.cancel(job);
+    Thread.sleep(1100); // past the squeue cache
+    JobStatus cancelled = slurm.poll(List.of(job)).get(job.serviceId());
+    assertThat(cancelled.state()).isEqualTo(JobState.CANCELLED);
+    assertThat(slurm.discover()).doesNotContain(job);
+    // Default squeue (no --states=all) no longer lists it.
+    assertThat(shell.run(List.of("squeue", "--me", "-h", "-o", "%i"), Duration.ofSeconds(30)).stdout()
+        .lines().map(String::strip)).doesNotContain(job.jobId());
+  }
+
+  @Test
+  void aSecondServiceOnTheSameNodeGetsAnotherPort() throws Exception {
+    // Extra directives from the config pass through to sbatch: pin both jobs to one node.
+    SlurmScheduler pinned = new SlurmScheduler(shell, remoteDir.toString(), new SlurmDefaults(
+        Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
+        List.of("--nodelist=" + nodes.get(2))), Clock.systemUTC());
+    List<String> argv = List.of(NODE_EXPORTER.toString(), "--web.listen-address={listen_address}:{port}");
+    SubmittedJob first = pinned.submit(new JobSpec("pin1_0123abcd", argv, Map.of(), 9200,
+        ResourceSpec.none(), Optional.empty(), Map.of()));
+    submitted.add(first);
+    Connection one = await(() -> pinned.connection(first), Optional::isPresent, "first connection").get();
+    SubmittedJob second = pinned.submit(new JobSpec("pin2_0123abcd", argv, Map.of(), 9200,
+        ResourceSpec.none(), Optional.empty(), Map.of()));
+    submitted.add(second);
+    Connection two = await(() -> pinned.connection(second), Optional::isPresent, "second connection").get();
+    assertThat(one.host()).isEqualTo(nodes.get(2)).isEqualTo(two.host());
+    assertThat(one.port()).isEqualTo(9200);
+    assertThat(two.port()).isNotEqualTo(9200).isBetween(20000, 60000);
+    pinned.cancel(first);
+    pinned.cancel(second);
+  }
+
+  @Test
+  void aFailingJobReportsItsExitCodeAndLog() throws Exception {
+    SubmittedJob job = submit("boom_0123abcd", List.of("bash", "-c", "echo boom; exit 3"), 0);
+    JobStatus failed = await(job, JobState.FAILED);
+    assertThat(failed.exitCode()).contains(3);
+    assertThat(failed.reason()).isEqualTo("exited with code 3");
+    assertThat(failed.logTail()).contains("boom");
+    assertThat(Files.readString(Path.of(job.serviceDir(), "exit_code")).strip()).isEqualTo("3");
+  }
+
+  @Test
+  void tokensInArgvEnvironmentAndFilesAreReplacedOnTheNode() throws Exception {
+    String tricky = "a & b \\ $HOME 'q' {port}";
+    SubmittedJob job = slurm.submit(new JobSpec("tokens_0123abcd",
+        List.of("bash", "-c", "printf '%s|%s|%s\\n' \"$1\" \"$T\" \"$(cat in.txt)\" > out.txt", "_", tricky),
+        Map.of("T", "{service_dir}:{listen_address}"), 0, ResourceSpec.none(), Optional.empty(),
+        Map.of("in.txt", "p={port} d={service_dir}\n\n")));
+    submitted.add(job);
+    await(job, JobState.COMPLETED);
+    String out = Files.readString(Path.of(job.serviceDir(), "out.txt"));
+    String[] parts = out.strip().split("\\|");
+    assertThat(parts[0]).startsWith("a & b \\ $HOME 'q' ").doesNotContain("{port}");
+    String port = parts[0].substring("a & b \\ $HOME 'q' ".length());
+    assertThat(port).matches("\\d+");
+    assertThat(parts[1]).isEqualTo(job.serviceDir() + ":0.0.0.0");
+    assertThat(parts[2]).isEqualTo("p=" + port + " d=" + job.serviceDir());
+    // Trailing newlines of the file survive the substitution.
+    assertThat(Files.readString(Path.of(job.serviceDir(), "in.txt"))).endsWith("\n\n");
+  }
+}
