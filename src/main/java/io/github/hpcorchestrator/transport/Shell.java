@@ -13,8 +13,21 @@ import java.util.List;
  */
 public interface Shell extends Closeable {
 
-  /** Runs {@code argv} to completion (or until {@code timeout}) and captures its output. */
+  /**
+   * Runs {@code argv} to completion (or until {@code timeout}) and captures its output. The
+   * command must be safe to run twice (a read, or an idempotent change): a remote implementation
+   * may retry it once when its connection dropped before the command started. Use {@link #runOnce}
+   * for anything else.
+   */
   CommandResult run(List<String> argv, Duration timeout);
+
+  /**
+   * Runs {@code argv} like {@link #run}, but never retries it: for commands that must not run
+   * twice (sbatch, scancel of a reused id).
+   */
+  default CommandResult runOnce(List<String> argv, Duration timeout) {
+    return run(argv, timeout);
+  }
 
   /** Writes {@code content} to {@code path} on the shell's side atomically, creating parent folders. */
   void writeFile(String path, byte[] content, int mode);
