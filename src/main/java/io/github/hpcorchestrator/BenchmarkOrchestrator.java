@@ -2,6 +2,7 @@ package io.github.hpcorchestrator;
 
 import io.github.hpcorchestrator.cluster.LocalScheduler;
 import io.github.hpcorchestrator.cluster.Scheduler;
+import io.github.hpcorchestrator.cluster.SlurmScheduler;
 import io.github.hpcorchestrator.config.ConfigLoader;
 import io.github.hpcorchestrator.config.OrchestratorConfig;
 import io.github.hpcorchestrator.monitor.MonitorsModule;
@@ -22,6 +23,7 @@ import io.github.hpcorchestrator.service.ToolLocator;
 import io.github.hpcorchestrator.state.StateStore;
 import io.github.hpcorchestrator.transport.LocalShell;
 import io.github.hpcorchestrator.transport.Shell;
+import io.github.hpcorchestrator.transport.SshShell;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -45,7 +47,7 @@ public final class BenchmarkOrchestrator implements AutoCloseable {
   private final ServersModule servers;
   private final MonitorsModule monitors;
   private final RecipeLoader recipes = new RecipeLoader();
-  private final Clock clock = Clock.systemUTC();
+  private final Clock clock = Clock.systemDefaultZone();
 
   /** An orchestrator configured by the YAML file at {@code configFile}; progress goes to stderr. */
   public BenchmarkOrchestrator(Path configFile) {
@@ -58,22 +60,31 @@ public final class BenchmarkOrchestrator implements AutoCloseable {
    */
   public BenchmarkOrchestrator(OrchestratorConfig config, Consumer<String> progress) {
     this.config = config;
-    if (config.backend() != OrchestratorConfig.Backend.LOCAL) {
-      throw new OperationFailedException("backend '" + config.backend().name().toLowerCase(java.util.Locale.ROOT)
-          + "' is not available in this version; use backend: local");
-    }
-    this.shell = new LocalShell();
+    // With hpc.hostname set, every cluster command and every query goes through one SSH session
+    // to the login node; without it, the orchestrator runs on the login node itself.
+    this.shell = config.hpc().<Shell>map(SshShell::new).orElseGet(LocalShell::new);
     this.store = StateStore.open(config.stateDir());
-    this.scheduler = new LocalScheduler(config.stateDir().resolve("services"), shell, Duration.ofSeconds(10));
-    ToolLocator tools = new ToolLocator(shell, System.getenv().getOrDefault("PATH", "/usr/bin:/bin"),
-        ToolLocator.canInstall(), progress);
-    Function<String, String> executables = tools::locate;
+    Function<String, String> executables;
+    if (config.backend() == OrchestratorConfig.Backend.SLURM) {
+      this.scheduler = new SlurmScheduler(shell, config.remoteDir(), config.slurm(), clock);
+      executables = tool -> ToolLocator.locateOn(shell, tool);
+    } else {
+      this.scheduler = new LocalScheduler(config.stateDir().resolve("services"), shell, Duration.ofSeconds(10));
+      ToolLocator tools = new ToolLocator(shell, System.getenv().getOrDefault("PATH", "/usr/bin:/bin"),
+          ToolLocator.canInstall(), progress);
+      executables = tools::locate;
+    }
     PromtoolCheck promtool = PromtoolCheck.onPath();
     ServiceKinds kinds = new ServiceKinds(List.of(new PrometheusKind(promtool), new NodeExporterKind(),
         new OllamaKind(), new GenericKind()));
     this.servers = new ServersModule(scheduler, shell, store, kinds, new ServiceId(new SecureRandom()),
         executables, new ReadinessWaiter(shell, progress), clock);
     this.monitors = new MonitorsModule(servers);
+  }
+
+  /** The shell that reaches the scheduler's side (this machine, or the login node over SSH). */
+  public Shell shell() {
+    return shell;
   }
 
   /** The configuration in force. */

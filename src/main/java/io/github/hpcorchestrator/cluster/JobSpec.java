@@ -35,6 +35,9 @@ public record JobSpec(
   /** Placeholder for the address a service should listen on (loopback locally, all on a node). */
   public static final String LISTEN_TOKEN = "{listen_address}";
 
+  /** Placeholder for a folder on the node's local disk (on the local backend: inside the service folder). */
+  public static final String SCRATCH_TOKEN = "{scratch_dir}";
+
   /** Placeholder for the job's directory on the side where it runs. */
   public static final String DIR_TOKEN = "{service_dir}";
 

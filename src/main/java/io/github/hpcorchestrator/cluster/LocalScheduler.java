@@ -76,6 +76,7 @@ public final class LocalScheduler implements Scheduler {
 
   private static String substitute(String text, Path dir, int port) {
     return text.replace(JobSpec.PORT_TOKEN, Integer.toString(port))
+        .replace(JobSpec.SCRATCH_TOKEN, dir.resolve("data").toString())
         .replace(JobSpec.DIR_TOKEN, dir.toString())
         .replace(JobSpec.LISTEN_TOKEN, "127.0.0.1");
   }

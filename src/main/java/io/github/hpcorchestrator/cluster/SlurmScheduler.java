@@ -102,7 +102,8 @@ public final class SlurmScheduler implements Scheduler {
     }
     String jobScript = dir + "/job.sh";
     shell.writeFile(jobScript, text.getBytes(StandardCharsets.UTF_8), 0700);
-    CommandResult sbatch = shell.run(List.of("sbatch", "--parsable", jobScript), Shell.SHORT_TIMEOUT);
+    // Submitting twice would start the service twice: never retried on a dropped connection.
+    CommandResult sbatch = shell.runOnce(List.of("sbatch", "--parsable", jobScript), Shell.SHORT_TIMEOUT);
     if (!sbatch.ok()) {
       throw new OperationFailedException("sbatch refused " + spec.serviceId() + ": "
           + oneLine(sbatch.stderr().isBlank() ? sbatch.stdout() : sbatch.stderr()));

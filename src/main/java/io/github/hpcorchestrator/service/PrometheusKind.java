@@ -76,7 +76,7 @@ public final class PrometheusKind implements ServiceKind {
     List<String> argv = new ArrayList<>();
     argv.add(spec.command().orElseGet(() -> context.executable("prometheus")));
     argv.add("--config.file=" + JobSpec.DIR_TOKEN + "/" + CONFIG_FILE);
-    argv.add("--storage.tsdb.path=" + JobSpec.DIR_TOKEN + "/data");
+    argv.add("--storage.tsdb.path=" + JobSpec.SCRATCH_TOKEN);
     argv.add("--storage.tsdb.retention.time=" + retention);
     argv.add("--web.listen-address=" + JobSpec.LISTEN_TOKEN + ":" + JobSpec.PORT_TOKEN);
     argv.addAll(spec.args());

@@ -30,6 +30,10 @@ while (( PORT <= 0 )) || port_in_use "$PORT"; do
   PORT=$(( 20000 + (RANDOM * 32768 + RANDOM) % 40001 ))
 done
 LISTEN_ADDRESS=0.0.0.0
+# Node-local disk for data that must not live on a shared filesystem (Prometheus's TSDB does not
+# support NFS).
+SCRATCH_DIR="${TMPDIR:-/tmp}/hpc-orchestrator-${SLURM_JOB_ID:-$$}"
+mkdir -p "$SCRATCH_DIR" || finish 97
 
 # The recipe's words arrive single-quoted, so bash expands nothing in them; only the orchestrator's
 # tokens are replaced, by plain string substitution (quoted, so '&' or '\' in values stay literal).
@@ -38,6 +42,7 @@ substitute() {
   s=${s//"{port}"/"$PORT"}
   s=${s//"{service_dir}"/"$SERVICE_DIR"}
   s=${s//"{listen_address}"/"$LISTEN_ADDRESS"}
+  s=${s//"{scratch_dir}"/"$SCRATCH_DIR"}
   REPLY=$s
 }
 
