@@ -117,6 +117,9 @@ public final class LocalScheduler implements Scheduler {
 
   private JobStatus status(SubmittedJob job) {
     Path dir = Path.of(job.serviceDir());
+    // Liveness first, exit code second: a job that writes its exit code and ends between the two
+    // reads must not look like one that vanished without an outcome.
+    boolean alive = groupAlive(job.jobId());
     Optional<Integer> exit = readInt(dir.resolve("exit_code"));
     boolean cancelled = Files.exists(dir.resolve("cancelled"));
     List<String> node = List.of(hostname());
@@ -131,7 +134,7 @@ public final class LocalScheduler implements Scheduler {
       return new JobStatus(JobState.FAILED, "exited with code " + exit.get(), exit, node, started,
           logTail(job, 10));
     }
-    if (groupAlive(job.jobId())) {
+    if (alive) {
       if (started.isEmpty()) {
         return new JobStatus(JobState.PENDING, "starting", Optional.empty(), node, started, List.of());
       }
