@@ -30,7 +30,8 @@ public final class Main {
     cli.setOut(out);
     cli.setErr(err);
     cli.setParameterExceptionHandler((ex, a) -> {
-      err.println("error: " + ex.getMessage());
+      // Some picocli messages already start with "Error: "; print the prefix once.
+      err.println("error: " + ex.getMessage().replaceFirst("^Error: ", ""));
       err.println("Try --help for usage.");
       return 2;
     });

@@ -118,6 +118,9 @@ public final class LocalScheduler implements Scheduler {
 
   private JobStatus status(SubmittedJob job) {
     Path dir = Path.of(job.serviceDir());
+    // Liveness first, exit code second: a job that writes its exit code and ends between the two
+    // reads must not look like one that vanished without an outcome.
+    boolean alive = groupAlive(job.jobId()) || starting(job.jobId(), dir);
     Optional<Integer> exit = readInt(dir.resolve("exit_code"));
     boolean cancelled = Files.exists(dir.resolve("cancelled"));
     List<String> node = List.of(hostname());
@@ -132,7 +135,7 @@ public final class LocalScheduler implements Scheduler {
       return new JobStatus(JobState.FAILED, "exited with code " + exit.get(), exit, node, started,
           logTail(job, 10));
     }
-    if (groupAlive(job.jobId())) {
+    if (alive) {
       if (started.isEmpty()) {
         return new JobStatus(JobState.PENDING, "starting", Optional.empty(), node, started, List.of());
       }
@@ -170,6 +173,15 @@ public final class LocalScheduler implements Scheduler {
 
   private void signal(String pgid, String signal) {
     shell.run(List.of("kill", "-" + signal, "--", "-" + pgid), Shell.SHORT_TIMEOUT);
+  }
+
+  /**
+   * Whether the job's first process runs but has not yet made itself a group leader: until
+   * setsid has run (the script writes job.pid right after), no process is in group {@code pid}.
+   */
+  private static boolean starting(String pid, Path dir) {
+    return pid.matches("\\d{1,10}") && !Files.exists(dir.resolve("job.pid"))
+        && ProcessHandle.of(Long.parseLong(pid)).map(ProcessHandle::isAlive).orElse(false);
   }
 
   /** Whether any process of the group still exists (zombies of the group leader do not count). */

@@ -32,6 +32,7 @@ import java.util.function.Function;
  */
 public final class ServersModule {
   private static final int MAX_ID_ATTEMPTS = 16;
+  private static final int LOG_TAIL_LINES = 10;
 
   private final Scheduler scheduler;
   private final Shell shell;
@@ -198,8 +199,11 @@ public final class ServersModule {
     for (ServiceRecord r : records.values()) {
       JobStatus job = polled.get(r.serviceId());
       if (job == null) {
+        // A failure observed by an earlier call still shows its log tail: state keeps no log.
+        List<String> tail = r.state() == JobState.FAILED && !r.jobId().isEmpty()
+            ? scheduler.logTail(r.job(), LOG_TAIL_LINES) : List.of();
         job = new JobStatus(r.state(), "", r.exitCode(), r.node().isEmpty() ? List.of() : List.of(r.node()),
-            r.startedAt(), List.of());
+            r.startedAt(), tail);
         out.add(new ServiceStatus(r, job, endpoint(r, job)));
         continue;
       }

@@ -45,8 +45,12 @@ public final class StateStore implements AutoCloseable {
       Files.setPosixFilePermissions(stateDir, AtomicFiles.permissions(0700));
       Path file = stateDir.resolve("state.db");
       if (!Files.exists(file)) {
-        Files.createFile(file, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
-            AtomicFiles.permissions(0600)));
+        try {
+          Files.createFile(file, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+              AtomicFiles.permissions(0600)));
+        } catch (java.nio.file.FileAlreadyExistsException e) {
+          // Another process created it between the check and here; use theirs.
+        }
       }
       Connection db = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
       try (Statement st = db.createStatement()) {

@@ -72,7 +72,25 @@ class SshShellIntegrationTest {
       shell.close();
     }
     if (dir != null) {
-      command(work.resolve("cluster-down.log"), "testbed/cluster.sh", "down", dir.toString());
+      int rc = command(work.resolve("cluster-down.log"), "testbed/cluster.sh", "down",
+          dir.toString());
+      assertThat(rc).as("cluster.sh down failed:\n%s", tail(work.resolve("cluster-down.log")))
+          .isZero();
+      deleteTree(dir);
+    }
+    if (work != null) {
+      deleteTree(work);
+    }
+  }
+
+  private static void deleteTree(Path root) throws IOException {
+    if (!Files.exists(root)) {
+      return;
+    }
+    try (java.util.stream.Stream<Path> paths = Files.walk(root)) {
+      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
     }
   }
 

@@ -1,0 +1,155 @@
+package io.github.hpcorchestrator.service;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.github.hpcorchestrator.InputException;
+import io.github.hpcorchestrator.cluster.JobSpec;
+import io.github.hpcorchestrator.prometheus.PromtoolCheck;
+import io.github.hpcorchestrator.recipe.MonitoringTarget;
+import io.github.hpcorchestrator.recipe.ResourceSpec;
+import io.github.hpcorchestrator.recipe.ServiceSpec;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class PrometheusKindTest {
+  /** No promtool: the unit tests judge the text themselves. */
+  private final PrometheusKind kind = new PrometheusKind(new PromtoolCheck(Optional.empty(), Duration.ofSeconds(5)));
+
+  /** Knows one running service, node_exporter_6355d49f on node7:9123, like ServersModule's context. */
+  private static final class FakeContext implements LaunchContext {
+    @Override
+    public String executable(String tool) {
+      return "/opt/bin/" + tool;
+    }
+
+    @Override
+    public String scrapeAddress(MonitoringTarget target) {
+      if (target.host().isPresent()) {
+        return target.host().get() + ":" + target.port().orElseThrow();
+      }
+      String id = ServiceIdResolver.resolve(target.serviceId().orElseThrow(), List.of("node_exporter_6355d49f"));
+      assertThat(id).isEqualTo("node_exporter_6355d49f");
+      return "node7:" + target.port().orElse(9123);
+    }
+  }
+
+  private static ServiceSpec prometheus(List<MonitoringTarget> targets, Optional<String> interval,
+      Map<String, String> env) {
+    return new ServiceSpec("prometheus", "", Optional.empty(), List.of(), Optional.empty(), ResourceSpec.none(),
+        env, List.of(9090), Optional.empty(), targets, interval);
+  }
+
+  private static MonitoringTarget byId(String id, String job, Optional<Integer> port) {
+    return new MonitoringTarget(Optional.of(id), Optional.empty(), job, port, "/metrics");
+  }
+
+  private static MonitoringTarget byHost(String host, String job, int port, String path) {
+    return new MonitoringTarget(Optional.empty(), Optional.of(host), job, Optional.of(port), path);
+  }
+
+  @Test
+  void rendersSelfScrapeThenHostAndServiceTargets() {
+    ServiceSpec spec = prometheus(List.of(
+        byHost("gpu01.cluster", "gpu", 9400, "/metrics"),
+        byId("node_exporter_6355d49f", "node", Optional.of(9100))), Optional.of("1s"), Map.of());
+
+    assertThat(kind.renderConfig(spec, new FakeContext())).isEqualTo("""
+        global:
+          scrape_interval: 1s
+          evaluation_interval: 1s
+        scrape_configs:
+          - job_name: prometheus
+            static_configs:
+              - targets:
+                  - "localhost:{port}"
+          - job_name: gpu
+            static_configs:
+              - targets:
+                  - gpu01.cluster:9400
+          - job_name: node
+            static_configs:
+              - targets:
+                  - node7:9100
+        """);
+  }
+
+  @Test
+  void serviceTargetWithoutPortUsesTheServicesActualPort() {
+    ServiceSpec spec = prometheus(List.of(byId("6355d49f", "node", Optional.empty())), Optional.empty(), Map.of());
+
+    assertThat(kind.renderConfig(spec, new FakeContext())).isEqualTo("""
+        global:
+          scrape_interval: 15s
+          evaluation_interval: 15s
+        scrape_configs:
+          - job_name: prometheus
+            static_configs:
+              - targets:
+                  - "localhost:{port}"
+          - job_name: node
+            static_configs:
+              - targets:
+                  - node7:9123
+        """);
+  }
+
+  @Test
+  void customMetricsPathIsWritten() {
+    ServiceSpec spec = prometheus(List.of(byHost("10.0.0.5", "dcgm", 9400, "/dcgm/metrics")), Optional.of("30s"),
+        Map.of());
+
+    assertThat(kind.renderConfig(spec, new FakeContext())).contains("""
+          - job_name: dcgm
+            metrics_path: /dcgm/metrics
+            static_configs:
+              - targets:
+                  - 10.0.0.5:9400
+        """);
+  }
+
+  @Test
+  void planRunsPrometheusWithItsConfigAndDataInTheServiceFolder() {
+    ServiceSpec spec = prometheus(List.of(), Optional.empty(), Map.of("PROMETHEUS_RETENTION_TIME", "2d"));
+
+    JobSpec job = kind.plan(spec, "prometheus_0a1b2c3d", new FakeContext());
+
+    assertThat(job.serviceId()).isEqualTo("prometheus_0a1b2c3d");
+    assertThat(job.argv()).containsExactly("/opt/bin/prometheus",
+        "--config.file={service_dir}/prometheus.yml",
+        "--storage.tsdb.path={service_dir}/data",
+        "--storage.tsdb.retention.time=2d",
+        "--web.listen-address={listen_address}:{port}");
+    assertThat(job.requestedPort()).isEqualTo(9090);
+    assertThat(job.files()).containsOnlyKeys("prometheus.yml");
+    assertThat(job.files().get("prometheus.yml")).contains("- \"localhost:{port}\"");
+  }
+
+  @Test
+  void planDefaultsRetentionTo15Days() {
+    JobSpec job = kind.plan(prometheus(List.of(), Optional.empty(), Map.of()), "prometheus_0a1b2c3d",
+        new FakeContext());
+
+    assertThat(job.argv()).contains("--storage.tsdb.retention.time=15d");
+  }
+
+  @Test
+  void planRejectsABadRetention() {
+    ServiceSpec spec = prometheus(List.of(), Optional.empty(), Map.of("PROMETHEUS_RETENTION_TIME", "forever"));
+
+    assertThatThrownBy(() -> kind.plan(spec, "prometheus_0a1b2c3d", new FakeContext()))
+        .isInstanceOf(InputException.class)
+        .hasMessage("service.environment.PROMETHEUS_RETENTION_TIME: expected a Prometheus duration such as"
+            + " 15d or 12h, found 'forever'");
+  }
+
+  @Test
+  void defaultsAreTheSpecsOnes() {
+    assertThat(kind.name()).isEqualTo("prometheus");
+    assertThat(kind.defaultPort()).isEqualTo(9090);
+    assertThat(kind.defaultHealthEndpoint()).contains("/-/ready");
+  }
+}
