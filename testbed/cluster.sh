@@ -34,7 +34,8 @@
 # DIR/cluster.env (KEY=value, no quotes, no spaces: valid for `source` and java.util.Properties):
 #   CLUSTER_NAME TAG SLURM_CONF NODES NODE_ADDRS NODE_NETNS PARTITION SLURMCTLD_PORT SLURMD_PORT
 #   LOGIN_HOST LOGIN_PORT SSH_USER SSH_KEY KNOWN_HOSTS LAPTOP_NETNS LAPTOP_LOGIN_HOST LAPTOP_SUBNET
-#   BRIDGE BRIDGE_IP NETNS_PREFIX SUBNET BIN_DIR MUNGE_SOCKET TESTBED_DIR
+#   BRIDGE BRIDGE_IP NETNS_PREFIX SUBNET BIN_DIR MUNGE_SOCKET TESTBED_DIR CALL_LOG
+#   CALL_LOG gets one line per call of a BIN_DIR wrapper ("squeue --me ..."), for counting.
 #   KNOWN_HOSTS holds the login node's key for [LOGIN_HOST]:LOGIN_PORT and
 #   [LAPTOP_LOGIN_HOST]:LOGIN_PORT. NETNS_PREFIX is the prefix of every namespace of the cluster.
 #
@@ -283,9 +284,10 @@ write_wrappers() {
     real=$(command -v "$cmd") || continue
     cat >"$BIN_DIR/$cmd" <<EOF
 #!/bin/sh
-# $cmd for test cluster $CLUSTER_NAME
+# $cmd for test cluster $CLUSTER_NAME; every call is logged so tests can count them.
 SLURM_CONF=$SLURM_CONF
 export SLURM_CONF
+echo "$cmd \$*" >> $DIR/slurm-calls.log
 exec $real "\$@"
 EOF
     chmod 755 "$BIN_DIR/$cmd"
@@ -453,6 +455,7 @@ BRIDGE_IP=$BRIDGE_IP
 NETNS_PREFIX=$TAG
 SUBNET=$SUBNET_PREFIX.0/24
 BIN_DIR=$BIN_DIR
+CALL_LOG=$DIR/slurm-calls.log
 MUNGE_SOCKET=$MUNGE_SOCKET
 TESTBED_DIR=$DIR
 EOF

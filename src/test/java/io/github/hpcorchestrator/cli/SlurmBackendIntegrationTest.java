@@ -1,0 +1,236 @@
+package io.github.hpcorchestrator.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.hpcorchestrator.BenchmarkOrchestrator;
+import io.github.hpcorchestrator.config.ConfigLoader;
+import io.github.hpcorchestrator.recipe.ResourceSpec;
+import io.github.hpcorchestrator.recipe.ServiceSpec;
+import io.github.hpcorchestrator.testbed.TestCluster;
+import io.github.hpcorchestrator.transport.LocalShell;
+import io.github.hpcorchestrator.transport.Shell;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * The CLI on the SLURM backend against a real 3-node test cluster. The CLI runs in the "laptop"
+ * network namespace, which reaches only the login node's sshd: every command and every query
+ * provably goes through the one SSH connection.
+ */
+@Tag("integration")
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class SlurmBackendIntegrationTest {
+  private static final Path REPO = Path.of("").toAbsolutePath();
+  private TestCluster cluster;
+  private Path work;
+  private Path configNode1;
+  private Path configNode2;
+  private Shell slurmHere;
+  private String exporterId;
+  private String prometheusId;
+
+  /** What one CLI call left behind. */
+  private record Run(int code, String out, String err) {
+    JsonNode json() throws IOException {
+      return new ObjectMapper().readTree(out);
+    }
+  }
+
+  @BeforeAll
+  void up() throws Exception {
+    assumeTrue(TestCluster.possible(), "the SLURM testbed needs root");
+    cluster = TestCluster.up();
+    work = Files.createTempDirectory("hpco-slurm-cli");
+    configNode1 = config("node1.yaml", cluster.nodes().get(0));
+    configNode2 = config("node2.yaml", cluster.nodes().get(1));
+    slurmHere = new LocalShell(cluster.slurmEnvironment());
+  }
+
+  /** A config that reaches the cluster over SSH from the laptop and pins jobs to {@code node}. */
+  private Path config(String name, String node) throws IOException {
+    Path file = work.resolve(name);
+    Files.writeString(file, String.join("\n",
+        "backend: slurm",
+        "state_dir: " + work.resolve("state"),
+        "recipes_dir: " + REPO.resolve("recipes/services"),
+        "remote_dir: " + work.resolve("remote"),
+        "hpc:",
+        "  hostname: " + cluster.get("LAPTOP_LOGIN_HOST"),
+        "  port: " + cluster.get("LOGIN_PORT"),
+        "  username: " + cluster.get("SSH_USER"),
+        "  key_filename: " + cluster.get("SSH_KEY"),
+        "  known_hosts: " + cluster.get("KNOWN_HOSTS"),
+        "slurm:",
+        "  extra_directives: [\"--nodelist=" + node + "\"]",
+        ""));
+    return file;
+  }
+
+  @AfterAll
+  void down() throws Exception {
+    if (cluster == null) {
+      return;
+    }
+    try {
+      slurmHere.run(List.of("scancel", "--me"), Duration.ofSeconds(30));
+    } finally {
+      cluster.close();
+    }
+  }
+
+  /** Runs the CLI inside the laptop namespace. */
+  private Run cli(Path config, String... args) throws Exception {
+    List<String> argv = new ArrayList<>(List.of("ip", "netns", "exec", cluster.get("LAPTOP_NETNS"),
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", System.getProperty("java.class.path"), Main.class.getName(), "--config", config.toString()));
+    argv.addAll(List.of(args));
+    Path out = Files.createTempFile(work, "out", ".txt");
+    Path err = Files.createTempFile(work, "err", ".txt");
+    Process p = new ProcessBuilder(argv).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+    if (!p.waitFor(180, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      throw new AssertionError("CLI did not finish: " + List.of(args) + "\n" + Files.readString(err));
+    }
+    return new Run(p.exitValue(), Files.readString(out), Files.readString(err));
+  }
+
+  private List<String> squeueIds() {
+    String out = slurmHere.run(List.of("squeue", "-h", "-o", "%i"), Duration.ofSeconds(30)).stdout();
+    return out.lines().map(String::strip).filter(l -> !l.isEmpty()).toList();
+  }
+
+  @Test
+  @Order(1)
+  void laptopReachesOnlyTheLoginNode() throws Exception {
+    String nodeAddress = cluster.get("NODE_ADDRS").split(",")[0];
+    Process p = new ProcessBuilder("ip", "netns", "exec", cluster.get("LAPTOP_NETNS"), "timeout", "3", "bash", "-c",
+        "</dev/tcp/" + nodeAddress + "/" + cluster.get("SLURMD_PORT")).start();
+    assertThat(p.waitFor(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).as("a compute node must be unreachable from the laptop").isNotZero();
+  }
+
+  @Test
+  @Order(2)
+  void startsExporterAndPrometheusOnTwoNodesAndQueriesThroughSsh() throws Exception {
+    Run exporter = cli(configNode1, "--recipe", REPO.resolve("recipes/services/node_exporter.yaml").toString(),
+        "--output", "json");
+    assertThat(exporter.code()).as(exporter.err()).isZero();
+    exporterId = exporter.json().at("/services/0/service_id").asText();
+
+    Path recipe = work.resolve("prometheus.yaml");
+    Files.writeString(recipe, String.join("\n",
+        "service:",
+        "  name: prometheus",
+        "  scrape_interval: 1s",
+        "  monitoring_targets:",
+        "    - service_id: \"" + exporterId.substring(exporterId.length() - 8) + "\"",
+        "      job_name: node",
+        "  ports: [9090]",
+        ""));
+    Run prometheus = cli(configNode2, "--recipe", recipe.toString(), "--output", "json");
+    assertThat(prometheus.code()).as(prometheus.err()).isZero();
+    prometheusId = prometheus.json().at("/services/0/service_id").asText();
+
+    Run status = cli(configNode1, "--status", "--output", "json");
+    assertThat(status.code()).as(status.err()).isZero();
+    Map<String, JsonNode> byId = new HashMap<>();
+    status.json().get("services").forEach(s -> byId.put(s.get("service_id").asText(), s));
+    assertThat(byId.get(exporterId).get("state").asText()).isEqualTo("RUNNING");
+    assertThat(byId.get(exporterId).get("node").asText()).isEqualTo(cluster.nodes().get(0));
+    assertThat(byId.get(prometheusId).get("state").asText()).isEqualTo("RUNNING");
+    assertThat(byId.get(prometheusId).get("node").asText()).isEqualTo(cluster.nodes().get(1));
+
+    Run up = cli(configNode1, "--query-service-metrics", prometheusId, "up", "--output", "json");
+    assertThat(up.code()).as(up.err()).isZero();
+    Map<String, String> upByJob = new HashMap<>();
+    up.json().at("/data/result").forEach(r -> upByJob.put(r.at("/metric/job").asText(), r.at("/value/1").asText()));
+    assertThat(upByJob).containsEntry("node", "1").containsEntry("prometheus", "1");
+
+    Run table = cli(configNode1, "--query-service-metrics", prometheusId.substring(prometheusId.length() - 8), "up");
+    assertThat(table.out()).contains(cluster.nodes().get(0) + ":");
+  }
+
+  @Test
+  @Order(3)
+  void findsRunningServicesAfterLocalStateIsDeleted() throws Exception {
+    assumeTrue(prometheusId != null, "needs the services of the previous test");
+    deleteRecursively(work.resolve("state"));
+    Run endpoint = cli(configNode1, "--service-endpoint", prometheusId, "--output", "json");
+    assertThat(endpoint.code()).as(endpoint.err()).isZero();
+    assertThat(endpoint.json().get("host").asText()).isEqualTo(cluster.nodes().get(1));
+    assertThat(endpoint.json().get("api").asText()).startsWith("http://" + cluster.nodes().get(1) + ":");
+    Run up = cli(configNode1, "--query-service-metrics", prometheusId, "up{job=\"node\"}", "--output", "json");
+    assertThat(up.code()).as(up.err()).isZero();
+    assertThat(up.json().at("/data/result/0/value/1").asText()).isEqualTo("1");
+  }
+
+  @Test
+  @Order(4)
+  void stopsBothAndLeavesNothingInSqueue() throws Exception {
+    assumeTrue(prometheusId != null, "needs the services of the previous tests");
+    Run stopPrometheus = cli(configNode1, "--stop-service", prometheusId);
+    assertThat(stopPrometheus.code()).as(stopPrometheus.err()).isZero();
+    Run stopExporter = cli(configNode1, "--stop-service", exporterId);
+    assertThat(stopExporter.code()).as(stopExporter.err()).isZero();
+    assertThat(squeueIds()).isEmpty();
+  }
+
+  @Test
+  @Order(5)
+  void oneStatusWithFiftyServicesRunsOneSqueue() throws Exception {
+    try (BenchmarkOrchestrator api = new BenchmarkOrchestrator(new ConfigLoader().load(configNode1), line -> { })) {
+      ServiceSpec sleeper = new ServiceSpec("sleeper", "", Optional.of("sleep"), List.of("600"), Optional.empty(),
+          ResourceSpec.none(), Map.of(), List.of(), Optional.empty(), List.of(), Optional.empty());
+      for (int i = 0; i < 50; i++) {
+        api.servers().startService(sleeper, "session_load", "test", false);
+      }
+    }
+    assertThat(squeueIds()).hasSize(50);
+    int before = cluster.calls().size();
+    Run status = cli(configNode1, "--status", "--output", "json");
+    assertThat(status.code()).as(status.err()).isZero();
+    List<String> all = cluster.calls();
+    List<String> during = all.subList(before, all.size());
+    long sleepers = 0;
+    for (JsonNode s : status.json().get("services")) {
+      if (s.get("name").asText().equals("sleeper") && !s.get("state").asText().equals("CANCELLED")) {
+        sleepers++;
+      }
+    }
+    assertThat(sleepers).isEqualTo(50);
+    assertThat(during).as("SLURM calls made by one --status with 50 tracked services").hasSize(1);
+    assertThat(during.get(0)).startsWith("squeue ");
+    slurmHere.run(List.of("scancel", "--me"), Duration.ofSeconds(30));
+  }
+
+  private static void deleteRecursively(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (var paths = Files.walk(dir)) {
+      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
+  }
+}
