@@ -112,7 +112,7 @@ class PrometheusKindTest {
   }
 
   @Test
-  void planRunsPrometheusWithItsConfigAndDataInTheServiceFolder() {
+  void planRunsPrometheusWithItsConfigInTheServiceFolderAndDataOnScratch() {
     ServiceSpec spec = prometheus(List.of(), Optional.empty(), Map.of("PROMETHEUS_RETENTION_TIME", "2d"));
 
     JobSpec job = kind.plan(spec, "prometheus_0a1b2c3d", new FakeContext());
@@ -120,7 +120,7 @@ class PrometheusKindTest {
     assertThat(job.serviceId()).isEqualTo("prometheus_0a1b2c3d");
     assertThat(job.argv()).containsExactly("/opt/bin/prometheus",
         "--config.file={service_dir}/prometheus.yml",
-        "--storage.tsdb.path={service_dir}/data",
+        "--storage.tsdb.path={scratch_dir}",
         "--storage.tsdb.retention.time=2d",
         "--web.listen-address={listen_address}:{port}");
     assertThat(job.requestedPort()).isEqualTo(9090);
