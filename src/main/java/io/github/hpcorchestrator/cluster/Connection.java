@@ -1,10 +1,22 @@
 package io.github.hpcorchestrator.cluster;
 
+import java.util.Map;
+
 /**
  * Where a running service listens, as its job recorded it in its connection file.
  *
  * @param host node host name, as the scheduler's side resolves it
  * @param port the port the service really got
  * @param jobId the job that runs it
+ * @param sidecarPorts the ports its sidecars got, by sidecar name
  */
-public record Connection(String host, int port, String jobId) {}
+public record Connection(String host, int port, String jobId, Map<String, Integer> sidecarPorts) {
+  public Connection {
+    sidecarPorts = Map.copyOf(sidecarPorts);
+  }
+
+  /** A connection without sidecars. */
+  public Connection(String host, int port, String jobId) {
+    this(host, port, jobId, Map.of());
+  }
+}

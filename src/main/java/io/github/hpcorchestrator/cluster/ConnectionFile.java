@@ -6,7 +6,7 @@ import java.util.Optional;
 
 /**
  * Parser for the connection file a job writes once its service started: {@code key=value} lines
- * with {@code host}, {@code port} and {@code job_id}.
+ * with {@code host}, {@code port}, {@code job_id} and one {@code sidecar.<name>.port} per sidecar.
  */
 public final class ConnectionFile {
   private ConnectionFile() {}
@@ -26,6 +26,12 @@ public final class ConnectionFile {
     if (host == null || host.isEmpty() || port == null || !port.matches("\\d{1,5}")) {
       return Optional.empty();
     }
-    return Optional.of(new Connection(host, Integer.parseInt(port), jobId));
+    Map<String, Integer> sidecars = new java.util.TreeMap<>();
+    values.forEach((key, value) -> {
+      if (key.startsWith("sidecar.") && key.endsWith(".port") && value.matches("\\d{1,5}")) {
+        sidecars.put(key.substring("sidecar.".length(), key.length() - ".port".length()), Integer.parseInt(value));
+      }
+    });
+    return Optional.of(new Connection(host, Integer.parseInt(port), jobId, sidecars));
   }
 }

@@ -19,6 +19,7 @@ import java.util.Optional;
  * @param container optional container image
  * @param files files to place in the service's directory before start (relative name to content);
  *     {@code {service_dir}} and the port token inside them are replaced as in argv
+ * @param sidecars helper processes started next to the service in the same job
  */
 public record JobSpec(
     String serviceId,
@@ -27,10 +28,14 @@ public record JobSpec(
     int requestedPort,
     ResourceSpec resources,
     Optional<ContainerSpec> container,
-    Map<String, String> files) {
+    Map<String, String> files,
+    List<Sidecar> sidecars) {
 
   /** Placeholder for the job's real port. */
   public static final String PORT_TOKEN = "{port}";
+
+  /** Placeholder, in a sidecar's argv and environment, for the sidecar's own port. */
+  public static final String SIDECAR_PORT_TOKEN = "{sidecar_port}";
 
   /** Placeholder for the address a service should listen on (loopback locally, all on a node). */
   public static final String LISTEN_TOKEN = "{listen_address}";
@@ -45,5 +50,26 @@ public record JobSpec(
     argv = List.copyOf(argv);
     environment = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(environment));
     files = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(files));
+    sidecars = List.copyOf(sidecars);
+  }
+
+  /** A job without sidecars. */
+  public JobSpec(String serviceId, List<String> argv, Map<String, String> environment, int requestedPort,
+      ResourceSpec resources, Optional<ContainerSpec> container, Map<String, String> files) {
+    this(serviceId, argv, environment, requestedPort, resources, container, files, List.of());
+  }
+
+  /** The same job with one more sidecar. */
+  public JobSpec withSidecar(Sidecar sidecar) {
+    List<Sidecar> more = new java.util.ArrayList<>(sidecars);
+    more.add(sidecar);
+    return new JobSpec(serviceId, argv, environment, requestedPort, resources, container, files, more);
+  }
+
+  /** The same job with one more file in its folder. */
+  public JobSpec withFile(String name, String content) {
+    Map<String, String> more = new java.util.LinkedHashMap<>(files);
+    more.put(name, content);
+    return new JobSpec(serviceId, argv, environment, requestedPort, resources, container, more, sidecars);
   }
 }

@@ -60,6 +60,11 @@ public final class LocalScheduler implements Scheduler {
   }
 
   private String render(JobSpec spec, Path dir, int port) {
+    return render(spec, dir, port, spec.sidecars().stream().map(s -> s.needsPort() ? 0 : -1).toList());
+  }
+
+  /** @param sidecarPorts per sidecar: its port, 0 when it is not picked yet (dry run), -1 when it needs none */
+  private String render(JobSpec spec, Path dir, int port, List<Integer> sidecarPorts) {
     StringBuilder env = new StringBuilder();
     spec.environment().forEach((k, v) -> env.append("export ").append(k).append('=')
         .append(ShellQuoting.quote(substitute(v, dir, port))).append('\n'));
@@ -71,6 +76,25 @@ public final class LocalScheduler implements Scheduler {
     values.put("HOST", "localhost");
     values.put("PORT", Integer.toString(port));
     values.put("COMMAND", ShellQuoting.join(argv));
+    StringBuilder sidecars = new StringBuilder();
+    StringBuilder lines = new StringBuilder();
+    for (int i = 0; i < spec.sidecars().size(); i++) {
+      Sidecar sidecar = spec.sidecars().get(i);
+      int own = sidecarPorts.get(i);
+      List<String> words = new ArrayList<>(List.of("env"));
+      sidecar.environment().forEach((k, v) -> words.add(k + "=" + substitute(v, dir, port).replace(
+          JobSpec.SIDECAR_PORT_TOKEN, Integer.toString(own))));
+      sidecar.argv().forEach(a -> words.add(substitute(a, dir, port).replace(
+          JobSpec.SIDECAR_PORT_TOKEN, Integer.toString(own))));
+      sidecars.append("( exec ").append(ShellQuoting.join(words)).append(" ) >> ")
+          .append(ShellQuoting.quote("sidecar-" + sidecar.name() + ".log")).append(" 2>&1 &\n")
+          .append("sidecars+=($!)\n");
+      if (own > 0) {
+        lines.append("sidecar.").append(sidecar.name()).append(".port=").append(own).append('\n');
+      }
+    }
+    values.put("SIDECARS", sidecars.toString().stripTrailing());
+    values.put("SIDECAR_LINES", ShellQuoting.quote(lines.toString()));
     return TEMPLATE.render(values);
   }
 
@@ -85,6 +109,10 @@ public final class LocalScheduler implements Scheduler {
   public SubmittedJob submit(JobSpec spec) {
     Path dir = serviceDir(spec.serviceId());
     int port = ports.pick(spec.requestedPort());
+    List<Integer> sidecarPorts = new ArrayList<>();
+    for (Sidecar sidecar : spec.sidecars()) {
+      sidecarPorts.add(sidecar.needsPort() ? ports.pick(0) : -1);
+    }
     try {
       Files.createDirectories(dir);
       for (Map.Entry<String, String> file : spec.files().entrySet()) {
@@ -92,7 +120,7 @@ public final class LocalScheduler implements Scheduler {
             substitute(file.getValue(), dir, port).getBytes(StandardCharsets.UTF_8), 0600);
       }
       Path script = dir.resolve("job.sh");
-      AtomicFiles.write(script, render(spec, dir, port).getBytes(StandardCharsets.UTF_8), 0700);
+      AtomicFiles.write(script, render(spec, dir, port, sidecarPorts).getBytes(StandardCharsets.UTF_8), 0700);
       // setsid makes the script the leader of a new session and process group: the service
       // survives this JVM and the terminal, and a stop reaches every process it started.
       ProcessBuilder builder = new ProcessBuilder("setsid", "bash", script.toString())

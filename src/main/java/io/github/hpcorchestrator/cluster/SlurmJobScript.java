@@ -78,7 +78,34 @@ public final class SlurmJobScript {
     values.put("COMMAND", spec.container().map(this::containerCommand)
         .orElse("# No container: the command runs natively on the node.\ncmd=(\"${argv[@]}\")"));
     values.put("READY_TIMEOUT_S", Integer.toString(READY_TIMEOUT_S));
+    values.put("SIDECARS", sidecars(spec.sidecars()));
     return TEMPLATE.render(values);
+  }
+
+  /** One block per sidecar: pick its port, fill in the tokens, start it, record its port. */
+  private static String sidecars(List<Sidecar> sidecars) {
+    StringBuilder out = new StringBuilder();
+    for (Sidecar sidecar : sidecars) {
+      for (String name : sidecar.environment().keySet()) {
+        if (!ENV_NAME.matcher(name).matches()) {
+          throw new IllegalArgumentException("not an environment variable name: " + name);
+        }
+      }
+      List<String> words = new ArrayList<>(List.of("env"));
+      sidecar.environment().forEach((k, v) -> words.add(k + "=" + v));
+      words.addAll(sidecar.argv());
+      out.append("# sidecar ").append(sidecar.name()).append('\n');
+      out.append(sidecar.needsPort() ? "free_port 0; SIDECAR_PORT=$REPLY\n" : "SIDECAR_PORT=\n");
+      out.append("sidecar=(").append(words(words)).append(")\n");
+      out.append("for i in \"${!sidecar[@]}\"; do substitute \"${sidecar[$i]}\"; sidecar[$i]=$REPLY; done\n");
+      out.append("( exec \"${sidecar[@]}\" ) >> ").append(ShellQuoting.quote("sidecar-" + sidecar.name() + ".log"))
+          .append(" 2>&1 &\n");
+      out.append("sidecars+=($!)\n");
+      if (sidecar.needsPort()) {
+        out.append("sidecar_lines+=\"sidecar.").append(sidecar.name()).append(".port=$SIDECAR_PORT\"$'\\n'\n");
+      }
+    }
+    return out.toString().stripTrailing();
   }
 
   private String directives(JobSpec spec, String serviceDir) {

@@ -10,17 +10,27 @@ echo "$$" > job.pid
 {{ENVIRONMENT}}
 # The connection file tells the orchestrator where the service listens (the port may differ from
 # the one the recipe asked for when that one was taken).
-printf 'host=%s\nport=%s\njob_id=%s\nnode=%s\n' {{HOST}} {{PORT}} "$$" "$(hostname)" > connection.tmp \
-  && mv -f connection.tmp connection
+{
+  printf 'host=%s\nport=%s\njob_id=%s\nnode=%s\n' {{HOST}} {{PORT}} "$$" "$(hostname)"
+  printf '%s' {{SIDECAR_LINES}}
+} > connection.tmp && mv -f connection.tmp connection
 
 {{COMMAND}} &
 child=$!
+
+# Sidecars (exporters, target discovery) run beside the service and end with it.
+sidecars=()
+{{SIDECARS}}
+
 # Forward a stop to the service and keep waiting, so its own exit code is recorded.
-trap 'kill -TERM "$child" 2>/dev/null' TERM INT
+trap 'kill -TERM "$child" "${sidecars[@]}" 2>/dev/null' TERM INT
 while true; do
   wait "$child"
   rc=$?
   kill -0 "$child" 2>/dev/null || break
 done
+if (( ${#sidecars[@]} > 0 )); then
+  kill -TERM "${sidecars[@]}" 2>/dev/null
+fi
 echo "$rc" > exit_code.tmp && mv -f exit_code.tmp exit_code
 exit "$rc"

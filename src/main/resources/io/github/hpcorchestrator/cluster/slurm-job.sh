@@ -18,17 +18,26 @@ finish() {
 # A port accepts connections when bash can open it; nothing is sent.
 port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
-# Keep the port the recipe asked for unless something on this node already listens there (another
-# job sharing the node); then try random high ports. The connection file tells the real port.
-PORT={{REQUESTED_PORT}}
-tries=0
-while (( PORT <= 0 )) || port_in_use "$PORT"; do
-  if (( ++tries > 100 )); then
-    echo "orchestrator: no free port found on $(hostname)" >&2
-    finish 98
-  fi
-  PORT=$(( 20000 + (RANDOM * 32768 + RANDOM) % 40001 ))
-done
+# free_port WANTED: the wanted port unless something on this node already listens there (another
+# job sharing the node) or it is taken by this job; then random high ports. Result in REPLY.
+taken=" "
+free_port() {
+  local p=$1 tries=0
+  while (( p <= 0 )) || port_in_use "$p" || [[ "$taken" == *" $p "* ]]; do
+    if (( ++tries > 100 )); then
+      echo "orchestrator: no free port found on $(hostname)" >&2
+      finish 98
+    fi
+    p=$(( 20000 + (RANDOM * 32768 + RANDOM) % 40001 ))
+  done
+  taken+="$p "
+  REPLY=$p
+}
+
+# Keep the port the recipe asked for if it is free. The connection file tells the real port.
+free_port {{REQUESTED_PORT}}
+PORT=$REPLY
+SIDECAR_PORT=
 LISTEN_ADDRESS=0.0.0.0
 # Node-local disk for data that must not live on a shared filesystem (Prometheus's TSDB does not
 # support NFS).
@@ -43,6 +52,7 @@ substitute() {
   s=${s//"{service_dir}"/"$SERVICE_DIR"}
   s=${s//"{listen_address}"/"$LISTEN_ADDRESS"}
   s=${s//"{scratch_dir}"/"$SCRATCH_DIR"}
+  s=${s//"{sidecar_port}"/"$SIDECAR_PORT"}
   REPLY=$s
 }
 
@@ -73,9 +83,15 @@ done
 
 "${cmd[@]}" &
 child=$!
+
+# Sidecars (exporters, target discovery) run beside the service and end with it.
+sidecars=()
+sidecar_lines=
+{{SIDECARS}}
+
 # scancel signals the batch script; forward it so the service can shut down cleanly and its own
 # exit code is recorded.
-trap 'kill -TERM "$child" 2>/dev/null' TERM INT
+trap 'kill -TERM "$child" "${sidecars[@]}" 2>/dev/null' TERM INT
 
 # Publish the connection only once the service accepts connections, so a reader never tries a
 # port that is not open yet. Bounded, and only while the service is alive.
@@ -84,8 +100,10 @@ while kill -0 "$child" 2>/dev/null && ! port_in_use "$PORT" && (( SECONDS < dead
   sleep 0.5
 done
 if kill -0 "$child" 2>/dev/null && port_in_use "$PORT"; then
-  printf 'host=%s\nport=%s\njob_id=%s\nnode=%s\n' "$(hostname)" "$PORT" "${SLURM_JOB_ID:-}" \
-    "$(hostname)" > connection.tmp && mv -f connection.tmp connection
+  {
+    printf 'host=%s\nport=%s\njob_id=%s\nnode=%s\n' "$(hostname)" "$PORT" "${SLURM_JOB_ID:-}" "$(hostname)"
+    printf '%s' "$sidecar_lines"
+  } > connection.tmp && mv -f connection.tmp connection
 elif kill -0 "$child" 2>/dev/null; then
   echo "orchestrator: service does not accept connections on port $PORT after {{READY_TIMEOUT_S}} s" >&2
 fi
@@ -96,4 +114,7 @@ while true; do
   rc=$?
   kill -0 "$child" 2>/dev/null || break
 done
+if (( ${#sidecars[@]} > 0 )); then
+  kill -TERM "${sidecars[@]}" 2>/dev/null
+fi
 finish "$rc"
