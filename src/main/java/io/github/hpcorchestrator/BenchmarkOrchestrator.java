@@ -15,6 +15,7 @@ import io.github.hpcorchestrator.service.NodeExporterKind;
 import io.github.hpcorchestrator.service.OllamaKind;
 import io.github.hpcorchestrator.service.PrometheusKind;
 import io.github.hpcorchestrator.service.ReadinessWaiter;
+import io.github.hpcorchestrator.service.RuntimeBundle;
 import io.github.hpcorchestrator.service.ServersModule;
 import io.github.hpcorchestrator.service.ServiceId;
 import io.github.hpcorchestrator.service.ServiceKinds;
@@ -77,8 +78,12 @@ public final class BenchmarkOrchestrator implements AutoCloseable {
     PromtoolCheck promtool = PromtoolCheck.onPath();
     ServiceKinds kinds = new ServiceKinds(List.of(new PrometheusKind(promtool), new NodeExporterKind(),
         new OllamaKind(), new GenericKind()));
+    // Sidecars run the orchestrator's own classes: these anchors pick the jars they need.
+    RuntimeBundle runtime = new RuntimeBundle(shell, scheduler.rootDir(), List.of(BenchmarkOrchestrator.class,
+        com.fasterxml.jackson.databind.ObjectMapper.class, com.fasterxml.jackson.core.JsonFactory.class,
+        com.fasterxml.jackson.annotation.JsonProperty.class));
     this.servers = new ServersModule(scheduler, shell, store, kinds, new ServiceId(new SecureRandom()),
-        executables, new ReadinessWaiter(shell, progress), clock);
+        executables, new ReadinessWaiter(shell, progress), runtime, clock);
     this.monitors = new MonitorsModule(servers);
   }
 

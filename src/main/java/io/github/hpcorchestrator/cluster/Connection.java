@@ -9,14 +9,15 @@ import java.util.Map;
  * @param port the port the service really got
  * @param jobId the job that runs it
  * @param sidecarPorts the ports its sidecars got, by sidecar name
+ * @param requestedPort the port the recipe asked for (equal to {@code port} unless it was taken)
  */
-public record Connection(String host, int port, String jobId, Map<String, Integer> sidecarPorts) {
+public record Connection(String host, int port, String jobId, Map<String, Integer> sidecarPorts, int requestedPort) {
   public Connection {
     sidecarPorts = Map.copyOf(sidecarPorts);
   }
 
-  /** A connection without sidecars. */
+  /** A connection without sidecars, on the port it asked for. */
   public Connection(String host, int port, String jobId) {
-    this(host, port, jobId, Map.of());
+    this(host, port, jobId, Map.of(), port);
   }
 }

@@ -32,6 +32,8 @@ public final class ConnectionFile {
         sidecars.put(key.substring("sidecar.".length(), key.length() - ".port".length()), Integer.parseInt(value));
       }
     });
-    return Optional.of(new Connection(host, Integer.parseInt(port), jobId, sidecars));
+    String requested = values.getOrDefault("requested_port", port);
+    return Optional.of(new Connection(host, Integer.parseInt(port), jobId, sidecars,
+        requested.matches("\\d{1,5}") ? Integer.parseInt(requested) : Integer.parseInt(port)));
   }
 }

@@ -75,6 +75,7 @@ public final class LocalScheduler implements Scheduler {
     values.put("ENVIRONMENT", env.toString().stripTrailing());
     values.put("HOST", "localhost");
     values.put("PORT", Integer.toString(port));
+    values.put("REQUESTED_PORT", Integer.toString(Math.max(0, spec.requestedPort())));
     values.put("COMMAND", ShellQuoting.join(argv));
     StringBuilder sidecars = new StringBuilder();
     StringBuilder lines = new StringBuilder();
@@ -267,6 +268,11 @@ public final class LocalScheduler implements Scheduler {
     }
     List<String> all = List.of(text.split("\n"));
     return all.subList(Math.max(0, all.size() - lines), all.size());
+  }
+
+  @Override
+  public String rootDir() {
+    return servicesRoot.toString();
   }
 
   /** The folder that holds a service's files. */

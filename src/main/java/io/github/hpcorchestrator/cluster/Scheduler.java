@@ -13,6 +13,12 @@ public interface Scheduler {
   /** Backend name as written in the config: "local" or "slurm". */
   String name();
 
+  /**
+   * The folder this scheduler keeps service folders under, on the side where jobs run (local: the
+   * services folder; SLURM: the expanded remote folder). A sidecar rebuilds its scheduler from it.
+   */
+  String rootDir();
+
   /** The job script {@link #submit} would run, for a dry run. */
   String renderScript(JobSpec spec);
 

@@ -79,6 +79,11 @@ public final class SlurmScheduler implements Scheduler {
   }
 
   /** The service's folder on the cluster. */
+  public String rootDir() {
+    return remoteDir;
+  }
+
+  /** The folder of one service on the cluster. */
   public String serviceDir(String serviceId) {
     return remoteDir + "/services/" + serviceId;
   }

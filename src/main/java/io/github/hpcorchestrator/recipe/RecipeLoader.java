@@ -203,6 +203,9 @@ public final class RecipeLoader {
         .map(v -> v.asMatching(SERVICE_ID, "a service ID (letters, digits, '_', '-')"));
     Optional<String> host = map.get("host")
         .map(v -> v.asMatching(HOST, "a host name or IP address (or [IPv6])"));
+    Optional<String> service = map.get("service")
+        .map(v -> v.asMatching(NAME, "a service name as in a recipe's service.name"));
+    boolean session = map.get("session").map(YamlValue::asBoolean).orElse(false);
     YamlValue jobValue = map.require("job_name");
     String jobName = jobValue.asMatching(JOB_NAME,
         "a job name (letters, digits, '_', '.', '-', starting with a letter or '_')");
@@ -210,11 +213,16 @@ public final class RecipeLoader {
     String metricsPath = map.get("metrics_path").map(RecipeLoader::urlPath)
         .orElse(DEFAULT_METRICS_PATH);
     map.rejectUnknownKeys();
-    if (serviceId.isEmpty() && host.isEmpty()) {
-      throw value.error("a target needs service_id or host");
+    int selectors = (serviceId.isPresent() ? 1 : 0) + (host.isPresent() ? 1 : 0) + (service.isPresent() ? 1 : 0)
+        + (session ? 1 : 0);
+    if (selectors == 0) {
+      throw value.error("a target needs service_id or host (or service: NAME, or session: true)");
     }
     if (serviceId.isPresent() && host.isPresent()) {
       throw value.error("service_id and host are exclusive");
+    }
+    if (selectors > 1) {
+      throw value.error("a target names exactly one of service_id, host, service and session: true");
     }
     if (host.isPresent() && port.isEmpty()) {
       throw value.error("a target with host needs a port");
@@ -227,7 +235,7 @@ public final class RecipeLoader {
       throw jobValue.error("duplicate job_name " + YamlValue.quote(jobName) + " (first on line "
           + previous.line() + ")");
     }
-    return new MonitoringTarget(serviceId, host, jobName, port, metricsPath);
+    return new MonitoringTarget(serviceId, host, service, session, jobName, port, metricsPath);
   }
 
   private static String urlPath(YamlValue value) {

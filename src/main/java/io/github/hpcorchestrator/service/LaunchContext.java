@@ -1,6 +1,7 @@
 package io.github.hpcorchestrator.service;
 
-import io.github.hpcorchestrator.recipe.MonitoringTarget;
+import io.github.hpcorchestrator.prometheus.DiscoveredService;
+import java.util.List;
 
 /** What a service kind may ask of the orchestrator while it plans a job. */
 public interface LaunchContext {
@@ -11,6 +12,25 @@ public interface LaunchContext {
    */
   String executable(String tool);
 
-  /** "host:port" where Prometheus reaches {@code target}, with a service ID resolved to its node. */
-  String scrapeAddress(MonitoringTarget target);
+  /**
+   * The running service {@code typedId} (full ID or unique hex part) names.
+   *
+   * @throws io.github.hpcorchestrator.InputException when it is unknown or not running
+   */
+  DiscoveredService runningService(String typedId);
+
+  /** Every service that runs now and has published where it listens. */
+  List<DiscoveredService> runningServices();
+
+  /** The session the planned service starts in. */
+  String sessionId();
+
+  /** "local" or "slurm". */
+  String backend();
+
+  /** The scheduler's folder of service folders on the side where jobs run (see Scheduler#rootDir). */
+  String schedulerRoot();
+
+  /** The argv that runs {@code mainClass} of the orchestrator's own code where jobs run. */
+  List<String> javaCommand(String mainClass);
 }

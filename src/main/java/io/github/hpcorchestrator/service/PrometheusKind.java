@@ -2,6 +2,11 @@ package io.github.hpcorchestrator.service;
 
 import io.github.hpcorchestrator.InputException;
 import io.github.hpcorchestrator.cluster.JobSpec;
+import io.github.hpcorchestrator.cluster.Sidecar;
+import io.github.hpcorchestrator.prometheus.DiscoveredService;
+import io.github.hpcorchestrator.prometheus.DiscoverySpec;
+import io.github.hpcorchestrator.prometheus.FileSdConfig;
+import io.github.hpcorchestrator.prometheus.FileSdWriter;
 import io.github.hpcorchestrator.prometheus.PrometheusClient;
 import io.github.hpcorchestrator.prometheus.PrometheusConfig;
 import io.github.hpcorchestrator.prometheus.PrometheusConfigWriter;
@@ -9,6 +14,8 @@ import io.github.hpcorchestrator.prometheus.PrometheusDuration;
 import io.github.hpcorchestrator.prometheus.PromtoolCheck;
 import io.github.hpcorchestrator.prometheus.PromtoolResult;
 import io.github.hpcorchestrator.prometheus.ScrapeConfig;
+import io.github.hpcorchestrator.prometheus.StaticConfig;
+import io.github.hpcorchestrator.prometheus.TargetSelector;
 import io.github.hpcorchestrator.prometheus.TargetHealth;
 import io.github.hpcorchestrator.recipe.MonitoringTarget;
 import io.github.hpcorchestrator.recipe.ServiceSpec;
@@ -32,6 +39,9 @@ public final class PrometheusKind implements ServiceKind {
   /** Retention when PROMETHEUS_RETENTION_TIME is not set, as the spec documents. */
   public static final String DEFAULT_RETENTION = "15d";
   static final String CONFIG_FILE = "prometheus.yml";
+  static final String DISCOVERY_FILE = "discovery.json";
+  static final String TARGETS_DIR = "targets";
+  static final String DISCOVERY_MAIN = "io.github.hpcorchestrator.monitor.DiscoveryMain";
 
   private final PrometheusConfigWriter writer = new PrometheusConfigWriter();
   private final PromtoolCheck promtool;
@@ -57,7 +67,7 @@ public final class PrometheusKind implements ServiceKind {
 
   @Override
   public JobSpec plan(ServiceSpec spec, String serviceId, LaunchContext context) {
-    String config = renderConfig(spec, context);
+    String config = renderConfig(spec, serviceId, context);
     // promtool judges the config with the requested port in place of the token: the port the job
     // really gets is only known when it starts, and a config promtool rejects is never started.
     PromtoolResult check = promtool.check(config.replace(JobSpec.PORT_TOKEN,
@@ -82,8 +92,24 @@ public final class PrometheusKind implements ServiceKind {
     argv.addAll(spec.args());
     Map<String, String> files = new LinkedHashMap<>();
     files.put(CONFIG_FILE, config);
-    return new JobSpec(serviceId, argv, spec.environment(), requestedPort(spec), spec.resources(),
+    JobSpec job = new JobSpec(serviceId, argv, spec.environment(), requestedPort(spec), spec.resources(),
         spec.container(), files);
+    Optional<DiscoverySpec> discovery = discovery(spec, serviceId, context);
+    if (discovery.isPresent()) {
+      // The first target files are written now, so Prometheus scrapes the services that already
+      // run from its first scrape on; the discovery sidecar keeps them current from then on.
+      job = job.withFile(DISCOVERY_FILE, discovery.get().toJson());
+      FileSdWriter fileSd = new FileSdWriter();
+      Map<String, List<StaticConfig>> groups = discovery.get().groups(context.runningServices());
+      for (TargetSelector selector : discovery.get().selectors()) {
+        job = job.withFile(TARGETS_DIR + "/" + selector.jobName() + ".json",
+            fileSd.write(groups.getOrDefault(selector.jobName(), List.of())));
+      }
+      List<String> argvDiscovery = new ArrayList<>(context.javaCommand(DISCOVERY_MAIN));
+      argvDiscovery.add(JobSpec.DIR_TOKEN + "/" + DISCOVERY_FILE);
+      job = job.withSidecar(new Sidecar("discovery", argvDiscovery, Map.of(), false));
+    }
+    return job;
   }
 
   @Override
@@ -95,14 +121,59 @@ public final class PrometheusKind implements ServiceKind {
   }
 
   /** The prometheus.yml for {@code spec}, with the port token where its own port goes. */
-  public String renderConfig(ServiceSpec spec, LaunchContext context) {
-    Duration interval = spec.scrapeInterval().map(PrometheusDuration::parse).orElse(DEFAULT_SCRAPE_INTERVAL);
+  public String renderConfig(ServiceSpec spec, String serviceId, LaunchContext context) {
+    Duration interval = scrapeInterval(spec);
     List<ScrapeConfig> jobs = new ArrayList<>();
     for (MonitoringTarget target : spec.monitoringTargets()) {
-      jobs.add(ScrapeConfig.ofStatic(target.jobName(), List.of(context.scrapeAddress(target)))
-          .withMetricsPath(target.metricsPath()));
+      ScrapeConfig job;
+      if (target.host().isPresent()) {
+        job = ScrapeConfig.ofStatic(target.jobName(), List.of(target.host().get() + ":" + target.port().orElseThrow()));
+      } else if (target.serviceId().isPresent()) {
+        DiscoveredService s;
+        try {
+          s = context.runningService(target.serviceId().get());
+        } catch (InputException e) {
+          throw new InputException("monitoring target '" + target.jobName() + "': " + e.getMessage());
+        }
+        job = new ScrapeConfig(target.jobName(), ScrapeConfig.DEFAULT_METRICS_PATH, ScrapeConfig.DEFAULT_SCHEME,
+            Optional.empty(), List.of(new StaticConfig(List.of(s.host() + ":" + target.port().orElse(s.port())),
+                labels(s))), List.of());
+      } else {
+        job = ScrapeConfig.ofFileSd(target.jobName(),
+            new FileSdConfig(List.of(JobSpec.DIR_TOKEN + "/" + TARGETS_DIR + "/" + target.jobName() + ".json"),
+                Optional.of(interval)));
+      }
+      jobs.add(job.withMetricsPath(target.metricsPath()));
     }
     PrometheusConfig config = PrometheusConfig.forService("localhost:" + JobSpec.PORT_TOKEN, interval, jobs);
     return writer.write(config);
+  }
+
+  private static Map<String, String> labels(DiscoveredService s) {
+    return Map.of("service_id", s.serviceId(), "service_name", s.name(), "job_id", s.jobId(), "node", s.node());
+  }
+
+  private static Duration scrapeInterval(ServiceSpec spec) {
+    return spec.scrapeInterval().map(PrometheusDuration::parse).orElse(DEFAULT_SCRAPE_INTERVAL);
+  }
+
+  /**
+   * The discovery loop's spec for the targets that follow services (by name or session), or empty
+   * when every target is fixed.
+   */
+  static Optional<DiscoverySpec> discovery(ServiceSpec spec, String serviceId, LaunchContext context) {
+    List<TargetSelector> selectors = new ArrayList<>();
+    for (MonitoringTarget t : spec.monitoringTargets()) {
+      if (t.service().isPresent() || t.session()) {
+        selectors.add(new TargetSelector(t.jobName(), null, t.service().orElse(null), t.session(),
+            t.port().orElse(null), null));
+      }
+    }
+    if (selectors.isEmpty()) {
+      return Optional.empty();
+    }
+    int seconds = (int) Math.max(1, scrapeInterval(spec).toSeconds());
+    return Optional.of(new DiscoverySpec(context.backend(), context.schedulerRoot(), serviceId, context.sessionId(),
+        seconds, JobSpec.DIR_TOKEN + "/" + TARGETS_DIR, selectors));
   }
 }

@@ -9,7 +9,7 @@ import io.github.hpcorchestrator.cluster.JobStatus;
 import io.github.hpcorchestrator.cluster.Scheduler;
 import io.github.hpcorchestrator.cluster.SubmittedJob;
 import io.github.hpcorchestrator.recipe.HealthCheck;
-import io.github.hpcorchestrator.recipe.MonitoringTarget;
+import io.github.hpcorchestrator.prometheus.DiscoveredService;
 import io.github.hpcorchestrator.recipe.ServiceSpec;
 import io.github.hpcorchestrator.state.ServiceRecord;
 import io.github.hpcorchestrator.state.StateStore;
@@ -32,6 +32,7 @@ import java.util.function.Function;
  */
 public final class ServersModule {
   private static final int MAX_ID_ATTEMPTS = 16;
+  private static final String SESSION_FILE = "session";
   private static final int LOG_TAIL_LINES = 10;
 
   private final Scheduler scheduler;
@@ -41,13 +42,16 @@ public final class ServersModule {
   private final ServiceId ids;
   private final Function<String, String> executables;
   private final ReadinessWaiter readiness;
+  private final RuntimeBundle runtime;
   private final Clock clock;
 
   /**
    * @param executables maps a tool name ("prometheus") to the executable jobs run
+   * @param runtime the orchestrator's own code where jobs run, for sidecars
    */
   public ServersModule(Scheduler scheduler, Shell shell, StateStore store, ServiceKinds kinds,
-      ServiceId ids, Function<String, String> executables, ReadinessWaiter readiness, Clock clock) {
+      ServiceId ids, Function<String, String> executables, ReadinessWaiter readiness, RuntimeBundle runtime,
+      Clock clock) {
     this.scheduler = scheduler;
     this.shell = shell;
     this.store = store;
@@ -55,6 +59,7 @@ public final class ServersModule {
     this.ids = ids;
     this.executables = executables;
     this.readiness = readiness;
+    this.runtime = runtime;
     this.clock = clock;
   }
 
@@ -74,7 +79,8 @@ public final class ServersModule {
     ServiceKind kind = kinds.forName(spec.name());
     for (int attempt = 0; attempt < MAX_ID_ATTEMPTS; attempt++) {
       String serviceId = ids.generate(spec.name());
-      JobSpec job = kind.plan(spec, serviceId, new Context());
+      // Each service folder says which session it belongs to, for monitors that follow a session.
+      JobSpec job = kind.plan(spec, serviceId, new Context(sessionId)).withFile(SESSION_FILE, sessionId + "\n");
       ServiceRecord pending = new ServiceRecord(serviceId, spec.name(), sessionId, scheduler.name(), "", "",
           job.requestedPort(), JobState.PENDING, "", "", 0, Optional.empty(), clock.instant(),
           Optional.empty(), Optional.empty(), recipe);
@@ -103,7 +109,7 @@ public final class ServersModule {
   /** The job script a start of {@code spec} would submit, for a dry run. */
   public String renderJob(ServiceSpec spec) {
     ServiceKind kind = kinds.forName(spec.name());
-    JobSpec job = kind.plan(spec, ids.generate(spec.name()), new Context());
+    JobSpec job = kind.plan(spec, ids.generate(spec.name()), new Context("(dry run)"));
     StringBuilder out = new StringBuilder(scheduler.renderScript(job));
     job.files().forEach((name, content) ->
         out.append("\n# ---- file ").append(name).append(" (written into the service folder) ----\n")
@@ -259,36 +265,68 @@ public final class ServersModule {
     return shell;
   }
 
-  /** What service kinds may ask while planning: executables and where targets are. */
+  /** What service kinds may ask while planning: executables, running services, the session. */
   private final class Context implements LaunchContext {
+    private final String sessionId;
     private List<ServiceStatus> statuses;
+
+    Context(String sessionId) {
+      this.sessionId = sessionId;
+    }
 
     @Override
     public String executable(String tool) {
       return executables.apply(tool);
     }
 
-    @Override
-    public String scrapeAddress(MonitoringTarget target) {
-      if (target.host().isPresent()) {
-        return target.host().get() + ":" + target.port().orElseThrow(() ->
-            new InputException("monitoring target '" + target.jobName() + "' names a host but no port"));
-      }
+    private List<ServiceStatus> statuses() {
       if (statuses == null) {
         statuses = refresh();
       }
-      String typed = target.serviceId().orElseThrow();
-      String id;
-      try {
-        id = ServiceIdResolver.resolve(typed, statuses.stream().map(ServiceStatus::serviceId).toList());
-      } catch (InputException e) {
-        throw new InputException("monitoring target '" + target.jobName() + "': " + e.getMessage());
-      }
-      ServiceStatus s = statuses.stream().filter(x -> x.serviceId().equals(id)).findFirst().orElseThrow();
-      ServiceEndpoint endpoint = s.endpoint().orElseThrow(() -> new InputException("monitoring target '"
-          + target.jobName() + "': service " + id + " is " + s.state() + ", not RUNNING with a known port"));
-      return endpoint.host() + ":" + target.port().orElse(endpoint.port());
+      return statuses;
     }
+
+    @Override
+    public DiscoveredService runningService(String typedId) {
+      String id = ServiceIdResolver.resolve(typedId, statuses().stream().map(ServiceStatus::serviceId).toList());
+      ServiceStatus s = statuses().stream().filter(x -> x.serviceId().equals(id)).findFirst().orElseThrow();
+      if (s.endpoint().isEmpty()) {
+        throw new InputException("service " + id + " is " + s.state() + ", not RUNNING with a known port");
+      }
+      return discovered(s);
+    }
+
+    @Override
+    public List<DiscoveredService> runningServices() {
+      return statuses().stream().filter(s -> s.endpoint().isPresent()).map(ServersModule::discovered).toList();
+    }
+
+    @Override
+    public String sessionId() {
+      return sessionId;
+    }
+
+    @Override
+    public String backend() {
+      return scheduler.name();
+    }
+
+    @Override
+    public String schedulerRoot() {
+      return scheduler.rootDir();
+    }
+
+    @Override
+    public List<String> javaCommand(String mainClass) {
+      return runtime.javaCommand(mainClass, scheduler.name().equals("local"));
+    }
+  }
+
+  private static DiscoveredService discovered(ServiceStatus s) {
+    ServiceRecord r = s.record();
+    ServiceEndpoint e = s.endpoint().orElseThrow();
+    return new DiscoveredService(r.serviceId(), r.name(), r.jobId(), r.node(), e.host(), e.port(), r.sessionId(),
+        Map.of(), r.requestedPort());
   }
 
   /** Every ID known to state or the scheduler. */

@@ -11,7 +11,8 @@ echo "$$" > job.pid
 # The connection file tells the orchestrator where the service listens (the port may differ from
 # the one the recipe asked for when that one was taken).
 {
-  printf 'host=%s\nport=%s\njob_id=%s\nnode=%s\n' {{HOST}} {{PORT}} "$$" "$(hostname)"
+  printf 'host=%s\nport=%s\nrequested_port=%s\njob_id=%s\nnode=%s\n' {{HOST}} {{PORT}} {{REQUESTED_PORT}} "$$" \
+    "$(hostname)"
   printf '%s' {{SIDECAR_LINES}}
 } > connection.tmp && mv -f connection.tmp connection
 

@@ -101,7 +101,8 @@ while kill -0 "$child" 2>/dev/null && ! port_in_use "$PORT" && (( SECONDS < dead
 done
 if kill -0 "$child" 2>/dev/null && port_in_use "$PORT"; then
   {
-    printf 'host=%s\nport=%s\njob_id=%s\nnode=%s\n' "$(hostname)" "$PORT" "${SLURM_JOB_ID:-}" "$(hostname)"
+    printf 'host=%s\nport=%s\nrequested_port=%s\njob_id=%s\nnode=%s\n' "$(hostname)" "$PORT" {{REQUESTED_PORT}} \
+      "${SLURM_JOB_ID:-}" "$(hostname)"
     printf '%s' "$sidecar_lines"
   } > connection.tmp && mv -f connection.tmp connection
 elif kill -0 "$child" 2>/dev/null; then

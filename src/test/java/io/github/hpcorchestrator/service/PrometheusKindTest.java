@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.hpcorchestrator.InputException;
 import io.github.hpcorchestrator.cluster.JobSpec;
+import io.github.hpcorchestrator.prometheus.DiscoveredService;
 import io.github.hpcorchestrator.prometheus.PromtoolCheck;
 import io.github.hpcorchestrator.recipe.MonitoringTarget;
 import io.github.hpcorchestrator.recipe.ResourceSpec;
@@ -26,14 +27,39 @@ class PrometheusKindTest {
       return "/opt/bin/" + tool;
     }
 
+    private static final DiscoveredService EXPORTER = new DiscoveredService("node_exporter_6355d49f", "node_exporter",
+        "4242", "node7", "node7", 9123, "session_1", Map.of(), 9100);
+
     @Override
-    public String scrapeAddress(MonitoringTarget target) {
-      if (target.host().isPresent()) {
-        return target.host().get() + ":" + target.port().orElseThrow();
-      }
-      String id = ServiceIdResolver.resolve(target.serviceId().orElseThrow(), List.of("node_exporter_6355d49f"));
+    public DiscoveredService runningService(String typedId) {
+      String id = ServiceIdResolver.resolve(typedId, List.of("node_exporter_6355d49f"));
       assertThat(id).isEqualTo("node_exporter_6355d49f");
-      return "node7:" + target.port().orElse(9123);
+      return EXPORTER;
+    }
+
+    @Override
+    public List<DiscoveredService> runningServices() {
+      return List.of(EXPORTER);
+    }
+
+    @Override
+    public String sessionId() {
+      return "session_2";
+    }
+
+    @Override
+    public String backend() {
+      return "local";
+    }
+
+    @Override
+    public String schedulerRoot() {
+      return "/state/services";
+    }
+
+    @Override
+    public List<String> javaCommand(String mainClass) {
+      return List.of("java", "-cp", "/x.jar", mainClass);
     }
   }
 
@@ -57,7 +83,7 @@ class PrometheusKindTest {
         byHost("gpu01.cluster", "gpu", 9400, "/metrics"),
         byId("node_exporter_6355d49f", "node", Optional.of(9100))), Optional.of("1s"), Map.of());
 
-    assertThat(kind.renderConfig(spec, new FakeContext())).isEqualTo("""
+    assertThat(kind.renderConfig(spec, "prometheus_0a1b2c3d", new FakeContext())).isEqualTo("""
         global:
           scrape_interval: 1s
           evaluation_interval: 1s
@@ -74,6 +100,11 @@ class PrometheusKindTest {
             static_configs:
               - targets:
                   - node7:9100
+                labels:
+                  job_id: "4242"
+                  node: node7
+                  service_id: node_exporter_6355d49f
+                  service_name: node_exporter
         """);
   }
 
@@ -81,7 +112,7 @@ class PrometheusKindTest {
   void serviceTargetWithoutPortUsesTheServicesActualPort() {
     ServiceSpec spec = prometheus(List.of(byId("6355d49f", "node", Optional.empty())), Optional.empty(), Map.of());
 
-    assertThat(kind.renderConfig(spec, new FakeContext())).isEqualTo("""
+    assertThat(kind.renderConfig(spec, "prometheus_0a1b2c3d", new FakeContext())).isEqualTo("""
         global:
           scrape_interval: 15s
           evaluation_interval: 15s
@@ -94,7 +125,39 @@ class PrometheusKindTest {
             static_configs:
               - targets:
                   - node7:9123
+                labels:
+                  job_id: "4242"
+                  node: node7
+                  service_id: node_exporter_6355d49f
+                  service_name: node_exporter
         """);
+  }
+
+  @Test
+  void targetByServiceNameIsFollowedThroughFileSdAndADiscoverySidecar() {
+    MonitoringTarget byName = new MonitoringTarget(Optional.empty(), Optional.empty(), Optional.of("node_exporter"),
+        false, "nodes", Optional.of(9100), "/metrics");
+    ServiceSpec spec = prometheus(List.of(byName), Optional.of("2s"), Map.of());
+
+    JobSpec job = kind.plan(spec, "prometheus_0a1b2c3d", new FakeContext());
+
+    assertThat(job.files().get("prometheus.yml")).contains("""
+          - job_name: nodes
+            file_sd_configs:
+              - files:
+                  - "{service_dir}/targets/nodes.json"
+                refresh_interval: 2s
+        """);
+    // port 9100 is what the exporter asked for; it got 9123, and the target follows it.
+    assertThat(job.files().get("targets/nodes.json")).contains("\"node7:9123\"")
+        .contains("\"service_id\" : \"node_exporter_6355d49f\"");
+    assertThat(job.files().get("discovery.json")).contains("\"service\" : \"node_exporter\"")
+        .contains("\"monitor_id\" : \"prometheus_0a1b2c3d\"").contains("\"session\" : \"session_2\"");
+    assertThat(job.sidecars()).singleElement().satisfies(s -> {
+      assertThat(s.name()).isEqualTo("discovery");
+      assertThat(s.argv()).containsExactly("java", "-cp", "/x.jar", "io.github.hpcorchestrator.monitor.DiscoveryMain",
+          "{service_dir}/discovery.json");
+    });
   }
 
   @Test
@@ -102,7 +165,7 @@ class PrometheusKindTest {
     ServiceSpec spec = prometheus(List.of(byHost("10.0.0.5", "dcgm", 9400, "/dcgm/metrics")), Optional.of("30s"),
         Map.of());
 
-    assertThat(kind.renderConfig(spec, new FakeContext())).contains("""
+    assertThat(kind.renderConfig(spec, "prometheus_0a1b2c3d", new FakeContext())).contains("""
           - job_name: dcgm
             metrics_path: /dcgm/metrics
             static_configs:

@@ -1,0 +1,113 @@
+package io.github.hpcorchestrator.service;
+
+import io.github.hpcorchestrator.OperationFailedException;
+import io.github.hpcorchestrator.transport.CommandResult;
+import io.github.hpcorchestrator.transport.Shell;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import java.util.stream.Stream;
+
+/**
+ * The orchestrator's own code as sidecars on the cluster run it: the jars that hold a few anchor
+ * classes (the orchestrator and the libraries its sidecars use), uploaded once into
+ * {@code <remote dir>/runtime/} under content-hash names, so every job of every version finds
+ * exactly its own classes. On the local backend the running classpath is used as it is.
+ */
+public final class RuntimeBundle {
+  private final Shell shell;
+  private final String runtimeDir;
+  private final List<Class<?>> anchors;
+  private String classpath;
+
+  /**
+   * @param shell reaches the cluster; a local shell means "use this JVM's classpath"
+   * @param remoteDir the orchestrator's folder on the cluster, already expanded
+   * @param anchors classes whose jars sidecars need
+   */
+  public RuntimeBundle(Shell shell, String remoteDir, List<Class<?>> anchors) {
+    this.shell = shell;
+    this.runtimeDir = remoteDir + "/runtime";
+    this.anchors = List.copyOf(anchors);
+  }
+
+  /** The argv that starts {@code mainClass} with the orchestrator's classes on the job's side. */
+  public List<String> javaCommand(String mainClass, boolean local) {
+    if (local) {
+      return List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+          System.getProperty("java.class.path"), mainClass);
+    }
+    return List.of("java", "-cp", uploadedClasspath(), mainClass);
+  }
+
+  private synchronized String uploadedClasspath() {
+    if (classpath != null) {
+      return classpath;
+    }
+    Set<Path> sources = new LinkedHashSet<>();
+    for (Class<?> anchor : anchors) {
+      try {
+        sources.add(Path.of(anchor.getProtectionDomain().getCodeSource().getLocation().toURI()));
+      } catch (URISyntaxException | NullPointerException e) {
+        throw new OperationFailedException("cannot locate the code of " + anchor.getName(), e);
+      }
+    }
+    CommandResult listing = shell.run(List.of("ls", "-1", "--", runtimeDir), Shell.SHORT_TIMEOUT);
+    Set<String> present = new LinkedHashSet<>(listing.ok() ? listing.stdout().lines().toList() : List.of());
+    List<String> entries = new ArrayList<>();
+    for (Path source : sources) {
+      byte[] jar = Files.isDirectory(source) ? jarOf(source) : read(source);
+      String name = sha256(jar).substring(0, 16) + ".jar";
+      if (!present.contains(name)) {
+        shell.writeFile(runtimeDir + "/" + name, jar, 0644);
+      }
+      entries.add(runtimeDir + "/" + name);
+    }
+    classpath = String.join(":", entries);
+    return classpath;
+  }
+
+  /** A jar of a classes folder (tests and IDE runs have no jar), with fixed times so its hash is stable. */
+  private static byte[] jarOf(Path dir) {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (JarOutputStream jar = new JarOutputStream(bytes); Stream<Path> files = Files.walk(dir)) {
+      for (Path file : files.filter(Files::isRegularFile).sorted().toList()) {
+        JarEntry entry = new JarEntry(dir.relativize(file).toString().replace('\\', '/'));
+        entry.setTime(0);
+        jar.putNextEntry(entry);
+        jar.write(Files.readAllBytes(file));
+        jar.closeEntry();
+      }
+    } catch (IOException e) {
+      throw new OperationFailedException("cannot package " + dir + ": " + e.getMessage(), e);
+    }
+    return bytes.toByteArray();
+  }
+
+  private static byte[] read(Path file) {
+    try {
+      return Files.readAllBytes(file);
+    } catch (IOException e) {
+      throw new OperationFailedException("cannot read " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static String sha256(byte[] data) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
