@@ -45,8 +45,11 @@ public final class RuntimeBundle {
   /** The argv that starts {@code mainClass} with the orchestrator's classes on the job's side. */
   public List<String> javaCommand(String mainClass, boolean local) {
     if (local) {
-      return List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
-          System.getProperty("java.class.path"), mainClass);
+      // Absolute entries: the sidecar starts in the service's folder, not in this process's.
+      String cp = java.util.Arrays.stream(System.getProperty("java.class.path").split(java.io.File.pathSeparator))
+          .filter(e -> !e.isEmpty()).map(e -> Path.of(e).toAbsolutePath().toString())
+          .collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator));
+      return List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", cp, mainClass);
     }
     return List.of("java", "-cp", uploadedClasspath(), mainClass);
   }
