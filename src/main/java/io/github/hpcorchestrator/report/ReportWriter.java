@@ -102,9 +102,9 @@ public final class ReportWriter {
     status.put("job_id", s.jobId());
     ArrayNode nodes = status.putArray("nodes");
     s.nodes().forEach(nodes::add);
-    status.put("submitted_at", s.submittedAt());
+    status.put("submitted_at", ReportWindow.epochSeconds(epoch(s.submittedAt())));
     if (s.startedAt().isPresent()) {
-      status.put("started_at", s.startedAt().get());
+      status.put("started_at", ReportWindow.epochSeconds(epoch(s.startedAt().get())));
     } else {
       status.putNull("started_at");
     }

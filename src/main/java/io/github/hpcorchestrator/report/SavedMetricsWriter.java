@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.DecimalNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.hpcorchestrator.prometheus.QueryResult;
@@ -12,6 +13,7 @@ import io.github.hpcorchestrator.prometheus.Sample;
 import io.github.hpcorchestrator.prometheus.Series;
 import io.github.hpcorchestrator.transport.AtomicFiles;
 import java.io.UncheckedIOException;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Map;
@@ -60,9 +62,30 @@ public final class SavedMetricsWriter {
     return root;
   }
 
+  /**
+   * A copy of {@code node} whose floating-point numbers are decimals, so times print as
+   * 1741089600.5 rather than 1.7410896005E9 (the same double either way).
+   */
+  private static JsonNode plainNumbers(JsonNode node) {
+    if (node.isFloatingPointNumber() && !node.isBigDecimal() && Double.isFinite(node.doubleValue())) {
+      return DecimalNode.valueOf(BigDecimal.valueOf(node.doubleValue()));
+    }
+    if (node.isObject()) {
+      ObjectNode copy = JsonNodeFactory.instance.objectNode();
+      node.properties().forEach(e -> copy.set(e.getKey(), plainNumbers(e.getValue())));
+      return copy;
+    }
+    if (node.isArray()) {
+      ArrayNode copy = JsonNodeFactory.instance.arrayNode(node.size());
+      node.forEach(e -> copy.add(plainNumbers(e)));
+      return copy;
+    }
+    return node;
+  }
+
   private static JsonNode response(QueryResult result) {
     if (result.raw() != null && !result.raw().isMissingNode()) {
-      return result.raw();
+      return plainNumbers(result.raw());
     }
     ObjectNode response = JsonNodeFactory.instance.objectNode();
     response.put("status", "success");
