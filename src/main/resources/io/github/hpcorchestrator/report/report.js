@@ -48,6 +48,17 @@
     return function (v) { return v == null ? "-" : fixed(v, 3) + (unit === "cores" ? " cores" : ""); };
   }
 
+  // 24-hour UTC times like the tables: the date on the first tick, then times of day.
+  var utc = function (ts) { return uPlot.tzDate(new Date(ts * 1e3), "Etc/UTC"); };
+  var withDate = uPlot.fmtDate("{YYYY}-{MM}-{DD} {HH}:{mm}");
+  var minutes = uPlot.fmtDate("{HH}:{mm}");
+  var seconds = uPlot.fmtDate("{HH}:{mm}:{ss}");
+  function timeTicks(u, splits, axisIdx, space, incr) {
+    return splits.map(function (ts, i) {
+      return i === 0 ? withDate(utc(ts)) : (incr < 60 ? seconds : minutes)(utc(ts));
+    });
+  }
+
   function draw(el) {
     var metric = report.metrics[el.getAttribute("data-metric")];
     var times = {};
@@ -74,13 +85,13 @@
     var opts = {
       width: Math.max(el.clientWidth, 400),
       height: 280,
-      tzDate: function (ts) { return uPlot.tzDate(new Date(ts * 1e3), "Etc/UTC"); },
+      tzDate: utc,
       scales: {
         x: { time: true, range: function () { return [report.window.start, report.window.end]; } },
         y: zeroOne ? { range: function () { return [-0.05, 1.05]; } } : {}
       },
       axes: [
-        {},
+        { values: timeTicks, space: 80 },
         { size: 80, values: function (u, vals) { return vals.map(format); } }
       ],
       series: series
