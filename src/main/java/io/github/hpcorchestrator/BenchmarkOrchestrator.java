@@ -84,7 +84,7 @@ public final class BenchmarkOrchestrator implements AutoCloseable {
         com.fasterxml.jackson.annotation.JsonProperty.class));
     this.servers = new ServersModule(scheduler, shell, store, kinds, new ServiceId(new SecureRandom()),
         executables, new ReadinessWaiter(shell, progress), runtime, clock);
-    this.monitors = new MonitorsModule(servers);
+    this.monitors = new MonitorsModule(servers, config.metricsDir(), clock);
   }
 
   /** The shell that reaches the scheduler's side (this machine, or the login node over SSH). */

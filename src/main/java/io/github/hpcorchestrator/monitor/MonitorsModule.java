@@ -1,6 +1,22 @@
 package io.github.hpcorchestrator.monitor;
 
 import io.github.hpcorchestrator.InputException;
+import io.github.hpcorchestrator.OperationFailedException;
+import io.github.hpcorchestrator.OrchestratorException;
+import io.github.hpcorchestrator.report.MetricsFiles;
+import io.github.hpcorchestrator.report.RangeQueries;
+import io.github.hpcorchestrator.report.ReportCollector;
+import io.github.hpcorchestrator.report.ReportData;
+import io.github.hpcorchestrator.report.ReportWindow;
+import io.github.hpcorchestrator.report.ReportWriter;
+import io.github.hpcorchestrator.report.SavedMetrics;
+import io.github.hpcorchestrator.report.SavedMetricsWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import io.github.hpcorchestrator.prometheus.PrometheusClient;
 import io.github.hpcorchestrator.prometheus.QueryResult;
 import io.github.hpcorchestrator.prometheus.TargetHealth;
@@ -24,10 +40,21 @@ public final class MonitorsModule {
   /** The monitor kinds that can be started. */
   public static final List<String> AVAILABLE = List.of("prometheus");
 
-  private final ServersModule servers;
+  /** Name of the saved range export of a monitor's session window, in its metrics folder. */
+  public static final String SAVED_METRICS = "session-metrics.json";
 
-  public MonitorsModule(ServersModule servers) {
+  private final ServersModule servers;
+  private final Path metricsDir;
+  private final Clock clock;
+  private final MetricsFiles files = new MetricsFiles();
+
+  /**
+   * @param metricsDir where collected metrics, session exports and reports go (one folder per monitor)
+   */
+  public MonitorsModule(ServersModule servers, Path metricsDir, Clock clock) {
     this.servers = servers;
+    this.metricsDir = metricsDir;
+    this.clock = clock;
   }
 
   /** Starts a Prometheus from {@code recipe}, waits until it scraped its targets, returns its ID. */
@@ -36,9 +63,126 @@ public final class MonitorsModule {
     return servers.startService(recipe);
   }
 
-  /** Stops a monitor; false if it had already ended. */
+  /**
+   * Stops a monitor; false if it had already ended. Before Prometheus stops, the session window is
+   * saved (range export of the report's metrics and of every series of its targets) and the report
+   * is written, so nothing measured is lost; a monitor that already ended gets its report from what
+   * was saved before.
+   *
+   * @param progress told what was saved, or why not
+   */
+  public boolean stopMonitor(String monitorId, java.util.function.Consumer<String> progress) {
+    ServiceStatus s = monitor(monitorId);
+    if (s.endpoint().isPresent()) {
+      try {
+        progress.accept("saved the session's metrics to " + saveSessionMetrics(s.serviceId()));
+      } catch (OrchestratorException e) {
+        progress.accept("could not save the session's metrics: " + e.getMessage());
+      }
+    }
+    try {
+      progress.accept("wrote the report " + constructReport(s.serviceId(), Optional.empty()));
+    } catch (OrchestratorException e) {
+      progress.accept("could not write the report: " + e.getMessage());
+    }
+    return servers.stopService(s.serviceId());
+  }
+
+  /** {@link #stopMonitor(String, java.util.function.Consumer)} without progress lines. */
   public boolean stopMonitor(String monitorId) {
-    return servers.stopService(monitor(monitorId).serviceId());
+    return stopMonitor(monitorId, line -> { });
+  }
+
+  /** The folder of one monitor's files under the metrics folder. */
+  public Path monitorDir(String monitorId) {
+    return metricsDir.resolve(monitor(monitorId).serviceId());
+  }
+
+  /** Runs a range query on the monitor. */
+  public QueryResult queryRange(String monitorId, String promql, Instant start, Instant end, Duration step) {
+    return client(monitorId).queryRange(promql, start, end, step);
+  }
+
+  /** The spec's show_metrics: an instant query, {@code up} by default. */
+  public QueryResult showMetrics(String monitorId, Optional<String> promql) {
+    return queryMetrics(monitorId, promql.orElse("up"));
+  }
+
+  /**
+   * The spec's collect_metrics_to_file: runs {@code promql} (an instant query, or a range query
+   * over {@code range}) and writes the result atomically to {@code outputFile} under the metrics
+   * folder (an absolute path is used as it is). Returns the file written.
+   */
+  public Path collectMetricsToFile(String monitorId, String promql, String outputFile, MetricsFiles.Format format,
+      Optional<ReportWindow> range) {
+    QueryResult result = range.isPresent()
+        ? queryRange(monitorId, promql, range.get().start(), range.get().end(), range.get().step())
+        : queryMetrics(monitorId, promql);
+    Path file = Path.of(outputFile).isAbsolute() ? Path.of(outputFile) : metricsDir.resolve(outputFile);
+    files.write(file, result, format);
+    return file;
+  }
+
+  /** The monitor's window: from its start to its end (or now while it runs). */
+  public ReportWindow window(String monitorId) {
+    ServiceStatus s = monitor(monitorId);
+    Instant start = s.record().startedAt().orElse(s.record().submittedAt());
+    Instant end = s.record().endedAt().orElse(clock.instant());
+    return ReportWindow.covering(start, end.isAfter(start) ? end : start.plusSeconds(1));
+  }
+
+  /**
+   * Saves the monitor's window: every report metric and every series of every target job, as
+   * range queries, into {@code <metrics>/<monitor>/session-metrics.json}. Returns the file.
+   */
+  public Path saveSessionMetrics(String monitorId) {
+    ServiceStatus s = monitor(monitorId);
+    PrometheusClient client = client(s.serviceId());
+    ReportWindow window = window(s.serviceId());
+    Map<String, QueryResult> answers = new LinkedHashMap<>();
+    RangeQueries recording = ((RangeQueries) client::queryRange).recordingInto(answers);
+    for (var metric : ReportCollector.METRICS) {
+      recording.queryRange(metric.promql(), window.start(), window.end(), window.step());
+    }
+    for (String job : client.activeTargets().stream().map(TargetHealth::job).distinct().sorted().toList()) {
+      recording.queryRange("{job=\"" + job.replace("\\", "\\\\").replace("\"", "\\\"") + "\"}",
+          window.start(), window.end(), window.step());
+    }
+    Path file = metricsDir.resolve(s.serviceId()).resolve(SAVED_METRICS);
+    SavedMetricsWriter.write(file, window, answers);
+    return file;
+  }
+
+  /**
+   * The spec's construct_report: JSON and a self-contained HTML page with plots of the monitor's
+   * window, from the live Prometheus when it runs, else from its saved session metrics. Returns the
+   * files written ({@code base}.json and {@code base}.html; default {@code <metrics>/<monitor>/report}).
+   */
+  public List<Path> constructReport(String monitorId, Optional<Path> base) {
+    ServiceStatus s = monitor(monitorId);
+    MonitorStatus status = checkMonitorStatus(s.serviceId());
+    Path target = base.orElse(metricsDir.resolve(s.serviceId()).resolve("report"));
+    ReportData data;
+    if (s.endpoint().isPresent()) {
+      PrometheusClient client = client(s.serviceId());
+      Map<String, QueryResult> answers = new LinkedHashMap<>();
+      ReportWindow window = window(s.serviceId());
+      data = new ReportCollector(((RangeQueries) client::queryRange).recordingInto(answers), clock)
+          .collect(s.serviceId(), status, client.activeTargets(), window);
+      Path saved = metricsDir.resolve(s.serviceId()).resolve(SAVED_METRICS);
+      if (!Files.exists(saved)) {
+        SavedMetricsWriter.write(saved, window, answers);
+      }
+    } else {
+      Path saved = metricsDir.resolve(s.serviceId()).resolve(SAVED_METRICS);
+      if (!Files.exists(saved)) {
+        throw new OperationFailedException("monitor " + s.serviceId() + " is " + s.state()
+            + " and nothing was saved for it (" + saved + " does not exist)");
+      }
+      SavedMetrics metrics = SavedMetrics.read(saved);
+      data = new ReportCollector(metrics, clock).collect(s.serviceId(), status, List.of(), metrics.window());
+    }
+    return new ReportWriter().write(data, target);
   }
 
   /** The monitor's status in the spec's fields. */
@@ -79,7 +223,7 @@ public final class MonitorsModule {
   /** A client for the monitor's HTTP API, reached through the backend's shell. */
   public PrometheusClient client(String monitorId) {
     ServiceStatus s = monitor(monitorId);
-    ServiceEndpoint endpoint = s.endpoint().orElseThrow(() -> new io.github.hpcorchestrator.OperationFailedException(
+    ServiceEndpoint endpoint = s.endpoint().orElseThrow(() -> new OperationFailedException(
         "monitor " + s.serviceId() + " is " + s.state() + ", not running: nothing to query"));
     InetSocketAddress address = servers.shell().reach(endpoint.host(), endpoint.port());
     return PrometheusClient.of(URI.create("http://" + address.getHostString() + ":" + address.getPort()));
