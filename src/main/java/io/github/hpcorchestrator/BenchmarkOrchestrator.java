@@ -122,6 +122,49 @@ public final class BenchmarkOrchestrator implements AutoCloseable {
     return new SessionStart(session, started);
   }
 
+  /**
+   * Stops every service of a session, monitors first (each saves its window and writes its report
+   * while its targets still run), and records the session's end. Returns the IDs stopped.
+   *
+   * @param progress told what each monitor saved
+   */
+  public List<String> stopSession(String sessionId, Consumer<String> progress) {
+    if (!sessionId.matches("session_\\d{1,9}")) {
+      throw new InputException("'" + sessionId + "' is not a session ID: expected session_N, as --recipe printed it");
+    }
+    List<ServiceStatus> members = servers.refresh().stream()
+        .filter(s -> s.record().sessionId().equals(sessionId)).toList();
+    if (members.isEmpty() && !store.sessionExists(sessionId)) {
+      throw new InputException("no session '" + sessionId + "' (see --status for the sessions' services)");
+    }
+    List<String> stopped = new ArrayList<>();
+    for (ServiceStatus s : members) {
+      if (s.record().isMonitor() && !s.state().isFinal() && monitors.stopMonitor(s.serviceId(), progress)) {
+        stopped.add(s.serviceId());
+      }
+    }
+    for (ServiceStatus s : members) {
+      if (!s.record().isMonitor() && !s.state().isFinal() && servers.stopService(s.serviceId())) {
+        stopped.add(s.serviceId());
+      }
+    }
+    store.endSession(sessionId, clock.instant());
+    return stopped;
+  }
+
+  /** Stops everything that runs, monitors first (each saving its window and report). */
+  public List<String> stopAll(Consumer<String> progress) {
+    List<String> stopped = new ArrayList<>();
+    List<ServiceStatus> all = servers.refresh();
+    for (ServiceStatus s : all) {
+      if (s.record().isMonitor() && !s.state().isFinal() && monitors.stopMonitor(s.serviceId(), progress)) {
+        stopped.add(s.serviceId());
+      }
+    }
+    stopped.addAll(servers.stopAllServices());
+    return stopped;
+  }
+
   /** The job scripts (and generated files) {@code recipe} would run, without starting anything. */
   public String dryRun(Recipe recipe) {
     StringBuilder out = new StringBuilder();

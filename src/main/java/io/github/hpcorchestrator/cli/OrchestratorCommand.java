@@ -17,6 +17,8 @@ import io.github.hpcorchestrator.prometheus.QueryResult;
 import io.github.hpcorchestrator.prometheus.QueryResultTable;
 import io.github.hpcorchestrator.prometheus.TargetHealth;
 import io.github.hpcorchestrator.recipe.Recipe;
+import io.github.hpcorchestrator.report.MetricsFiles;
+import io.github.hpcorchestrator.report.ReportWindow;
 import io.github.hpcorchestrator.report.StatusView;
 import io.github.hpcorchestrator.service.ServiceEndpoint;
 import io.github.hpcorchestrator.service.ServiceStatus;
@@ -28,6 +30,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine.ArgGroup;
@@ -89,6 +92,18 @@ public final class OrchestratorCommand implements Callable<Integer> {
     @Option(names = "--clear-state", description = "Forget services that have ended.")
     boolean clearState;
 
+    @Option(names = "--stop-session", paramLabel = "SESSION_ID",
+        description = "Stop every service of a session (monitors first, saving their metrics and report).")
+    String stopSession;
+
+    @Option(names = "--collect-metrics", arity = "3", paramLabel = "ID QUERY FILE",
+        description = "Run a query on a monitor and save the result under the metrics folder (see --format, --start).")
+    List<String> collectMetrics;
+
+    @Option(names = "--report", arity = "1..2", paramLabel = "ID [FILE]",
+        description = "Write a monitor's report: FILE.json and FILE.html with plots (default: metrics/ID/report).")
+    List<String> report;
+
     @Option(names = "--demo", description = "Start a node exporter and a Prometheus watching it, query 'up', stop both.")
     boolean demo;
   }
@@ -112,6 +127,21 @@ public final class OrchestratorCommand implements Callable<Integer> {
 
   @Option(names = "--keep", description = "With --demo: leave the services running.")
   boolean keep;
+
+  @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "json",
+      description = "With --collect-metrics: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+  MetricsFiles.Format format;
+
+  @Option(names = "--start", paramLabel = "TIME",
+      description = "With a query or --collect-metrics: make it a range query from TIME (now, -15m, epoch seconds, RFC 3339).")
+  String start;
+
+  @Option(names = "--end", paramLabel = "TIME", description = "End of a range query (default: now).")
+  String end;
+
+  @Option(names = "--step", paramLabel = "DURATION",
+      description = "Step of a range query, e.g. 15s (default: at most 1000 points over the range).")
+  String step;
 
   @Option(names = {"-v", "--verbose"}, description = "Print more detail, including causes of errors.")
   boolean verbose;
@@ -153,12 +183,32 @@ public final class OrchestratorCommand implements Callable<Integer> {
         List<String> q = action.queryServiceMetrics != null ? action.queryServiceMetrics : action.queryMetrics;
         return query(orchestrator, q.get(0), q.get(1));
       }
+      if (action.stopSession != null) {
+        List<String> stopped = orchestrator.stopSession(action.stopSession, this::progress);
+        print(() -> "Stopped session " + action.stopSession + (stopped.isEmpty() ? " (nothing was running)"
+                : ": " + String.join(", ", stopped)) + "\n",
+            () -> object().<ObjectNode>put("session_id", action.stopSession).set("stopped", array(stopped)));
+        return 0;
+      }
+      if (action.collectMetrics != null) {
+        List<String> a = action.collectMetrics;
+        Path file = orchestrator.monitors().collectMetricsToFile(a.get(0), a.get(1), a.get(2), format, range());
+        print(() -> "Wrote " + file + "\n", () -> object().put("file", file.toString()).put("format", format.name()));
+        return 0;
+      }
+      if (action.report != null) {
+        Optional<Path> base = action.report.size() > 1 ? Optional.of(Path.of(action.report.get(1))) : Optional.empty();
+        List<Path> written = orchestrator.monitors().constructReport(action.report.get(0), base);
+        print(() -> "Wrote " + String.join(" and ", written.stream().map(Path::toString).toList()) + "\n",
+            () -> object().set("files", array(written.stream().map(Path::toString).toList())));
+        return 0;
+      }
       if (action.stopService != null || action.stopMonitor != null) {
         return stop(orchestrator, action.stopService != null ? action.stopService : action.stopMonitor,
             action.stopMonitor != null);
       }
       if (action.stopAll) {
-        List<String> stopped = orchestrator.servers().stopAllServices();
+        List<String> stopped = orchestrator.stopAll(this::progress);
         print(() -> stopped.isEmpty() ? "No running services.\n" : "Stopped " + String.join(", ", stopped) + "\n",
             () -> object().set("stopped", array(stopped)));
         return 0;
@@ -306,15 +356,47 @@ public final class OrchestratorCommand implements Callable<Integer> {
     return 0;
   }
 
+  /** The range of --start/--end/--step, if --start was given. */
+  private Optional<ReportWindow> range() {
+    if (start == null) {
+      if (end != null || step != null) {
+        throw new io.github.hpcorchestrator.InputException("--end and --step need --start");
+      }
+      return Optional.empty();
+    }
+    Instant now = Instant.now();
+    Instant from = TimeArgument.parse("--start", start, now);
+    Instant to = end == null ? now : TimeArgument.parse("--end", end, now);
+    if (!to.isAfter(from)) {
+      throw new io.github.hpcorchestrator.InputException("--start must be before --end");
+    }
+    if (step == null) {
+      return Optional.of(ReportWindow.covering(from, to));
+    }
+    java.time.Duration stepDuration;
+    try {
+      stepDuration = io.github.hpcorchestrator.prometheus.PrometheusDuration.parse(step);
+    } catch (IllegalArgumentException e) {
+      throw new io.github.hpcorchestrator.InputException("--step: expected a duration such as 15s, found '" + step + "'");
+    }
+    return Optional.of(new ReportWindow(from, to, stepDuration));
+  }
+
   private int query(BenchmarkOrchestrator orchestrator, String typedId, String promql) {
-    QueryResult result = orchestrator.monitors().queryMetrics(typedId, promql);
+    Optional<ReportWindow> window = range();
+    QueryResult result = window.isPresent()
+        ? orchestrator.monitors().queryRange(typedId, promql, window.get().start(), window.get().end(), window.get().step())
+        : orchestrator.monitors().queryMetrics(typedId, promql);
     print(() -> new QueryResultTable().render(result), result::raw);
     return 0;
   }
 
   private int stop(BenchmarkOrchestrator orchestrator, String typedId, boolean monitor) {
     String id = orchestrator.servers().checkServiceStatus(typedId).serviceId();
-    boolean stopped = monitor ? orchestrator.monitors().stopMonitor(id) : orchestrator.servers().stopService(id);
+    // A Prometheus saves its session and report before it stops, however it is stopped.
+    boolean isMonitor = monitor || orchestrator.servers().checkServiceStatus(id).record().isMonitor();
+    boolean stopped = isMonitor ? orchestrator.monitors().stopMonitor(id, this::progress)
+        : orchestrator.servers().stopService(id);
     ServiceStatus after = orchestrator.servers().checkServiceStatus(id);
     print(() -> (stopped ? "Stopped " + id : "Service " + id + " had already ended") + " (" + after.state() + ")\n",
         () -> object().put("service_id", id).put("stopped", stopped).put("state", after.state().name()));

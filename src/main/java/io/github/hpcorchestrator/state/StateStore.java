@@ -123,6 +123,29 @@ public final class StateStore implements AutoCloseable {
     });
   }
 
+  /** Records the end of a session's window; false if there is no such session. */
+  public boolean endSession(String sessionId, Instant endedAt) {
+    return inTransaction(() -> {
+      try (PreparedStatement ps = db.prepareStatement("UPDATE sessions SET ended_at = ? WHERE session_id = ?")) {
+        ps.setLong(1, endedAt.toEpochMilli());
+        ps.setString(2, sessionId);
+        return ps.executeUpdate() == 1;
+      }
+    });
+  }
+
+  /** Whether a session with this ID was ever started here. */
+  public boolean sessionExists(String sessionId) {
+    return inTransaction(() -> {
+      try (PreparedStatement ps = db.prepareStatement("SELECT 1 FROM sessions WHERE session_id = ?")) {
+        ps.setString(1, sessionId);
+        try (ResultSet rs = ps.executeQuery()) {
+          return rs.next();
+        }
+      }
+    });
+  }
+
   /** Records a new service; returns false (and writes nothing) if the ID is already taken. */
   public boolean insert(ServiceRecord r) {
     return inTransaction(() -> {
