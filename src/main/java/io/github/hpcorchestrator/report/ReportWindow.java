@@ -26,14 +26,18 @@ public record ReportWindow(Instant start, Instant end, Duration step) {
   }
 
   /**
-   * The window {@code [start, end]} with the smallest whole-second step (at least 1 s) that gives
+   * The window ending at {@code end} and starting at {@code start} or less than one step before it,
+   * with the smallest whole-second step (at least 1 s) that gives
    * each series at most {@link #MAX_POINTS} points.
    */
   public static ReportWindow covering(Instant start, Instant end) {
     long spanMillis = Math.max(0, Duration.between(start, end).toMillis());
     // Points are start, start + step, ... up to end: span / step + 1 of them.
     long stepSeconds = Math.max(1, ceilDiv(spanMillis, (MAX_POINTS - 1) * 1000L));
-    return new ReportWindow(start, end, Duration.ofSeconds(stepSeconds));
+    // The grid ends exactly at end (the start moves back by less than a step), so the newest
+    // samples, often the ones that matter at the end of a session, always land on a point.
+    long steps = ceilDiv(spanMillis, stepSeconds * 1000L);
+    return new ReportWindow(end.minusSeconds(steps * stepSeconds), end, Duration.ofSeconds(stepSeconds));
   }
 
   /** How many points a series that has a value at every step holds. */

@@ -1,0 +1,166 @@
+package io.github.hpcorchestrator.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The monitoring module on the local backend with real Prometheus and node exporters: targets that
+ * follow services, sessions, saved metrics, reports, and the spec's example program.
+ */
+@Tag("integration")
+class MonitoringIntegrationTest {
+  @TempDir Path dir;
+  private LocalCli cli;
+
+  @BeforeEach
+  void setUp() throws IOException {
+    cli = new LocalCli(dir);
+  }
+
+  @AfterEach
+  void stopEverything() {
+    assertThat(cli.run("--stop-all-services").code()).isZero();
+  }
+
+  private String start(Path recipe) {
+    return cli.json("--recipe", recipe.toString()).at("/services/0/service_id").asText();
+  }
+
+  /** up per service_id label of job {@code job}. */
+  private Map<String, String> upByService(String monitor, String job) {
+    Map<String, String> up = new TreeMap<>();
+    cli.json("--query-service-metrics", monitor, "up{job=\"" + job + "\"}").at("/data/result")
+        .forEach(r -> up.put(r.at("/metric/service_id").asText(), r.at("/value/1").asText()));
+    return up;
+  }
+
+  private String startTime(String monitor) {
+    return cli.json("--query-service-metrics", monitor, "process_start_time_seconds{job=\"prometheus\"}")
+        .at("/data/result/0/value/1").asText();
+  }
+
+  @Test
+  void prometheusStartedFirstFollowsExportersThatStartAndStopLater() throws IOException {
+    Path recipe = Files.writeString(dir.resolve("prometheus.yaml"), String.join("\n",
+        "service:",
+        "  name: prometheus",
+        "  scrape_interval: 1s",
+        "  monitoring_targets:",
+        "    - service: node_exporter",
+        "      job_name: nodes",
+        "      port: 9100",
+        "  ports: [9090]", ""));
+    String monitor = start(recipe);
+    String startedAt = startTime(monitor);
+    assertThat(upByService(monitor, "nodes")).isEmpty();
+
+    Path exporterRecipe = LocalCli.REPO.resolve("recipes/services/node_exporter.yaml");
+    String first = start(exporterRecipe);
+    String second = start(exporterRecipe);
+    long t0 = System.nanoTime();
+    // One discovery interval (1 s) plus one scrape interval (1 s), with slack for this small machine.
+    Map<String, String> both = LocalCli.await("both exporters up", Duration.ofSeconds(15), () -> {
+      Map<String, String> up = upByService(monitor, "nodes");
+      return up.size() == 2 && up.values().stream().allMatch("1"::equals) ? Optional.of(up) : Optional.empty();
+    });
+    System.out.printf("both targets up %d ms after the second exporter was ready%n",
+        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
+    assertThat(both).containsOnlyKeys(first, second);
+    JsonNode labels = cli.json("--query-service-metrics", monitor, "up{service_id=\"" + first + "\"}")
+        .at("/data/result/0/metric");
+    assertThat(labels.path("service_name").asText()).isEqualTo("node_exporter");
+    assertThat(labels.path("job_id").asText()).isNotEmpty();
+    assertThat(labels.path("node").asText()).isNotEmpty();
+
+    assertThat(cli.run("--stop-service", first).code()).isZero();
+    LocalCli.await("the stopped exporter gone", Duration.ofSeconds(15), () ->
+        upByService(monitor, "nodes").keySet().equals(java.util.Set.of(second)) ? Optional.of(true) : Optional.empty());
+    assertThat(startTime(monitor)).as("Prometheus was never restarted").isEqualTo(startedAt);
+  }
+
+  @Test
+  void sessionRecipeStartsPrometheusFirstAndStopSessionLeavesMetricsAndReport() throws IOException {
+    Path recipe = Files.writeString(dir.resolve("session.yaml"), String.join("\n",
+        "services:",
+        "  - name: node_exporter",
+        "    ports: [9100]",
+        "  - name: prometheus",
+        "    scrape_interval: 1s",
+        "    monitoring_targets:",
+        "      - session: true",
+        "        job_name: session",
+        "    ports: [9090]", ""));
+    LocalCli.Result started = cli.run("--recipe", recipe.toString());
+    assertThat(started.code()).as(started.err()).isZero();
+    assertThat(started.out()).containsPattern("Benchmark session started: session_\\d+");
+    JsonNode status = cli.json("--status");
+    String monitor = status.at("/monitors/0/service_id").asText();
+    String exporter = null;
+    for (JsonNode s : status.path("services")) {
+      if (s.path("name").asText().equals("node_exporter")) {
+        exporter = s.path("service_id").asText();
+      }
+    }
+    assertThat(status.at("/services/0/name").asText()).as("monitors start first").isEqualTo("prometheus");
+    String exporterId = exporter;
+    LocalCli.await("the session's exporter up", Duration.ofSeconds(15), () ->
+        "1".equals(upByService(monitor, "session").get(exporterId)) ? Optional.of(true) : Optional.empty());
+
+    Path csv = dir.resolve("metrics/up.csv");
+    assertThat(cli.run("--collect-metrics", monitor, "up", "up.csv", "--format", "csv", "--start", "-30s",
+        "--step", "1s").code()).isZero();
+    List<String> lines = Files.readAllLines(csv);
+    assertThat(lines.get(0)).startsWith("timestamp,value,__name__,");
+    assertThat(lines.stream().filter(l -> l.startsWith("timestamp,"))).hasSize(1);
+    assertThat(lines.size()).isGreaterThan(2);
+    assertThat(lines.subList(1, lines.size())).allSatisfy(l -> assertThat(l.split(",", -1)).hasSameSizeAs(
+        lines.get(0).split(",", -1)));
+
+    String session = started.out().replaceAll("(?s).*Benchmark session started: (session_\\d+).*", "$1");
+    LocalCli.Result stopped = cli.run("--stop-session", session);
+    assertThat(stopped.code()).as(stopped.err()).isZero();
+    Path monitorDir = dir.resolve("metrics").resolve(monitor);
+    assertThat(monitorDir.resolve("session-metrics.json")).exists();
+    assertThat(monitorDir.resolve("report.json")).exists();
+    assertThat(monitorDir.resolve("report.html")).exists();
+    assertThat(Files.readString(monitorDir.resolve("report.json"))).contains(exporterId);
+    for (JsonNode s : cli.json("--status").path("services")) {
+      assertThat(s.path("state").asText()).isEqualTo("CANCELLED");
+    }
+
+    // The report can be rebuilt after Prometheus is gone, from what was saved.
+    Path rebuilt = dir.resolve("again");
+    assertThat(cli.run("--report", monitor, rebuilt.toString()).code()).isZero();
+    assertThat(dir.resolve("again.html")).exists();
+    assertThat(Files.readString(dir.resolve("again.json"))).as("rebuilt report; stop said: %s", stopped.err())
+        .contains(exporterId);
+  }
+
+  @Test
+  void theSpecsExampleProgramRunsEndToEnd() throws Exception {
+    List<String> argv = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", System.getProperty("java.class.path"), "io.github.hpcorchestrator.examples.MonitorExample",
+        cli.config().toString()));
+    Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
+    String output = new String(p.getInputStream().readAllBytes());
+    assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).as(output).isZero();
+    assertThat(output).contains("up node = 1").contains("up prometheus = 1").contains("running monitors after stop: []");
+  }
+}
