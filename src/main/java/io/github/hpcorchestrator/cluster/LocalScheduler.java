@@ -10,6 +10,7 @@ import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -115,20 +116,31 @@ public final class LocalScheduler implements Scheduler {
       sidecarPorts.add(sidecar.needsPort() ? ports.pick(0) : -1);
     }
     try {
+      // The folders and every file in them (the service's own included) are the user's alone,
+      // like the state folder they live in.
       Files.createDirectories(dir);
+      Files.setPosixFilePermissions(servicesRoot, AtomicFiles.permissions(0700));
+      Files.setPosixFilePermissions(dir, AtomicFiles.permissions(0700));
       for (Map.Entry<String, String> file : spec.files().entrySet()) {
         AtomicFiles.write(dir.resolve(file.getKey()),
             substitute(file.getValue(), dir, port).getBytes(StandardCharsets.UTF_8), 0600);
       }
       Path script = dir.resolve("job.sh");
       AtomicFiles.write(script, render(spec, dir, port, sidecarPorts).getBytes(StandardCharsets.UTF_8), 0700);
+      Path log = dir.resolve(LOG);
+      if (!Files.exists(log)) {
+        Files.createFile(log, PosixFilePermissions.asFileAttribute(AtomicFiles.permissions(0600)));
+      }
       // setsid makes the script the leader of a new session and process group: the service
-      // survives this JVM and the terminal, and a stop reaches every process it started.
-      ProcessBuilder builder = new ProcessBuilder("setsid", "bash", script.toString())
+      // survives this JVM and the terminal, and a stop reaches every process it started. umask 077
+      // keeps what the script and the service write (connection, exit_code, data) private; exec
+      // keeps the process ID, which is the job ID.
+      ProcessBuilder builder = new ProcessBuilder("setsid", "bash", "-c", "umask 077 && exec bash \"$0\"",
+          script.toString())
           .directory(dir.toFile())
           .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
           .redirectErrorStream(true)
-          .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve(LOG).toFile()));
+          .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
       Process process = builder.start();
       return new SubmittedJob(spec.serviceId(), Long.toString(process.pid()), dir.toString());
     } catch (IOException e) {
