@@ -39,14 +39,16 @@ public final class ProbeMain {
    * @throws InputException if it is not an absolute http or https URL with a host
    */
   static URI httpUrl(String option, String text) {
+    InputException bad = new InputException(
+        option + ": expected an http:// or https:// URL with a host, got \"" + text + "\"");
     URI uri;
     try {
       uri = new URI(text);
     } catch (java.net.URISyntaxException e) {
-      throw new InputException(option + ": not a URL: \"" + text + "\"");
+      throw bad;
     }
     if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
-      throw new InputException(option + ": expected an http:// or https:// URL with a host, got \"" + text + "\"");
+      throw bad;
     }
     return uri;
   }
