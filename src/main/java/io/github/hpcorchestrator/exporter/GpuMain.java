@@ -1,6 +1,7 @@
 package io.github.hpcorchestrator.exporter;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -22,14 +23,18 @@ public final class GpuMain {
       Only the job's GPUs are exported: CUDA_VISIBLE_DEVICES, else SLURM_STEP_GPUS, else
       SLURM_JOB_GPUS; all GPUs when none is set.""";
 
-  static final ExporterLauncher LAUNCHER = new ExporterLauncher(USAGE, Set.of(NVIDIA_SMI), Set.of(),
-      options -> new GpuExporter(
-          new NvidiaSmiCommand(options.value(NVIDIA_SMI).orElse("nvidia-smi"), options.timeout(DEFAULT_TIMEOUT)),
-          GpuSelection.fromEnvironment(System.getenv())));
-
   private GpuMain() {}
 
   public static void main(String[] args) {
-    LAUNCHER.main(args);
+    launcher(System.getenv()).main(args);
+  }
+
+  /** The launcher for a process whose environment is {@code environment}. */
+  static ExporterLauncher launcher(Map<String, String> environment) {
+    GpuSelection selection = GpuSelection.fromEnvironment(environment);
+    return new ExporterLauncher(USAGE, Set.of(NVIDIA_SMI), Set.of(),
+        options -> new GpuExporter(
+            new NvidiaSmiCommand(options.value(NVIDIA_SMI).orElse("nvidia-smi"), options.timeout(DEFAULT_TIMEOUT)),
+            selection));
   }
 }
