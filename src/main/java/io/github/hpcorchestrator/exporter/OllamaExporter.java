@@ -32,7 +32,7 @@ public final class OllamaExporter implements MultiCollector {
   static final String SCRAPE_DURATION = "ollama_scrape_duration_seconds";
 
   private final String base;
-  private final HttpProbe http;
+  private final DeadlineHttpClient http;
   private final LongSupplier nanoTime;
   private final OllamaApiParser parser = new OllamaApiParser();
 
@@ -41,7 +41,7 @@ public final class OllamaExporter implements MultiCollector {
    * @param http the client and the scrape's deadline
    * @param nanoTime the clock for the scrape duration ({@link System#nanoTime} outside tests)
    */
-  public OllamaExporter(URI base, HttpProbe http, LongSupplier nanoTime) {
+  public OllamaExporter(URI base, DeadlineHttpClient http, LongSupplier nanoTime) {
     String text = base.toString();
     this.base = text.endsWith("/") ? text.substring(0, text.length() - 1) : text;
     this.http = http;
@@ -51,12 +51,12 @@ public final class OllamaExporter implements MultiCollector {
   @Override
   public MetricSnapshots collect() {
     long start = nanoTime.getAsLong();
-    CompletableFuture<HttpProbe.Answer> version = http.getAsync(URI.create(base + "/api/version"));
-    CompletableFuture<HttpProbe.Answer> tags = http.getAsync(URI.create(base + "/api/tags"));
-    CompletableFuture<HttpProbe.Answer> ps = http.getAsync(URI.create(base + "/api/ps"));
+    CompletableFuture<DeadlineHttpClient.Answer> version = http.getAsync(URI.create(base + "/api/version"));
+    CompletableFuture<DeadlineHttpClient.Answer> tags = http.getAsync(URI.create(base + "/api/tags"));
+    CompletableFuture<DeadlineHttpClient.Answer> ps = http.getAsync(URI.create(base + "/api/ps"));
     Gauges gauges = declare(new Gauges());
 
-    // Each future completes normally within the timeout (see HttpProbe), so join() cannot hang.
+    // Each future completes normally within the timeout (see DeadlineHttpClient), so join() cannot hang.
     var versionText = version.join().okBody().flatMap(parser::version);
     gauges.set(UP, versionText.isPresent() ? 1 : 0);
     tags.join().okBody().flatMap(parser::tags).ifPresent(models -> {

@@ -23,7 +23,7 @@ public final class OllamaMain {
 
   static final ExporterLauncher LAUNCHER = new ExporterLauncher(USAGE, Set.of(TARGET), Set.of(),
       options -> new OllamaExporter(ProbeMain.httpUrl(TARGET, options.value(TARGET).orElse(DEFAULT_TARGET)),
-          new HttpProbe(options.timeout(DEFAULT_TIMEOUT)), System::nanoTime));
+          new DeadlineHttpClient(options.timeout(DEFAULT_TIMEOUT)), System::nanoTime));
 
   private OllamaMain() {}
 

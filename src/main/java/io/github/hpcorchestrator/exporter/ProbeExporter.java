@@ -19,7 +19,7 @@ public final class ProbeExporter implements MultiCollector {
   static final String STATUS = "probe_http_status_code";
 
   private final URI target;
-  private final HttpProbe http;
+  private final DeadlineHttpClient http;
   private final LongSupplier nanoTime;
 
   /**
@@ -27,7 +27,7 @@ public final class ProbeExporter implements MultiCollector {
    * @param http the client and its deadline
    * @param nanoTime the clock for the probe's duration ({@link System#nanoTime} outside tests)
    */
-  public ProbeExporter(URI target, HttpProbe http, LongSupplier nanoTime) {
+  public ProbeExporter(URI target, DeadlineHttpClient http, LongSupplier nanoTime) {
     this.target = target;
     this.http = http;
     this.nanoTime = nanoTime;
@@ -36,7 +36,7 @@ public final class ProbeExporter implements MultiCollector {
   @Override
   public MetricSnapshots collect() {
     long start = nanoTime.getAsLong();
-    HttpProbe.Answer answer = http.get(target);
+    DeadlineHttpClient.Answer answer = http.get(target);
     double seconds = (nanoTime.getAsLong() - start) / 1e9;
     Gauges gauges = new Gauges()
         .declare(SUCCESS, "1 if the health endpoint answered 2xx within the timeout, else 0", null)

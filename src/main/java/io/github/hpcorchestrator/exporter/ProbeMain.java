@@ -25,7 +25,7 @@ public final class ProbeMain {
 
   static final ExporterLauncher LAUNCHER = new ExporterLauncher(USAGE, Set.of(TARGET), Set.of(),
       options -> new ProbeExporter(httpUrl(TARGET, options.require(TARGET)),
-          new HttpProbe(options.timeout(DEFAULT_TIMEOUT)), System::nanoTime));
+          new DeadlineHttpClient(options.timeout(DEFAULT_TIMEOUT)), System::nanoTime));
 
   private ProbeMain() {}
 

@@ -31,7 +31,7 @@ class OllamaExporterTest {
   }
 
   private OllamaExporter exporter(Duration timeout) {
-    return new OllamaExporter(ollama.uri(), new HttpProbe(timeout), quarterSecondSteps());
+    return new OllamaExporter(ollama.uri(), new DeadlineHttpClient(timeout), quarterSecondSteps());
   }
 
   static void serveFull(RecordedHttpServer server) {
@@ -147,7 +147,7 @@ class OllamaExporterTest {
   void slowOllamaIsDownWithinTheTimeout() {
     serveFull(ollama);
     ollama.hang("/api/version").hang("/api/tags").hang("/api/ps");
-    OllamaExporter exporter = new OllamaExporter(ollama.uri(), new HttpProbe(Duration.ofMillis(300)), System::nanoTime);
+    OllamaExporter exporter = new OllamaExporter(ollama.uri(), new DeadlineHttpClient(Duration.ofMillis(300)), System::nanoTime);
 
     long start = System.nanoTime();
     String text = MetricsText.of(exporter);

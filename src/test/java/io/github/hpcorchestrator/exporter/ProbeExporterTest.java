@@ -25,7 +25,7 @@ class ProbeExporterTest {
 
   private ProbeExporter probe(Duration timeout) {
     AtomicLong now = new AtomicLong();
-    return new ProbeExporter(service.uri("/health"), new HttpProbe(timeout), () -> now.getAndAdd(125_000_000L));
+    return new ProbeExporter(service.uri("/health"), new DeadlineHttpClient(timeout), () -> now.getAndAdd(125_000_000L));
   }
 
   private static String expected(int success, int status) {
@@ -79,7 +79,7 @@ class ProbeExporterTest {
   @Test
   void slowServiceIsFailureAfterTheTimeout() {
     service.answerText("/health", 200, "").hang("/health");
-    ProbeExporter probe = new ProbeExporter(service.uri("/health"), new HttpProbe(Duration.ofMillis(200)),
+    ProbeExporter probe = new ProbeExporter(service.uri("/health"), new DeadlineHttpClient(Duration.ofMillis(200)),
         System::nanoTime);
 
     long start = System.nanoTime();

@@ -21,7 +21,7 @@ import java.util.concurrent.TimeoutException;
  * {@link HttpClient} only covers the headers). Never throws: every failure is an {@link Answer}
  * without a status. Thread-safe; holds one {@link HttpClient}.
  */
-public final class HttpProbe {
+public final class DeadlineHttpClient {
 
   /** What a GET got: the status and body when a response arrived in time, else why not. */
   public record Answer(OptionalInt status, Optional<String> body, String failure) {
@@ -49,7 +49,7 @@ public final class HttpProbe {
   private final Duration timeout;
 
   /** @param timeout the most one {@link #get} may take, connecting included */
-  public HttpProbe(Duration timeout) {
+  public DeadlineHttpClient(Duration timeout) {
     this.timeout = timeout;
     this.http = HttpClient.newBuilder()
         .connectTimeout(timeout)
