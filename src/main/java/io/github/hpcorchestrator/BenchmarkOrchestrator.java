@@ -112,9 +112,14 @@ public final class BenchmarkOrchestrator implements AutoCloseable {
 
   /** As {@link #startBenchmarkSession(Recipe)}; without {@code waitReady} returns once submitted. */
   public SessionStart startBenchmarkSession(Recipe recipe, boolean waitReady) {
-    String session = store.newSession(recipe.source().toString(), clock.instant());
     List<ServiceSpec> ordered = new ArrayList<>(recipe.services());
     ordered.sort(Comparator.comparing(s -> !MonitorsModule.AVAILABLE.contains(s.name())));
+    // Plan every service before anything is recorded or started: a recipe that cannot run costs
+    // nothing and leaves no trace.
+    for (ServiceSpec spec : ordered) {
+      servers.renderJob(spec);
+    }
+    String session = store.newSession(recipe.source().toString(), clock.instant());
     List<String> started = new ArrayList<>();
     for (ServiceSpec spec : ordered) {
       started.add(servers.startService(spec, session, recipe.source().toString(), waitReady));

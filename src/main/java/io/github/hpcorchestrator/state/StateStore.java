@@ -30,14 +30,45 @@ public final class StateStore implements AutoCloseable {
   private static final String FINAL_STATES = java.util.Arrays.stream(JobState.values())
       .filter(JobState::isFinal).map(s -> "'" + s.name() + "'")
       .collect(java.util.stream.Collectors.joining(","));
-  private final Connection db;
+  private final Path stateDir;
+  private Connection db;
 
-  private StateStore(Connection db) {
-    this.db = db;
+  private StateStore(Path stateDir) {
+    this.stateDir = stateDir;
   }
 
-  /** Opens (and creates if needed) the state database in {@code stateDir}, a 0700 folder. */
+  /**
+   * The state database in {@code stateDir}, a 0700 folder. Nothing is created until the first
+   * write: reading state that does not exist yet finds nothing, so a rejected command leaves no
+   * trace.
+   */
   public static StateStore open(Path stateDir) {
+    StateStore store = new StateStore(stateDir);
+    if (Files.exists(stateDir.resolve("state.db"))) {
+      store.connect();
+    } else if (Files.isDirectory(stateDir)) {
+      // An existing folder is made private now, before anything is written into it.
+      try {
+        Files.setPosixFilePermissions(stateDir, AtomicFiles.permissions(0700));
+      } catch (IOException e) {
+        throw new OperationFailedException("cannot make " + stateDir + " private: " + e.getMessage(), e);
+      }
+    }
+    return store;
+  }
+
+  /** Whether the database exists (it is created by the first write). */
+  private boolean connected() {
+    if (db == null && Files.exists(stateDir.resolve("state.db"))) {
+      connect();
+    }
+    return db != null;
+  }
+
+  private synchronized void connect() {
+    if (db != null) {
+      return;
+    }
     try {
       if (!Files.isDirectory(stateDir)) {
         Files.createDirectories(stateDir);
@@ -52,15 +83,13 @@ public final class StateStore implements AutoCloseable {
           // Another process created it between the check and here; use theirs.
         }
       }
-      Connection db = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
+      db = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
       try (Statement st = db.createStatement()) {
         st.execute("PRAGMA busy_timeout = 30000");
         st.execute("PRAGMA journal_mode = WAL");
         st.execute("PRAGMA synchronous = NORMAL");
       }
-      StateStore store = new StateStore(db);
-      store.migrate();
-      return store;
+      migrate();
     } catch (IOException | SQLException e) {
       throw new OperationFailedException("cannot open state in " + stateDir + ": " + e.getMessage(), e);
     }
@@ -136,6 +165,9 @@ public final class StateStore implements AutoCloseable {
 
   /** Whether a session with this ID was ever started here. */
   public boolean sessionExists(String sessionId) {
+    if (!connected()) {
+      return false;
+    }
     return inTransaction(() -> {
       try (PreparedStatement ps = db.prepareStatement("SELECT 1 FROM sessions WHERE session_id = ?")) {
         ps.setString(1, sessionId);
@@ -197,6 +229,9 @@ public final class StateStore implements AutoCloseable {
 
   /** Every known service, oldest first. */
   public List<ServiceRecord> services() {
+    if (!connected()) {
+      return List.of();
+    }
     return inTransaction(() -> {
       List<ServiceRecord> out = new ArrayList<>();
       try (Statement st = db.createStatement();
@@ -211,6 +246,9 @@ public final class StateStore implements AutoCloseable {
 
   /** The record of one service, by exact ID. */
   public Optional<ServiceRecord> service(String serviceId) {
+    if (!connected()) {
+      return Optional.empty();
+    }
     return inTransaction(() -> {
       try (PreparedStatement ps = db.prepareStatement("SELECT * FROM services WHERE service_id = ?")) {
         ps.setString(1, serviceId);
@@ -289,6 +327,7 @@ public final class StateStore implements AutoCloseable {
   }
 
   private synchronized <T> T inTransaction(Work<T> work) {
+    connect();
     try {
       // BEGIN IMMEDIATE takes the write lock up front, so two processes never both read-then-write.
       try (Statement st = db.createStatement()) {
@@ -313,6 +352,9 @@ public final class StateStore implements AutoCloseable {
 
   @Override
   public void close() {
+    if (db == null) {
+      return;
+    }
     try {
       db.close();
     } catch (SQLException e) {

@@ -7,6 +7,8 @@
 # in the service folder: the queue forgets a job minutes after it ends, these files do not.
 set -u
 SERVICE_DIR={{SERVICE_DIR}}
+# Files of this job are the user's alone (connection, exit code, generated configs).
+umask 077
 cd "$SERVICE_DIR" || exit 97
 
 # finish CODE: record the outcome atomically (a reader never sees a half-written file) and exit.

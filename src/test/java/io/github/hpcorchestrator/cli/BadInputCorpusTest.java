@@ -157,14 +157,7 @@ class BadInputCorpusTest {
     assertThat(state.resolve("services")).doesNotExist();
   }
 
-  /**
-   * Known defect, kept here to be enabled with its fix: a recipe rejected while planning still
-   * leaves a state.db and a "session_N" row behind, because BenchmarkOrchestrator opens the state
-   * and calls newSession before any service is planned. Fix: plan every service of the recipe
-   * before newSession (and open the state lazily).
-   */
-  @org.junit.jupiter.api.Disabled("defect: planning errors are found after the session row is written;"
-      + " needs a change in BenchmarkOrchestrator (see RELIABILITY.md)")
+  /** A recipe rejected while planning leaves no state behind: no state.db, no session row. */
   @ParameterizedTest(name = "{0}")
   @MethodSource("errorsFoundWhilePlanning")
   void planningErrorsLeaveStateUnchanged(String what, String yaml, String start) throws IOException {

@@ -132,7 +132,7 @@ class CliParsingTest {
               monitoring_targets:
                 - job_name: node
                   port: 9100
-            """, 4, "service.monitoring_targets[0]: a target needs service_id or host"),
+            """, 4, "service.monitoring_targets[0]: a target needs service_id or host (or service: NAME, or session: true)"),
         Arguments.of("name with a semicolon", """
             service:
               name: "x;rm -rf /"

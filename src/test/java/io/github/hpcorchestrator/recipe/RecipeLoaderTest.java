@@ -265,7 +265,7 @@ class RecipeLoaderTest {
         Arguments.of("service:\n  name: a\n  resources:\n    cpus_per_task: 0\n", ":4: service.resources.cpus_per_task: expected an integer >= 1, found '0'"),
         Arguments.of("service:\n  name: a\n  resources:\n    partition: gpu;reboot\n", ":4: service.resources.partition: expected a SLURM name (letters, digits, '_', '.', '-'), found 'gpu;reboot'"),
         Arguments.of("service:\n  name: a\n  container: {}\n", ":3: service.container: a container needs docker_source or image_path"),
-        Arguments.of(targets("    - job_name: x\n      port: 80\n"), ":4: service.monitoring_targets[0]: a target needs service_id or host"),
+        Arguments.of(targets("    - job_name: x\n      port: 80\n"), ":4: service.monitoring_targets[0]: a target needs service_id or host (or service: NAME, or session: true)"),
         Arguments.of(targets("    - service_id: a\n      host: b\n      job_name: x\n      port: 80\n"), ":4: service.monitoring_targets[0]: service_id and host are exclusive"),
         Arguments.of(targets("    - host: node1\n      job_name: x\n"), ":4: service.monitoring_targets[0]: a target with host needs a port"),
         Arguments.of(targets("    - host: -oProxyCommand=x\n      job_name: x\n      port: 1\n"), ":4: service.monitoring_targets[0].host: expected a host name or IP address (or [IPv6]), found '-oProxyCommand=x'"),

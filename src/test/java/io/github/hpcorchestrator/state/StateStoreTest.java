@@ -44,10 +44,12 @@ class StateStoreTest {
   }
 
   @Test
-  void createsAPrivateStateFolderAndDatabase() throws Exception {
+  void createsAPrivateStateFolderAndDatabaseOnTheFirstWriteOnly() throws Exception {
     Path state = dir.resolve("state");
     try (StateStore store = StateStore.open(state)) {
       assertThat(store.services()).isEmpty();
+      assertThat(state).as("reading absent state creates nothing").doesNotExist();
+      store.newSession("r.yaml", java.time.Instant.EPOCH);
     }
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(state))).isEqualTo("rwx------");
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(state.resolve("state.db"))))
