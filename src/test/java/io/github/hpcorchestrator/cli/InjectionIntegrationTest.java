@@ -337,7 +337,7 @@ class InjectionIntegrationTest {
   private static void assertOnlyServiceFolderIsNew(Set<String> before, Set<String> after, String serviceFolder) {
     Set<String> added = new TreeSet<>(after);
     added.removeAll(before);
-    added.removeIf(p -> p.equals("services") || p.equals(serviceFolder) || p.startsWith(serviceFolder + "/")
+    added.removeIf(p -> p.isEmpty() || p.equals("services") || p.equals(serviceFolder) || p.startsWith(serviceFolder + "/")
         || p.startsWith("state.db"));
     assertThat(added).as("paths created outside %s", serviceFolder).isEmpty();
   }
