@@ -81,7 +81,13 @@ public final class BenchmarkOrchestrator implements AutoCloseable {
     // Sidecars run the orchestrator's own classes: these anchors pick the jars they need.
     RuntimeBundle runtime = new RuntimeBundle(shell, scheduler.rootDir(), List.of(BenchmarkOrchestrator.class,
         com.fasterxml.jackson.databind.ObjectMapper.class, com.fasterxml.jackson.core.JsonFactory.class,
-        com.fasterxml.jackson.annotation.JsonProperty.class));
+        com.fasterxml.jackson.annotation.JsonProperty.class,
+        // The exporters' HTTP server and exposition format (prometheus-metrics 1.x).
+        io.prometheus.metrics.exporter.httpserver.HTTPServer.class,
+        io.prometheus.metrics.exporter.common.PrometheusHttpExchange.class,
+        io.prometheus.metrics.expositionformats.ExpositionFormats.class,
+        io.prometheus.metrics.model.snapshots.MetricSnapshots.class,
+        io.prometheus.metrics.config.PrometheusProperties.class));
     this.servers = new ServersModule(scheduler, shell, store, kinds, new ServiceId(new SecureRandom()),
         executables, new ReadinessWaiter(shell, progress), runtime, clock);
     this.monitors = new MonitorsModule(servers, config.metricsDir(), clock);

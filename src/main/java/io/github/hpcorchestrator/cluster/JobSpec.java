@@ -34,6 +34,9 @@ public record JobSpec(
   /** Placeholder for the job's real port. */
   public static final String PORT_TOKEN = "{port}";
 
+  /** Seconds a service's sidecars outlive a service that ended by itself, so monitors record it down. */
+  public static final int SIDECAR_LINGER_SECONDS = 10;
+
   /** Placeholder, in a sidecar's argv and environment, for the sidecar's own port. */
   public static final String SIDECAR_PORT_TOKEN = "{sidecar_port}";
 

@@ -96,6 +96,7 @@ public final class LocalScheduler implements Scheduler {
       }
     }
     values.put("SIDECARS", sidecars.toString().stripTrailing());
+    values.put("SIDECAR_LINGER_S", Integer.toString(JobSpec.SIDECAR_LINGER_SECONDS));
     values.put("SIDECAR_LINES", ShellQuoting.quote(lines.toString()));
     return TEMPLATE.render(values);
   }

@@ -79,6 +79,7 @@ public final class SlurmJobScript {
         .orElse("# No container: the command runs natively on the node.\ncmd=(\"${argv[@]}\")"));
     values.put("READY_TIMEOUT_S", Integer.toString(READY_TIMEOUT_S));
     values.put("SIDECARS", sidecars(spec.sidecars()));
+    values.put("SIDECAR_LINGER_S", Integer.toString(JobSpec.SIDECAR_LINGER_SECONDS));
     return TEMPLATE.render(values);
   }
 

@@ -94,6 +94,7 @@ public final class RecipeLoader {
     Optional<HealthCheck> healthCheck = map.get("health_check").map(RecipeLoader::healthCheck);
     Optional<YamlValue> targetsValue = map.get("monitoring_targets");
     Optional<YamlValue> intervalValue = map.get("scrape_interval");
+    List<String> exporters = map.get("exporters").map(RecipeLoader::exporters).orElse(List.of());
     map.rejectUnknownKeys();
 
     boolean prometheus = name.equals(PROMETHEUS);
@@ -108,7 +109,20 @@ public final class RecipeLoader {
     Optional<String> scrapeInterval = intervalValue
         .map(v -> v.asMatching(PROMETHEUS_DURATION, "a Prometheus duration like 15s or 1m"));
     return new ServiceSpec(name, description, command, args, container, resources, environment,
-        ports, healthCheck, targets, scrapeInterval);
+        ports, healthCheck, targets, scrapeInterval, exporters);
+  }
+
+  /** Sidecar exporters: each one of {@link ServiceSpec#EXPORTERS}, at most once. */
+  private static List<String> exporters(YamlValue value) {
+    List<String> out = new ArrayList<>();
+    for (YamlValue item : value.asListOrSingle()) {
+      String exporter = item.asChoice(ServiceSpec.EXPORTERS);
+      if (out.contains(exporter)) {
+        throw item.error("exporter " + YamlValue.quote(exporter) + " is listed twice");
+      }
+      out.add(exporter);
+    }
+    return out;
   }
 
   private static String command(YamlValue value) {

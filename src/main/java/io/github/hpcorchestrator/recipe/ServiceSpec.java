@@ -19,6 +19,7 @@ import java.util.Optional;
  * @param healthCheck optional readiness probe
  * @param monitoringTargets what a Prometheus service scrapes besides itself
  * @param scrapeInterval Prometheus scrape interval (prometheus kind only), e.g. "15s"; empty means the default
+ * @param exporters sidecar exporters to run next to the service: probe, node, gpu, ollama
  */
 public record ServiceSpec(
     String name,
@@ -31,9 +32,23 @@ public record ServiceSpec(
     List<Integer> ports,
     Optional<HealthCheck> healthCheck,
     List<MonitoringTarget> monitoringTargets,
-    Optional<String> scrapeInterval) {
+    Optional<String> scrapeInterval,
+    List<String> exporters) {
+
+  /** The exporters a recipe may ask for. */
+  public static final List<String> EXPORTERS = List.of("probe", "node", "gpu", "ollama");
+
+  /** A service without sidecar exporters. */
+  public ServiceSpec(String name, String description, Optional<String> command, List<String> args,
+      Optional<ContainerSpec> container, ResourceSpec resources, Map<String, String> environment,
+      List<Integer> ports, Optional<HealthCheck> healthCheck, List<MonitoringTarget> monitoringTargets,
+      Optional<String> scrapeInterval) {
+    this(name, description, command, args, container, resources, environment, ports, healthCheck, monitoringTargets,
+        scrapeInterval, List.of());
+  }
 
   public ServiceSpec {
+    exporters = List.copyOf(exporters);
     args = List.copyOf(args);
     environment = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(environment));
     ports = List.copyOf(ports);

@@ -64,7 +64,27 @@ public final class ReportCollector {
       metrics.add(new ReportData.Metric(metric, result.series()));
     }
     List<Series> up = metrics.get(0).series();
-    return new ReportData(monitorId, clock.instant(), status, window, targetRows(targets, up), metrics);
+    List<Series> probes = metrics.stream().filter(m -> m.query().name().equals("probe_success")).findFirst()
+        .map(ReportData.Metric::series).orElse(List.of());
+    return new ReportData(monitorId, clock.instant(), status, window, targetRows(targets, withProbes(up, probes)),
+        metrics);
+  }
+
+  /**
+   * The up series, except that a probe exporter's target counts by its {@code probe_success}: the
+   * exporter being up says nothing about the service it probes, the probe does.
+   */
+  static List<Series> withProbes(List<Series> up, List<Series> probes) {
+    Map<String, Series> probeByTarget = new LinkedHashMap<>();
+    for (Series s : probes) {
+      probeByTarget.put(key(s.metric().getOrDefault("job", ""), s.metric().getOrDefault("instance", "")), s);
+    }
+    List<Series> out = new ArrayList<>();
+    for (Series s : up) {
+      Series probe = probeByTarget.get(key(s.metric().getOrDefault("job", ""), s.metric().getOrDefault("instance", "")));
+      out.add(probe == null ? s : new Series(s.metric(), probe.samples()));
+    }
+    return out;
   }
 
   /** The listed targets, then targets that only the up series know, each with its up counts. */

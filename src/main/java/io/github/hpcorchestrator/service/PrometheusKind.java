@@ -67,6 +67,7 @@ public final class PrometheusKind implements ServiceKind {
 
   @Override
   public JobSpec plan(ServiceSpec spec, String serviceId, LaunchContext context) {
+    Optional<DiscoverySpec> discovery = discovery(spec, serviceId, context);
     String config = renderConfig(spec, serviceId, context);
     // promtool judges the config with the requested port in place of the token: the port the job
     // really gets is only known when it starts, and a config promtool rejects is never started.
@@ -94,7 +95,6 @@ public final class PrometheusKind implements ServiceKind {
     files.put(CONFIG_FILE, config);
     JobSpec job = new JobSpec(serviceId, argv, spec.environment(), requestedPort(spec), spec.resources(),
         spec.container(), files);
-    Optional<DiscoverySpec> discovery = discovery(spec, serviceId, context);
     if (discovery.isPresent()) {
       // The first target files are written now, so Prometheus scrapes the services that already
       // run from its first scrape on; the discovery sidecar keeps them current from then on.
@@ -128,29 +128,29 @@ public final class PrometheusKind implements ServiceKind {
       ScrapeConfig job;
       if (target.host().isPresent()) {
         job = ScrapeConfig.ofStatic(target.jobName(), List.of(target.host().get() + ":" + target.port().orElseThrow()));
-      } else if (target.serviceId().isPresent()) {
-        DiscoveredService s;
-        try {
-          s = context.runningService(target.serviceId().get());
-        } catch (InputException e) {
-          throw new InputException("monitoring target '" + target.jobName() + "': " + e.getMessage());
-        }
-        job = new ScrapeConfig(target.jobName(), ScrapeConfig.DEFAULT_METRICS_PATH, ScrapeConfig.DEFAULT_SCHEME,
-            Optional.empty(), List.of(new StaticConfig(List.of(s.host() + ":" + target.port().orElse(s.port())),
-                labels(s))), List.of());
       } else {
-        job = ScrapeConfig.ofFileSd(target.jobName(),
-            new FileSdConfig(List.of(JobSpec.DIR_TOKEN + "/" + TARGETS_DIR + "/" + target.jobName() + ".json"),
-                Optional.of(interval)));
+        job = fileSd(target.jobName(), interval);
+        // The service's sidecar exporters, if it has (or will have) any, as jobs of their own.
+        for (String exporter : ServiceSpec.EXPORTERS) {
+          jobs.add(fileSd(target.jobName() + "-" + exporter, interval));
+        }
       }
       jobs.add(job.withMetricsPath(target.metricsPath()));
+    }
+    java.util.Set<String> names = new java.util.HashSet<>(List.of(PrometheusConfig.SELF_JOB));
+    for (ScrapeConfig job : jobs) {
+      if (!names.add(job.jobName())) {
+        throw new InputException("service.monitoring_targets: job name '" + job.jobName() + "' is used twice"
+            + " (a target's exporters are scraped as <job_name>-probe, -node, -gpu and -ollama)");
+      }
     }
     PrometheusConfig config = PrometheusConfig.forService("localhost:" + JobSpec.PORT_TOKEN, interval, jobs);
     return writer.write(config);
   }
 
-  private static Map<String, String> labels(DiscoveredService s) {
-    return Map.of("service_id", s.serviceId(), "service_name", s.name(), "job_id", s.jobId(), "node", s.node());
+  private static ScrapeConfig fileSd(String jobName, Duration interval) {
+    return ScrapeConfig.ofFileSd(jobName,
+        new FileSdConfig(List.of(JobSpec.DIR_TOKEN + "/" + TARGETS_DIR + "/" + jobName + ".json"), Optional.of(interval)));
   }
 
   private static Duration scrapeInterval(ServiceSpec spec) {
@@ -164,9 +164,21 @@ public final class PrometheusKind implements ServiceKind {
   static Optional<DiscoverySpec> discovery(ServiceSpec spec, String serviceId, LaunchContext context) {
     List<TargetSelector> selectors = new ArrayList<>();
     for (MonitoringTarget t : spec.monitoringTargets()) {
-      if (t.service().isPresent() || t.session()) {
-        selectors.add(new TargetSelector(t.jobName(), null, t.service().orElse(null), t.session(),
+      if (t.followsServices()) {
+        String id = null;
+        if (t.serviceId().isPresent()) {
+          try {
+            id = context.runningService(t.serviceId().get()).serviceId();
+          } catch (InputException e) {
+            throw new InputException("monitoring target '" + t.jobName() + "': " + e.getMessage());
+          }
+        }
+        selectors.add(new TargetSelector(t.jobName(), id, t.service().orElse(null), t.session(),
             t.port().orElse(null), null));
+        for (String exporter : ServiceSpec.EXPORTERS) {
+          selectors.add(new TargetSelector(t.jobName() + "-" + exporter, id, t.service().orElse(null), t.session(),
+              null, exporter));
+        }
       }
     }
     if (selectors.isEmpty()) {

@@ -80,7 +80,9 @@ public final class ServersModule {
     for (int attempt = 0; attempt < MAX_ID_ATTEMPTS; attempt++) {
       String serviceId = ids.generate(spec.name());
       // Each service folder says which session it belongs to, for monitors that follow a session.
-      JobSpec job = kind.plan(spec, serviceId, new Context(sessionId)).withFile(SESSION_FILE, sessionId + "\n");
+      Context context = new Context(sessionId);
+      JobSpec job = ExporterSidecars.add(kind.plan(spec, serviceId, context), spec, kind, context)
+          .withFile(SESSION_FILE, sessionId + "\n");
       ServiceRecord pending = new ServiceRecord(serviceId, spec.name(), sessionId, scheduler.name(), "", "",
           job.requestedPort(), JobState.PENDING, "", "", 0, Optional.empty(), clock.instant(),
           Optional.empty(), Optional.empty(), recipe);
@@ -109,7 +111,8 @@ public final class ServersModule {
   /** The job script a start of {@code spec} would submit, for a dry run. */
   public String renderJob(ServiceSpec spec) {
     ServiceKind kind = kinds.forName(spec.name());
-    JobSpec job = kind.plan(spec, ids.generate(spec.name()), new Context("(dry run)"));
+    Context context = new Context("(dry run)");
+    JobSpec job = ExporterSidecars.add(kind.plan(spec, ids.generate(spec.name()), context), spec, kind, context);
     StringBuilder out = new StringBuilder(scheduler.renderScript(job));
     job.files().forEach((name, content) ->
         out.append("\n# ---- file ").append(name).append(" (written into the service folder) ----\n")
@@ -269,6 +272,7 @@ public final class ServersModule {
   private final class Context implements LaunchContext {
     private final String sessionId;
     private List<ServiceStatus> statuses;
+    private List<DiscoveredService> running;
 
     Context(String sessionId) {
       this.sessionId = sessionId;
@@ -293,12 +297,26 @@ public final class ServersModule {
       if (s.endpoint().isEmpty()) {
         throw new InputException("service " + id + " is " + s.state() + ", not RUNNING with a known port");
       }
-      return discovered(s);
+      return runningServices().stream().filter(d -> d.serviceId().equals(id)).findFirst().orElse(discovered(s));
     }
 
     @Override
     public List<DiscoveredService> runningServices() {
-      return statuses().stream().filter(s -> s.endpoint().isPresent()).map(ServersModule::discovered).toList();
+      if (running == null) {
+        running = readRunningServices();
+      }
+      return running;
+    }
+
+    private List<DiscoveredService> readRunningServices() {
+      // The connection files add each service's sidecar (exporter) ports.
+      return statuses().stream().filter(s -> s.endpoint().isPresent()).map(s -> {
+        DiscoveredService d = discovered(s);
+        Map<String, Integer> sidecars = scheduler.connection(s.record().job()).map(Connection::sidecarPorts)
+            .orElse(Map.of());
+        return new DiscoveredService(d.serviceId(), d.name(), d.jobId(), d.node(), d.host(), d.port(), d.sessionId(),
+            sidecars, d.requestedPort());
+      }).toList();
     }
 
     @Override

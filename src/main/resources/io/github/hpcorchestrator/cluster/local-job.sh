@@ -24,14 +24,20 @@ sidecars=()
 {{SIDECARS}}
 
 # Forward a stop to the service and keep waiting, so its own exit code is recorded.
-trap 'kill -TERM "$child" "${sidecars[@]}" 2>/dev/null' TERM INT
+stopping=0
+trap 'stopping=1; kill -TERM "$child" "${sidecars[@]}" 2>/dev/null' TERM INT
 while true; do
   wait "$child"
   rc=$?
   kill -0 "$child" 2>/dev/null || break
 done
+echo "$rc" > exit_code.tmp && mv -f exit_code.tmp exit_code
 if (( ${#sidecars[@]} > 0 )); then
+  # A service that ended by itself keeps its exporters a little longer, so monitors record it down.
+  linger_until=$(( SECONDS + {{SIDECAR_LINGER_S}} ))
+  while (( stopping == 0 && SECONDS < linger_until )); do
+    sleep 1
+  done
   kill -TERM "${sidecars[@]}" 2>/dev/null
 fi
-echo "$rc" > exit_code.tmp && mv -f exit_code.tmp exit_code
 exit "$rc"

@@ -93,7 +93,8 @@ sidecar_lines=
 
 # scancel signals the batch script; forward it so the service can shut down cleanly and its own
 # exit code is recorded.
-trap 'kill -TERM "$child" "${sidecars[@]}" 2>/dev/null' TERM INT
+stopping=0
+trap 'stopping=1; kill -TERM "$child" "${sidecars[@]}" 2>/dev/null' TERM INT
 
 # Publish the connection only once the service accepts connections, so a reader never tries a
 # port that is not open yet. Bounded, and only while the service is alive.
@@ -118,6 +119,13 @@ while true; do
   kill -0 "$child" 2>/dev/null || break
 done
 if (( ${#sidecars[@]} > 0 )); then
+  # A service that ended by itself keeps its exporters a little longer, so monitors record it down.
+  # The exit code is already recorded, so the outcome is known meanwhile.
+  echo "$rc" > exit_code.tmp && mv -f exit_code.tmp exit_code
+  linger_until=$(( SECONDS + {{SIDECAR_LINGER_S}} ))
+  while (( stopping == 0 && SECONDS < linger_until )); do
+    sleep 1
+  done
   kill -TERM "${sidecars[@]}" 2>/dev/null
 fi
 finish "$rc"

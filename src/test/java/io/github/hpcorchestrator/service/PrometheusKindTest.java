@@ -28,7 +28,7 @@ class PrometheusKindTest {
     }
 
     private static final DiscoveredService EXPORTER = new DiscoveredService("node_exporter_6355d49f", "node_exporter",
-        "4242", "node7", "node7", 9123, "session_1", Map.of(), 9100);
+        "4242", "node7", "node7", 9123, "session_1", Map.of("probe", 9500), 9100);
 
     @Override
     public DiscoveredService runningService(String typedId) {
@@ -83,7 +83,7 @@ class PrometheusKindTest {
         byHost("gpu01.cluster", "gpu", 9400, "/metrics"),
         byId("node_exporter_6355d49f", "node", Optional.of(9100))), Optional.of("1s"), Map.of());
 
-    assertThat(kind.renderConfig(spec, "prometheus_0a1b2c3d", new FakeContext())).isEqualTo("""
+    assertThat(kind.renderConfig(spec, "prometheus_0a1b2c3d", new FakeContext())).startsWith("""
         global:
           scrape_interval: 1s
           evaluation_interval: 1s
@@ -96,41 +96,49 @@ class PrometheusKindTest {
             static_configs:
               - targets:
                   - gpu01.cluster:9400
+          - job_name: node-probe
+            file_sd_configs:
+              - files:
+                  - "{service_dir}/targets/node-probe.json"
+                refresh_interval: 1s
+        """).contains("""
           - job_name: node
-            static_configs:
-              - targets:
-                  - node7:9100
-                labels:
-                  job_id: "4242"
-                  node: node7
-                  service_id: node_exporter_6355d49f
-                  service_name: node_exporter
+            file_sd_configs:
+              - files:
+                  - "{service_dir}/targets/node.json"
+                refresh_interval: 1s
         """);
   }
 
   @Test
-  void serviceTargetWithoutPortUsesTheServicesActualPort() {
+  void serviceTargetIsFollowedWithItsLabelsAndExporters() {
     ServiceSpec spec = prometheus(List.of(byId("6355d49f", "node", Optional.empty())), Optional.empty(), Map.of());
 
-    assertThat(kind.renderConfig(spec, "prometheus_0a1b2c3d", new FakeContext())).isEqualTo("""
-        global:
-          scrape_interval: 15s
-          evaluation_interval: 15s
-        scrape_configs:
-          - job_name: prometheus
-            static_configs:
-              - targets:
-                  - "localhost:{port}"
-          - job_name: node
-            static_configs:
-              - targets:
-                  - node7:9123
-                labels:
-                  job_id: "4242"
-                  node: node7
-                  service_id: node_exporter_6355d49f
-                  service_name: node_exporter
+    JobSpec job = kind.plan(spec, "prometheus_0a1b2c3d", new FakeContext());
+
+    assertThat(job.files().get("targets/node.json")).isEqualTo("""
+        [ {
+          "targets" : [ "node7:9123" ],
+          "labels" : {
+            "job_id" : "4242",
+            "node" : "node7",
+            "service_id" : "node_exporter_6355d49f",
+            "service_name" : "node_exporter"
+          }
+        } ]
         """);
+    assertThat(job.files().get("targets/node-probe.json")).contains("node7:9500");
+    assertThat(job.files().get("targets/node-gpu.json")).isEqualTo("[ ]\n");
+    assertThat(job.files().get("discovery.json")).contains("\"service_id\" : \"node_exporter_6355d49f\"");
+  }
+
+  @Test
+  void jobNamesThatClashWithExporterJobsAreRejected() {
+    ServiceSpec spec = prometheus(List.of(byId("6355d49f", "node", Optional.empty()),
+        byHost("h", "node-probe", 1, "/metrics")), Optional.empty(), Map.of());
+
+    assertThatThrownBy(() -> kind.plan(spec, "prometheus_0a1b2c3d", new FakeContext()))
+        .isInstanceOf(InputException.class).hasMessageContaining("job name 'node-probe' is used twice");
   }
 
   @Test
