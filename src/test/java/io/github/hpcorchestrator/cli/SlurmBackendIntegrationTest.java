@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.hpcorchestrator.BenchmarkOrchestrator;
 import io.github.hpcorchestrator.config.ConfigLoader;
 import io.github.hpcorchestrator.recipe.ResourceSpec;
@@ -16,7 +15,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,7 +38,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SlurmBackendIntegrationTest {
-  private static final Path REPO = Path.of("").toAbsolutePath();
+  private static final Path REPO = SlurmCli.REPO;
   private TestCluster cluster;
   private Path work;
   private Path configNode1;
@@ -49,41 +47,17 @@ class SlurmBackendIntegrationTest {
   private String exporterId;
   private String prometheusId;
 
-  /** What one CLI call left behind. */
-  private record Run(int code, String out, String err) {
-    JsonNode json() throws IOException {
-      return new ObjectMapper().readTree(out);
-    }
-  }
+  private SlurmCli slurmCli;
 
   @BeforeAll
   void up() throws Exception {
     assumeTrue(TestCluster.possible(), "the SLURM testbed needs root");
     cluster = TestCluster.up();
     work = Files.createTempDirectory("hpco-slurm-cli");
-    configNode1 = config("node1.yaml", cluster.nodes().get(0));
-    configNode2 = config("node2.yaml", cluster.nodes().get(1));
+    slurmCli = new SlurmCli(cluster, work);
+    configNode1 = slurmCli.config("node1.yaml", cluster.nodes().get(0));
+    configNode2 = slurmCli.config("node2.yaml", cluster.nodes().get(1));
     slurmHere = new LocalShell(cluster.slurmEnvironment());
-  }
-
-  /** A config that reaches the cluster over SSH from the laptop and pins jobs to {@code node}. */
-  private Path config(String name, String node) throws IOException {
-    Path file = work.resolve(name);
-    Files.writeString(file, String.join("\n",
-        "backend: slurm",
-        "state_dir: " + work.resolve("state"),
-        "recipes_dir: " + REPO.resolve("recipes/services"),
-        "remote_dir: " + work.resolve("remote"),
-        "hpc:",
-        "  hostname: " + cluster.get("LAPTOP_LOGIN_HOST"),
-        "  port: " + cluster.get("LOGIN_PORT"),
-        "  username: " + cluster.get("SSH_USER"),
-        "  key_filename: " + cluster.get("SSH_KEY"),
-        "  known_hosts: " + cluster.get("KNOWN_HOSTS"),
-        "slurm:",
-        "  extra_directives: [\"--nodelist=" + node + "\"]",
-        ""));
-    return file;
   }
 
   @AfterAll
@@ -98,25 +72,12 @@ class SlurmBackendIntegrationTest {
     }
   }
 
-  /** Runs the CLI inside the laptop namespace. */
-  private Run cli(Path config, String... args) throws Exception {
-    List<String> argv = new ArrayList<>(List.of("ip", "netns", "exec", cluster.get("LAPTOP_NETNS"),
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"), Main.class.getName(), "--config", config.toString()));
-    argv.addAll(List.of(args));
-    Path out = Files.createTempFile(work, "out", ".txt");
-    Path err = Files.createTempFile(work, "err", ".txt");
-    Process p = new ProcessBuilder(argv).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-    if (!p.waitFor(180, TimeUnit.SECONDS)) {
-      p.destroyForcibly();
-      throw new AssertionError("CLI did not finish: " + List.of(args) + "\n" + Files.readString(err));
-    }
-    return new Run(p.exitValue(), Files.readString(out), Files.readString(err));
+  private SlurmCli.Run cli(Path config, String... args) throws Exception {
+    return slurmCli.run(config, args);
   }
 
   private List<String> squeueIds() {
-    String out = slurmHere.run(List.of("squeue", "-h", "-o", "%i"), Duration.ofSeconds(30)).stdout();
-    return out.lines().map(String::strip).filter(l -> !l.isEmpty()).toList();
+    return slurmCli.squeueIds();
   }
 
   @Test
@@ -132,7 +93,7 @@ class SlurmBackendIntegrationTest {
   @Test
   @Order(2)
   void startsExporterAndPrometheusOnTwoNodesAndQueriesThroughSsh() throws Exception {
-    Run exporter = cli(configNode1, "--recipe", REPO.resolve("recipes/services/node_exporter.yaml").toString(),
+    SlurmCli.Run exporter = cli(configNode1, "--recipe", REPO.resolve("recipes/services/node_exporter.yaml").toString(),
         "--output", "json");
     assertThat(exporter.code()).as(exporter.err()).isZero();
     exporterId = exporter.json().at("/services/0/service_id").asText();
@@ -147,11 +108,11 @@ class SlurmBackendIntegrationTest {
         "      job_name: node",
         "  ports: [9090]",
         ""));
-    Run prometheus = cli(configNode2, "--recipe", recipe.toString(), "--output", "json");
+    SlurmCli.Run prometheus = cli(configNode2, "--recipe", recipe.toString(), "--output", "json");
     assertThat(prometheus.code()).as(prometheus.err()).isZero();
     prometheusId = prometheus.json().at("/services/0/service_id").asText();
 
-    Run status = cli(configNode1, "--status", "--output", "json");
+    SlurmCli.Run status = cli(configNode1, "--status", "--output", "json");
     assertThat(status.code()).as(status.err()).isZero();
     Map<String, JsonNode> byId = new HashMap<>();
     status.json().get("services").forEach(s -> byId.put(s.get("service_id").asText(), s));
@@ -160,13 +121,13 @@ class SlurmBackendIntegrationTest {
     assertThat(byId.get(prometheusId).get("state").asText()).isEqualTo("RUNNING");
     assertThat(byId.get(prometheusId).get("node").asText()).isEqualTo(cluster.nodes().get(1));
 
-    Run up = cli(configNode1, "--query-service-metrics", prometheusId, "up", "--output", "json");
+    SlurmCli.Run up = cli(configNode1, "--query-service-metrics", prometheusId, "up", "--output", "json");
     assertThat(up.code()).as(up.err()).isZero();
     Map<String, String> upByJob = new HashMap<>();
     up.json().at("/data/result").forEach(r -> upByJob.put(r.at("/metric/job").asText(), r.at("/value/1").asText()));
     assertThat(upByJob).containsEntry("node", "1").containsEntry("prometheus", "1");
 
-    Run table = cli(configNode1, "--query-service-metrics", prometheusId.substring(prometheusId.length() - 8), "up");
+    SlurmCli.Run table = cli(configNode1, "--query-service-metrics", prometheusId.substring(prometheusId.length() - 8), "up");
     assertThat(table.out()).contains(cluster.nodes().get(0) + ":");
   }
 
@@ -175,11 +136,11 @@ class SlurmBackendIntegrationTest {
   void findsRunningServicesAfterLocalStateIsDeleted() throws Exception {
     assumeTrue(prometheusId != null, "needs the services of the previous test");
     deleteRecursively(work.resolve("state"));
-    Run endpoint = cli(configNode1, "--service-endpoint", prometheusId, "--output", "json");
+    SlurmCli.Run endpoint = cli(configNode1, "--service-endpoint", prometheusId, "--output", "json");
     assertThat(endpoint.code()).as(endpoint.err()).isZero();
     assertThat(endpoint.json().get("host").asText()).isEqualTo(cluster.nodes().get(1));
     assertThat(endpoint.json().get("api").asText()).startsWith("http://" + cluster.nodes().get(1) + ":");
-    Run up = cli(configNode1, "--query-service-metrics", prometheusId, "up{job=\"node\"}", "--output", "json");
+    SlurmCli.Run up = cli(configNode1, "--query-service-metrics", prometheusId, "up{job=\"node\"}", "--output", "json");
     assertThat(up.code()).as(up.err()).isZero();
     assertThat(up.json().at("/data/result/0/value/1").asText()).isEqualTo("1");
   }
@@ -188,9 +149,9 @@ class SlurmBackendIntegrationTest {
   @Order(4)
   void stopsBothAndLeavesNothingInSqueue() throws Exception {
     assumeTrue(prometheusId != null, "needs the services of the previous tests");
-    Run stopPrometheus = cli(configNode1, "--stop-service", prometheusId);
+    SlurmCli.Run stopPrometheus = cli(configNode1, "--stop-service", prometheusId);
     assertThat(stopPrometheus.code()).as(stopPrometheus.err()).isZero();
-    Run stopExporter = cli(configNode1, "--stop-service", exporterId);
+    SlurmCli.Run stopExporter = cli(configNode1, "--stop-service", exporterId);
     assertThat(stopExporter.code()).as(stopExporter.err()).isZero();
     assertThat(squeueIds()).isEmpty();
   }
@@ -207,7 +168,7 @@ class SlurmBackendIntegrationTest {
     }
     assertThat(squeueIds()).hasSize(50);
     int before = cluster.calls().size();
-    Run status = cli(configNode1, "--status", "--output", "json");
+    SlurmCli.Run status = cli(configNode1, "--status", "--output", "json");
     assertThat(status.code()).as(status.err()).isZero();
     List<String> all = cluster.calls();
     List<String> during = all.subList(before, all.size());

@@ -1,0 +1,87 @@
+package io.github.hpcorchestrator.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.hpcorchestrator.testbed.TestCluster;
+import io.github.hpcorchestrator.transport.LocalShell;
+import io.github.hpcorchestrator.transport.Shell;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The CLI on the SLURM backend of a test cluster, run as a separate JVM inside the cluster's
+ * "laptop" namespace, which reaches only the login node's sshd: every command and query goes
+ * through the one SSH connection.
+ */
+final class SlurmCli {
+  static final Path REPO = Path.of("").toAbsolutePath();
+  private final TestCluster cluster;
+  private final Path work;
+  private final Shell slurmHere;
+
+  /** What one CLI call left behind. */
+  record Run(int code, String out, String err) {
+    JsonNode json() throws IOException {
+      return new ObjectMapper().readTree(out);
+    }
+  }
+
+  SlurmCli(TestCluster cluster, Path work) {
+    this.cluster = cluster;
+    this.work = work;
+    this.slurmHere = new LocalShell(cluster.slurmEnvironment());
+  }
+
+  /** A config that reaches the cluster over SSH from the laptop and pins jobs to {@code node}. */
+  Path config(String name, String node) throws IOException {
+    Path file = work.resolve(name);
+    Files.writeString(file, String.join("\n",
+        "backend: slurm",
+        "state_dir: " + work.resolve("state"),
+        "recipes_dir: " + REPO.resolve("recipes/services"),
+        "metrics_dir: " + work.resolve("metrics"),
+        "remote_dir: " + work.resolve("remote"),
+        "hpc:",
+        "  hostname: " + cluster.get("LAPTOP_LOGIN_HOST"),
+        "  port: " + cluster.get("LOGIN_PORT"),
+        "  username: " + cluster.get("SSH_USER"),
+        "  key_filename: " + cluster.get("SSH_KEY"),
+        "  known_hosts: " + cluster.get("KNOWN_HOSTS"),
+        "slurm:",
+        "  extra_directives: [\"--nodelist=" + node + "\"]",
+        ""));
+    return file;
+  }
+
+  /** Runs the CLI inside the laptop namespace. */
+  Run run(Path config, String... args) throws IOException, InterruptedException {
+    List<String> argv = new ArrayList<>(List.of("ip", "netns", "exec", cluster.get("LAPTOP_NETNS"),
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", System.getProperty("java.class.path"), Main.class.getName(), "--config", config.toString()));
+    argv.addAll(List.of(args));
+    Path out = Files.createTempFile(work, "out", ".txt");
+    Path err = Files.createTempFile(work, "err", ".txt");
+    Process p = new ProcessBuilder(argv).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+    if (!p.waitFor(180, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      throw new AssertionError("CLI did not finish: " + List.of(args) + "\n" + Files.readString(err));
+    }
+    return new Run(p.exitValue(), Files.readString(out), Files.readString(err));
+  }
+
+  /** Job IDs squeue lists now. */
+  List<String> squeueIds() {
+    String out = slurmHere.run(List.of("squeue", "-h", "-o", "%i"), Duration.ofSeconds(30)).stdout();
+    return out.lines().map(String::strip).filter(l -> !l.isEmpty()).toList();
+  }
+
+  /** Runs a SLURM command on this machine against the test cluster. */
+  void slurm(String... argv) {
+    slurmHere.run(List.of(argv), Duration.ofSeconds(30));
+  }
+}
