@@ -21,6 +21,7 @@ import io.github.hpcorchestrator.service.ServiceId;
 import io.github.hpcorchestrator.service.ServiceKinds;
 import io.github.hpcorchestrator.service.ServiceStatus;
 import io.github.hpcorchestrator.service.ToolLocator;
+import io.github.hpcorchestrator.state.SecretStore;
 import io.github.hpcorchestrator.state.StateStore;
 import io.github.hpcorchestrator.transport.LocalShell;
 import io.github.hpcorchestrator.transport.Shell;
@@ -76,7 +77,8 @@ public final class BenchmarkOrchestrator implements AutoCloseable {
       executables = tools::locate;
     }
     PromtoolCheck promtool = PromtoolCheck.onPath();
-    ServiceKinds kinds = new ServiceKinds(List.of(new PrometheusKind(promtool), new NodeExporterKind(),
+    SecretStore secrets = new SecretStore(config.stateDir());
+    ServiceKinds kinds = new ServiceKinds(List.of(new PrometheusKind(promtool, secrets::get), new NodeExporterKind(),
         new OllamaKind(), new GenericKind()));
     // Sidecars run the orchestrator's own classes: these anchors pick the jars they need.
     RuntimeBundle runtime = new RuntimeBundle(shell, scheduler.rootDir(), List.of(BenchmarkOrchestrator.class,
@@ -89,7 +91,7 @@ public final class BenchmarkOrchestrator implements AutoCloseable {
         io.prometheus.metrics.model.snapshots.MetricSnapshots.class,
         io.prometheus.metrics.config.PrometheusProperties.class));
     this.servers = new ServersModule(scheduler, shell, store, kinds, new ServiceId(new SecureRandom()),
-        executables, new ReadinessWaiter(shell, progress), runtime, clock);
+        executables, new ReadinessWaiter(shell, progress), runtime, secrets, clock);
     this.monitors = new MonitorsModule(servers, config.metricsDir(), clock);
   }
 

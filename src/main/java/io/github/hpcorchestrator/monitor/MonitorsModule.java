@@ -226,7 +226,7 @@ public final class MonitorsModule {
     ServiceEndpoint endpoint = s.endpoint().orElseThrow(() -> new OperationFailedException(
         "monitor " + s.serviceId() + " is " + s.state() + ", not running: nothing to query"));
     InetSocketAddress address = servers.shell().reach(endpoint.host(), endpoint.port());
-    return PrometheusClient.of(URI.create("http://" + address.getHostString() + ":" + address.getPort()));
+    return PrometheusClient.at(address.getHostString(), address.getPort(), servers.credentials(s.serviceId()));
   }
 
   private ServiceStatus monitor(String typedId) {

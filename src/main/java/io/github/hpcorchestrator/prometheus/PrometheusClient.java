@@ -55,14 +55,35 @@ public final class PrometheusClient {
    * @param requestTimeout how long one whole request may take
    */
   public PrometheusClient(URI baseUri, Optional<BasicAuth> auth, Duration connectTimeout, Duration requestTimeout) {
+    this(baseUri, auth, Optional.empty(), connectTimeout, requestTimeout);
+  }
+
+  /**
+   * @param tls the SSL context for an https base URI (e.g. one that pins the server's certificate)
+   */
+  public PrometheusClient(URI baseUri, Optional<BasicAuth> auth, Optional<javax.net.ssl.SSLContext> tls,
+      Duration connectTimeout, Duration requestTimeout) {
     String text = baseUri.toString();
     this.base = text.endsWith("/") ? text.substring(0, text.length() - 1) : text;
     this.auth = auth;
     this.requestTimeout = requestTimeout;
-    this.http = HttpClient.newBuilder()
+    HttpClient.Builder builder = HttpClient.newBuilder()
         .connectTimeout(connectTimeout)
-        .followRedirects(HttpClient.Redirect.NEVER)
-        .build();
+        .followRedirects(HttpClient.Redirect.NEVER);
+    tls.ifPresent(builder::sslContext);
+    this.http = builder.build();
+  }
+
+  /**
+   * A client for a Prometheus at {@code host:port}: plain HTTP, or with {@code credentials} HTTPS
+   * pinned to its certificate plus basic auth.
+   */
+  public static PrometheusClient at(String host, int port, Optional<PrometheusCredentials> credentials) {
+    if (credentials.isEmpty()) {
+      return of(URI.create("http://" + host + ":" + port));
+    }
+    return new PrometheusClient(URI.create("https://" + host + ":" + port), Optional.of(credentials.get().basicAuth()),
+        Optional.of(credentials.get().pinnedContext()), DEFAULT_CONNECT_TIMEOUT, DEFAULT_REQUEST_TIMEOUT);
   }
 
   /** A client without credentials and with the default timeouts. */

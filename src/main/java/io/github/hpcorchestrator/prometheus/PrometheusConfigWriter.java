@@ -65,6 +65,14 @@ public final class PrometheusConfigWriter {
     if (!job.scheme().equals(ScrapeConfig.DEFAULT_SCHEME)) {
       node.put("scheme", job.scheme());
     }
+    job.auth().ifPresent(auth -> {
+      ObjectNode basic = node.putObject("basic_auth");
+      basic.put("username", auth.username());
+      basic.put("password_file", auth.passwordFile());
+      ObjectNode tls = node.putObject("tls_config");
+      tls.put("ca_file", auth.caFile());
+      tls.put("server_name", auth.serverName());
+    });
     if (!job.staticConfigs().isEmpty()) {
       node.set("static_configs", targetGroups(job.staticConfigs()));
     }

@@ -23,7 +23,8 @@ public record ScrapeConfig(
     String scheme,
     Optional<Duration> scrapeInterval,
     List<StaticConfig> staticConfigs,
-    List<FileSdConfig> fileSdConfigs) {
+    List<FileSdConfig> fileSdConfigs,
+    Optional<ScrapeAuth> auth) {
 
   public static final String DEFAULT_METRICS_PATH = "/metrics";
   public static final String DEFAULT_SCHEME = "http";
@@ -34,6 +35,18 @@ public record ScrapeConfig(
     }
     staticConfigs = List.copyOf(staticConfigs);
     fileSdConfigs = List.copyOf(fileSdConfigs);
+  }
+
+  /** A job without authentication. */
+  public ScrapeConfig(String jobName, String metricsPath, String scheme, Optional<Duration> scrapeInterval,
+      List<StaticConfig> staticConfigs, List<FileSdConfig> fileSdConfigs) {
+    this(jobName, metricsPath, scheme, scrapeInterval, staticConfigs, fileSdConfigs, Optional.empty());
+  }
+
+  /** This job over HTTPS with basic auth. */
+  public ScrapeConfig withAuth(ScrapeAuth newAuth) {
+    return new ScrapeConfig(jobName, metricsPath, "https", scrapeInterval, staticConfigs, fileSdConfigs,
+        Optional.of(newAuth));
   }
 
   /** A job scraping fixed {@code host:port} targets with default path, scheme and interval. */
@@ -50,16 +63,16 @@ public record ScrapeConfig(
 
   /** This job with another metrics path. */
   public ScrapeConfig withMetricsPath(String path) {
-    return new ScrapeConfig(jobName, path, scheme, scrapeInterval, staticConfigs, fileSdConfigs);
+    return new ScrapeConfig(jobName, path, scheme, scrapeInterval, staticConfigs, fileSdConfigs, auth);
   }
 
   /** This job with another scheme. */
   public ScrapeConfig withScheme(String newScheme) {
-    return new ScrapeConfig(jobName, metricsPath, newScheme, scrapeInterval, staticConfigs, fileSdConfigs);
+    return new ScrapeConfig(jobName, metricsPath, newScheme, scrapeInterval, staticConfigs, fileSdConfigs, auth);
   }
 
   /** This job with its own scrape interval. */
   public ScrapeConfig withScrapeInterval(Duration interval) {
-    return new ScrapeConfig(jobName, metricsPath, scheme, Optional.of(interval), staticConfigs, fileSdConfigs);
+    return new ScrapeConfig(jobName, metricsPath, scheme, Optional.of(interval), staticConfigs, fileSdConfigs, auth);
   }
 }

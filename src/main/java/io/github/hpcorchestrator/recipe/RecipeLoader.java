@@ -95,6 +95,7 @@ public final class RecipeLoader {
     Optional<YamlValue> targetsValue = map.get("monitoring_targets");
     Optional<YamlValue> intervalValue = map.get("scrape_interval");
     List<String> exporters = map.get("exporters").map(RecipeLoader::exporters).orElse(List.of());
+    Optional<YamlValue> authValue = map.get("auth");
     map.rejectUnknownKeys();
 
     boolean prometheus = name.equals(PROMETHEUS);
@@ -105,11 +106,15 @@ public final class RecipeLoader {
     if (intervalValue.isPresent() && !prometheus) {
       throw intervalValue.get().error("only allowed when name is " + PROMETHEUS);
     }
+    if (authValue.isPresent() && !prometheus) {
+      throw authValue.get().error("only allowed when name is " + PROMETHEUS);
+    }
+    Optional<Boolean> auth = authValue.map(YamlValue::asBoolean);
     List<MonitoringTarget> targets = targetsValue.map(RecipeLoader::targets).orElse(List.of());
     Optional<String> scrapeInterval = intervalValue
         .map(v -> v.asMatching(PROMETHEUS_DURATION, "a Prometheus duration like 15s or 1m"));
     return new ServiceSpec(name, description, command, args, container, resources, environment,
-        ports, healthCheck, targets, scrapeInterval, exporters);
+        ports, healthCheck, targets, scrapeInterval, exporters, auth);
   }
 
   /** Sidecar exporters: each one of {@link ServiceSpec#EXPORTERS}, at most once. */

@@ -20,6 +20,8 @@ import java.util.Optional;
  * @param monitoringTargets what a Prometheus service scrapes besides itself
  * @param scrapeInterval Prometheus scrape interval (prometheus kind only), e.g. "15s"; empty means the default
  * @param exporters sidecar exporters to run next to the service: probe, node, gpu, ollama
+ * @param auth (prometheus) TLS and basic auth on its web endpoints; empty means the backend's default
+ *     (on for SLURM, off for local)
  */
 public record ServiceSpec(
     String name,
@@ -33,7 +35,8 @@ public record ServiceSpec(
     Optional<HealthCheck> healthCheck,
     List<MonitoringTarget> monitoringTargets,
     Optional<String> scrapeInterval,
-    List<String> exporters) {
+    List<String> exporters,
+    Optional<Boolean> auth) {
 
   /** The exporters a recipe may ask for. */
   public static final List<String> EXPORTERS = List.of("probe", "node", "gpu", "ollama");
@@ -44,7 +47,16 @@ public record ServiceSpec(
       List<Integer> ports, Optional<HealthCheck> healthCheck, List<MonitoringTarget> monitoringTargets,
       Optional<String> scrapeInterval) {
     this(name, description, command, args, container, resources, environment, ports, healthCheck, monitoringTargets,
-        scrapeInterval, List.of());
+        scrapeInterval, List.of(), Optional.empty());
+  }
+
+  /** A service with exporters and the backend's default for auth. */
+  public ServiceSpec(String name, String description, Optional<String> command, List<String> args,
+      Optional<ContainerSpec> container, ResourceSpec resources, Map<String, String> environment,
+      List<Integer> ports, Optional<HealthCheck> healthCheck, List<MonitoringTarget> monitoringTargets,
+      Optional<String> scrapeInterval, List<String> exporters) {
+    this(name, description, command, args, container, resources, environment, ports, healthCheck, monitoringTargets,
+        scrapeInterval, exporters, Optional.empty());
   }
 
   public ServiceSpec {

@@ -31,6 +31,12 @@ public interface LaunchContext {
   /** The scheduler's folder of service folders on the side where jobs run (see Scheduler#rootDir). */
   String schedulerRoot();
 
+  /**
+   * New credentials for the service being planned (a Prometheus with auth); the orchestrator
+   * keeps them in the user's private state once the service starts.
+   */
+  io.github.hpcorchestrator.prometheus.PrometheusCredentials newCredentials();
+
   /** The argv that runs {@code mainClass} of the orchestrator's own code where jobs run. */
   List<String> javaCommand(String mainClass);
 }

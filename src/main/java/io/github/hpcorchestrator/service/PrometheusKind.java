@@ -10,6 +10,9 @@ import io.github.hpcorchestrator.prometheus.FileSdWriter;
 import io.github.hpcorchestrator.prometheus.PrometheusClient;
 import io.github.hpcorchestrator.prometheus.PrometheusConfig;
 import io.github.hpcorchestrator.prometheus.PrometheusConfigWriter;
+import io.github.hpcorchestrator.prometheus.PrometheusCredentials;
+import io.github.hpcorchestrator.prometheus.ScrapeAuth;
+import io.github.hpcorchestrator.prometheus.WebConfigWriter;
 import io.github.hpcorchestrator.prometheus.PrometheusDuration;
 import io.github.hpcorchestrator.prometheus.PromtoolCheck;
 import io.github.hpcorchestrator.prometheus.PromtoolResult;
@@ -43,11 +46,38 @@ public final class PrometheusKind implements ServiceKind {
   static final String TARGETS_DIR = "targets";
   static final String DISCOVERY_MAIN = "io.github.hpcorchestrator.monitor.DiscoveryMain";
 
+  static final String WEB_CONFIG = "web.yml";
+  static final String CERT = "tls.crt";
+  static final String KEY = "tls.key";
+  static final String SCRAPE_PASSWORD = "scrape.password";
+
   private final PrometheusConfigWriter writer = new PrometheusConfigWriter();
   private final PromtoolCheck promtool;
+  private final java.util.function.Function<String, Optional<PrometheusCredentials>> credentials;
 
+  /** A kind without access to stored credentials (tests; monitors without auth). */
   public PrometheusKind(PromtoolCheck promtool) {
+    this(promtool, id -> Optional.empty());
+  }
+
+  /**
+   * @param credentials the stored credentials of a monitor, by service ID, for its readiness check
+   */
+  public PrometheusKind(PromtoolCheck promtool,
+      java.util.function.Function<String, Optional<PrometheusCredentials>> credentials) {
     this.promtool = promtool;
+    this.credentials = credentials;
+  }
+
+  /** Whether {@code spec} runs with TLS and basic auth: the recipe's auth, else on for SLURM. */
+  static boolean auth(ServiceSpec spec, String backend) {
+    return spec.auth().orElse(backend.equals("slurm"));
+  }
+
+  @Override
+  public Optional<String> healthEndpoint(ServiceSpec spec, String backend) {
+    // With auth, a plain HTTP probe cannot pass; ready() checks /-/ready with the credentials.
+    return auth(spec, backend) ? Optional.empty() : defaultHealthEndpoint();
   }
 
   @Override
@@ -68,11 +98,12 @@ public final class PrometheusKind implements ServiceKind {
   @Override
   public JobSpec plan(ServiceSpec spec, String serviceId, LaunchContext context) {
     Optional<DiscoverySpec> discovery = discovery(spec, serviceId, context);
-    String config = renderConfig(spec, serviceId, context);
+    boolean auth = auth(spec, context.backend());
+    PrometheusCredentials creds = auth ? context.newCredentials() : null;
+    String config = renderConfig(spec, serviceId, context, auth);
     // promtool judges the config with the requested port in place of the token: the port the job
     // really gets is only known when it starts, and a config promtool rejects is never started.
-    PromtoolResult check = promtool.check(config.replace(JobSpec.PORT_TOKEN,
-        Integer.toString(requestedPort(spec))));
+    PromtoolResult check = checkConfig(config, requestedPort(spec), creds);
     if (check.outcome() == PromtoolResult.Outcome.INVALID) {
       throw new InputException("the Prometheus config generated from " + spec.name()
           + " is invalid (promtool check config): " + check.output().strip().replace('\n', ' '));
@@ -93,6 +124,15 @@ public final class PrometheusKind implements ServiceKind {
     argv.addAll(spec.args());
     Map<String, String> files = new LinkedHashMap<>();
     files.put(CONFIG_FILE, config);
+    if (creds != null) {
+      argv.add("--web.config.file=" + JobSpec.DIR_TOKEN + "/" + WEB_CONFIG);
+      files.put(WEB_CONFIG, new WebConfigWriter().write(JobSpec.DIR_TOKEN + "/" + CERT, JobSpec.DIR_TOKEN + "/" + KEY,
+          Map.of(creds.username(), PrometheusCredentials.bcrypt(creds.password()),
+              creds.scrapeUsername(), PrometheusCredentials.bcrypt(creds.scrapePassword()))));
+      files.put(CERT, creds.certPem());
+      files.put(KEY, creds.keyPem());
+      files.put(SCRAPE_PASSWORD, creds.scrapePassword());
+    }
     JobSpec job = new JobSpec(serviceId, argv, spec.environment(), requestedPort(spec), spec.resources(),
         spec.container(), files);
     if (discovery.isPresent()) {
@@ -113,15 +153,53 @@ public final class PrometheusKind implements ServiceKind {
   }
 
   @Override
-  public boolean ready(InetSocketAddress address, Consumer<String> progress) {
-    PrometheusClient client = PrometheusClient.of(
-        URI.create("http://" + address.getHostString() + ":" + address.getPort()));
+  public boolean ready(String serviceId, InetSocketAddress address, Consumer<String> progress) {
+    PrometheusClient client = PrometheusClient.at(address.getHostString(), address.getPort(),
+        credentials.apply(serviceId));
+    if (!client.ready()) {
+      return false;
+    }
     List<TargetHealth> targets = client.activeTargets();
     return !targets.isEmpty() && targets.stream().allMatch(t -> t.lastScrape().isPresent());
   }
 
+  /**
+   * promtool's verdict on {@code config} as the job will see it: tokens filled in, and the files
+   * the config names (certificate, password file) present in a scratch folder.
+   */
+  private PromtoolResult checkConfig(String config, int port, PrometheusCredentials creds) {
+    java.nio.file.Path dir = null;
+    try {
+      dir = java.nio.file.Files.createTempDirectory("hpco-promtool");
+      if (creds != null) {
+        java.nio.file.Files.writeString(dir.resolve(CERT), creds.certPem());
+        java.nio.file.Files.writeString(dir.resolve(SCRAPE_PASSWORD), creds.scrapePassword());
+      }
+      return promtool.check(config.replace(JobSpec.PORT_TOKEN, Integer.toString(port))
+          .replace(JobSpec.DIR_TOKEN, dir.toString()));
+    } catch (java.io.IOException e) {
+      return new PromtoolResult(PromtoolResult.Outcome.FAILED, e.getMessage());
+    } finally {
+      if (dir != null) {
+        try (var files = java.nio.file.Files.list(dir)) {
+          for (java.nio.file.Path f : files.toList()) {
+            java.nio.file.Files.deleteIfExists(f);
+          }
+          java.nio.file.Files.deleteIfExists(dir);
+        } catch (java.io.IOException ignored) {
+          // Only a scratch copy of the check's inputs is left behind.
+        }
+      }
+    }
+  }
+
   /** The prometheus.yml for {@code spec}, with the port token where its own port goes. */
   public String renderConfig(ServiceSpec spec, String serviceId, LaunchContext context) {
+    return renderConfig(spec, serviceId, context, false);
+  }
+
+  /** As {@link #renderConfig(ServiceSpec, String, LaunchContext)}; with auth the self-scrape logs in. */
+  String renderConfig(ServiceSpec spec, String serviceId, LaunchContext context, boolean auth) {
     Duration interval = scrapeInterval(spec);
     List<ScrapeConfig> jobs = new ArrayList<>();
     for (MonitoringTarget target : spec.monitoringTargets()) {
@@ -145,6 +223,12 @@ public final class PrometheusKind implements ServiceKind {
       }
     }
     PrometheusConfig config = PrometheusConfig.forService("localhost:" + JobSpec.PORT_TOKEN, interval, jobs);
+    if (auth) {
+      List<ScrapeConfig> all = new ArrayList<>(config.scrapeConfigs());
+      all.set(0, all.get(0).withAuth(new ScrapeAuth("self-scrape", JobSpec.DIR_TOKEN + "/" + SCRAPE_PASSWORD,
+          JobSpec.DIR_TOKEN + "/" + CERT, "localhost")));
+      config = new PrometheusConfig(config.global(), all);
+    }
     return writer.write(config);
   }
 

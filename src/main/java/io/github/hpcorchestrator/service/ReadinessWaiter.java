@@ -60,14 +60,14 @@ public final class ReadinessWaiter {
           waitingFor = "health " + endpoint.api() + check.get().endpoint()
               + (code < 0 ? " not answering yet" : " answered HTTP " + code);
           if (code >= 200 && code < 300) {
-            if (kind.ready(address, progress)) {
+            if (kind.ready(record.serviceId(), address, progress)) {
               return status;
             }
             waitingFor = "the first scrape of every target";
           }
         } else {
           waitingFor = "port " + endpoint.port() + " to accept connections";
-          if (probe.accepts(address, Duration.ofSeconds(2)) && kind.ready(address, progress)) {
+          if (probe.accepts(address, Duration.ofSeconds(2)) && kind.ready(record.serviceId(), address, progress)) {
             return status;
           }
         }

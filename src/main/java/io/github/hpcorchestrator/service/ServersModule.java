@@ -10,6 +10,9 @@ import io.github.hpcorchestrator.cluster.Scheduler;
 import io.github.hpcorchestrator.cluster.SubmittedJob;
 import io.github.hpcorchestrator.recipe.HealthCheck;
 import io.github.hpcorchestrator.prometheus.DiscoveredService;
+import io.github.hpcorchestrator.prometheus.PrometheusCredentials;
+import io.github.hpcorchestrator.state.SecretStore;
+import java.security.SecureRandom;
 import io.github.hpcorchestrator.recipe.ServiceSpec;
 import io.github.hpcorchestrator.state.ServiceRecord;
 import io.github.hpcorchestrator.state.StateStore;
@@ -33,6 +36,7 @@ import java.util.function.Function;
 public final class ServersModule {
   private static final int MAX_ID_ATTEMPTS = 16;
   private static final String SESSION_FILE = "session";
+  private static final java.util.Set<String> SECRET_FILES = java.util.Set.of("tls.key", "scrape.password");
   private static final int LOG_TAIL_LINES = 10;
 
   private final Scheduler scheduler;
@@ -43,15 +47,18 @@ public final class ServersModule {
   private final Function<String, String> executables;
   private final ReadinessWaiter readiness;
   private final RuntimeBundle runtime;
+  private final SecretStore secrets;
+  private final SecureRandom random = new SecureRandom();
   private final Clock clock;
 
   /**
    * @param executables maps a tool name ("prometheus") to the executable jobs run
    * @param runtime the orchestrator's own code where jobs run, for sidecars
+   * @param secrets where monitors' credentials are kept
    */
   public ServersModule(Scheduler scheduler, Shell shell, StateStore store, ServiceKinds kinds,
       ServiceId ids, Function<String, String> executables, ReadinessWaiter readiness, RuntimeBundle runtime,
-      Clock clock) {
+      SecretStore secrets, Clock clock) {
     this.scheduler = scheduler;
     this.shell = shell;
     this.store = store;
@@ -60,6 +67,7 @@ public final class ServersModule {
     this.executables = executables;
     this.readiness = readiness;
     this.runtime = runtime;
+    this.secrets = secrets;
     this.clock = clock;
   }
 
@@ -100,6 +108,9 @@ public final class ServersModule {
           submitted.jobId(), submitted.serviceDir(), job.requestedPort(), JobState.PENDING, "", "", 0,
           Optional.empty(), pending.submittedAt(), Optional.empty(), Optional.empty(), recipe);
       store.put(record);
+      if (context.credentials != null) {
+        secrets.put(serviceId, context.credentials);
+      }
       if (waitReady) {
         readiness.await(record, health(kind, spec), kind, this::observe);
       }
@@ -114,17 +125,19 @@ public final class ServersModule {
     Context context = new Context("(dry run)");
     JobSpec job = ExporterSidecars.add(kind.plan(spec, ids.generate(spec.name()), context), spec, kind, context);
     StringBuilder out = new StringBuilder(scheduler.renderScript(job));
-    job.files().forEach((name, content) ->
-        out.append("\n# ---- file ").append(name).append(" (written into the service folder) ----\n")
-            .append(content));
+    job.files().forEach((name, content) -> {
+      out.append("\n# ---- file ").append(name).append(" (written into the service folder) ----\n");
+      // Keys and passwords never appear in printed output.
+      out.append(SECRET_FILES.contains(name) ? "(secret, not shown)\n" : content);
+    });
     return out.toString();
   }
 
-  private static Optional<HealthCheck> health(ServiceKind kind, ServiceSpec spec) {
+  private Optional<HealthCheck> health(ServiceKind kind, ServiceSpec spec) {
     if (spec.healthCheck().isPresent()) {
       return spec.healthCheck();
     }
-    return kind.defaultHealthEndpoint().map(endpoint ->
+    return kind.healthEndpoint(spec, scheduler.name()).map(endpoint ->
         new HealthCheck(endpoint, Duration.ofSeconds(5), 60, Duration.ofSeconds(1)));
   }
 
@@ -250,17 +263,28 @@ public final class ServersModule {
         started, ended, r.recipe());
   }
 
-  private static Optional<ServiceEndpoint> endpoint(ServiceRecord r, JobStatus job) {
+  private Optional<ServiceEndpoint> endpoint(ServiceRecord r, JobStatus job) {
     if (job.state() != JobState.RUNNING || r.port() == 0) {
       return Optional.empty();
     }
-    return Optional.of(ServiceEndpoint.of(r.serviceId(), r.name(), r.host(), r.port()));
+    ServiceEndpoint plain = ServiceEndpoint.of(r.serviceId(), r.name(), r.host(), r.port());
+    if (r.isMonitor() && secrets.get(r.serviceId()).isPresent()) {
+      // A monitor with auth answers HTTPS only.
+      return Optional.of(new ServiceEndpoint(plain.serviceId(), plain.host(), plain.port(),
+          plain.api().replaceFirst("^http:", "https:"), plain.ui().replaceFirst("^http:", "https:")));
+    }
+    return Optional.of(plain);
   }
 
   private static ServiceRecord withState(ServiceRecord r, JobState state, Instant at) {
     return new ServiceRecord(r.serviceId(), r.name(), r.sessionId(), r.backend(), r.jobId(), r.serviceDir(),
         r.requestedPort(), state, r.node(), r.host(), r.port(), r.exitCode(), r.submittedAt(), r.startedAt(),
         Optional.of(at), r.recipe());
+  }
+
+  /** The credentials of a monitor started from this machine, if it has any. */
+  public Optional<PrometheusCredentials> credentials(String serviceId) {
+    return secrets.get(serviceId);
   }
 
   /** The backend's shell, for modules that reach services (queries go through it). */
@@ -273,6 +297,7 @@ public final class ServersModule {
     private final String sessionId;
     private List<ServiceStatus> statuses;
     private List<DiscoveredService> running;
+    private PrometheusCredentials credentials;
 
     Context(String sessionId) {
       this.sessionId = sessionId;
@@ -332,6 +357,12 @@ public final class ServersModule {
     @Override
     public String schedulerRoot() {
       return scheduler.rootDir();
+    }
+
+    @Override
+    public PrometheusCredentials newCredentials() {
+      credentials = PrometheusCredentials.generate(random);
+      return credentials;
     }
 
     @Override

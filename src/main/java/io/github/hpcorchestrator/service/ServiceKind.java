@@ -30,8 +30,17 @@ public interface ServiceKind {
    * Whether a service whose health check already passes is fully ready; a Prometheus is ready
    * once every target has been scraped, so a query right after start sees them.
    */
-  default boolean ready(java.net.InetSocketAddress address, java.util.function.Consumer<String> progress) {
+  default boolean ready(String serviceId, java.net.InetSocketAddress address,
+      java.util.function.Consumer<String> progress) {
     return true;
+  }
+
+  /**
+   * The HTTP health endpoint for a service of this kind without a health_check of its own, on
+   * {@code backend}; empty means the port accepting (and {@link #ready}) is the test.
+   */
+  default Optional<String> healthEndpoint(ServiceSpec spec, String backend) {
+    return defaultHealthEndpoint();
   }
 
   /** The port a service of this kind asks for. */

@@ -58,6 +58,11 @@ class PrometheusKindTest {
     }
 
     @Override
+    public io.github.hpcorchestrator.prometheus.PrometheusCredentials newCredentials() {
+      return io.github.hpcorchestrator.prometheus.PrometheusCredentials.generate(new java.security.SecureRandom());
+    }
+
+    @Override
     public List<String> javaCommand(String mainClass) {
       return List.of("java", "-cp", "/x.jar", mainClass);
     }
