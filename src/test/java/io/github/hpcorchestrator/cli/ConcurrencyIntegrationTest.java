@@ -123,7 +123,8 @@ class ConcurrencyIntegrationTest {
     assertThat(ids).hasSize(processes);
     assertTracked(ids, processes);
 
-    List<LocalCli.Result> stops = parallel(processes, i -> subprocess(100 + i, "--stop-all-services"));
+    // Two processes stop everything at once: both succeed, whichever stops a service first.
+    List<LocalCli.Result> stops = parallel(2, i -> subprocess(100 + i, "--stop-all-services"));
     stops.forEach(r -> assertThat(r.code()).as("exit code; stderr: %s", r.err()).isZero());
     assertThat(statesById(cli.json("--status")).values()).hasSize(processes).containsOnly("CANCELLED");
     for (String pgid : jobIds) {
