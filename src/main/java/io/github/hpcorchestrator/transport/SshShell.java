@@ -41,7 +41,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs commands on a cluster's login node over one SSH connection (Apache MINA SSHD), opened on
- * first use and reopened once when it dropped. Files are written with {@code cat} into a
+ * first use and reopened once when it dropped: {@link #run} then runs its command again (also when
+ * the drop came while it ran, since run() commands are safe to repeat), {@link #runOnce} fails with
+ * "may or may not have finished" instead. Files are written with {@code cat} into a
  * temporary sibling and renamed, so no SFTP subsystem is needed. Ports the login node can reach
  * are made reachable here through local port forwards.
  */
@@ -315,6 +317,13 @@ public final class SshShell implements Shell {
         if (events.contains(ClientChannelEvent.TIMEOUT)) {
           throw new OperationFailedException(what + " did not finish within "
               + timeout.toSeconds() + " s on " + this);
+        }
+        if (channel.getExitStatus() == null && channel.getExitSignal() == null && mayRetry && attempt == 1) {
+          // The connection went away under a running command. run() promises only commands that are
+          // safe to repeat (reads, idempotent changes), so run it once more on a fresh connection.
+          LOG.info("SSH connection to {} dropped while running {}; reconnecting and running it again", this, what);
+          discard(s);
+          continue;
         }
         return new Raw(exitCode(channel, what), out.toByteArray(), err.toByteArray());
       } finally {
