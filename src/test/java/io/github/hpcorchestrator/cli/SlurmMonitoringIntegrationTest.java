@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.github.hpcorchestrator.BenchmarkOrchestrator;
+import io.github.hpcorchestrator.config.ConfigLoader;
 import io.github.hpcorchestrator.testbed.TestCluster;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -35,6 +37,7 @@ class SlurmMonitoringIntegrationTest {
   private Path onNode1;
   private Path onNode2;
   private Path onNode3;
+  private BenchmarkOrchestrator api;
 
   @BeforeAll
   void up() throws Exception {
@@ -49,6 +52,10 @@ class SlurmMonitoringIntegrationTest {
 
   @AfterEach
   void stopEverything() throws Exception {
+    if (api != null) {
+      api.close();
+      api = null;
+    }
     if (cli != null) {
       cli.run(onNode1, "--stop-all-services");
       cli.slurm("scancel", "--me");
@@ -68,14 +75,15 @@ class SlurmMonitoringIntegrationTest {
     return r.json().at("/services/0/service_id").asText();
   }
 
+  /**
+   * Queries through the library in this JVM: one SSH session and one tunnel for all polls (the
+   * CLI's own path through the laptop namespace is covered by SlurmBackendIntegrationTest).
+   */
   private JsonNode query(String monitor, String promql) {
-    try {
-      SlurmCli.Run r = cli.run(onNode1, "--query-service-metrics", monitor, promql, "--output", "json");
-      assertThat(r.code()).as(r.err()).isZero();
-      return r.json().at("/data/result");
-    } catch (Exception e) {
-      throw new AssertionError(e);
+    if (api == null) {
+      api = new BenchmarkOrchestrator(new ConfigLoader().load(onNode1), line -> { });
     }
+    return api.monitors().queryMetrics(monitor, promql).raw().at("/data/result");
   }
 
   private Map<String, String> byService(String monitor, String promql) {
