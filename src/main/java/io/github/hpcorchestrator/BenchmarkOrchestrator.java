@@ -68,7 +68,9 @@ public final class BenchmarkOrchestrator implements AutoCloseable {
     this.store = StateStore.open(config.stateDir());
     Function<String, String> executables;
     if (config.backend() == OrchestratorConfig.Backend.SLURM) {
-      this.scheduler = new SlurmScheduler(shell, config.remoteDir(), config.slurm(), clock);
+      SlurmScheduler slurm = new SlurmScheduler(shell, config.remoteDir(), config.slurm(), clock);
+      slurm.onControllerRetry(progress);
+      this.scheduler = slurm;
       executables = tool -> ToolLocator.locateOn(shell, tool);
     } else {
       this.scheduler = new LocalScheduler(config.stateDir().resolve("services"), shell, Duration.ofSeconds(10));

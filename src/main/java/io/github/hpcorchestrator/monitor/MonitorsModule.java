@@ -79,6 +79,10 @@ public final class MonitorsModule {
       } catch (OrchestratorException e) {
         progress.accept("could not save the session's metrics: " + e.getMessage());
       }
+    } else {
+      Path saved = metricsDir.resolve(s.serviceId()).resolve(SAVED_METRICS);
+      progress.accept("could not save the session's metrics: monitor " + s.serviceId() + " is " + s.state()
+          + (Files.exists(saved) ? "; the report uses " + saved + " from before" : "; nothing was saved before"));
     }
     try {
       progress.accept("wrote the report " + constructReport(s.serviceId(), Optional.empty()));

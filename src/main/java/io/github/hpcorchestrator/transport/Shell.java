@@ -16,7 +16,7 @@ public interface Shell extends Closeable {
   /**
    * Runs {@code argv} to completion (or until {@code timeout}) and captures its output. The
    * command must be safe to run twice (a read, or an idempotent change): a remote implementation
-   * may retry it once when its connection dropped before the command started. Use {@link #runOnce}
+   * may retry it once when its connection dropped before or while it ran. Use {@link #runOnce}
    * for anything else.
    */
   CommandResult run(List<String> argv, Duration timeout);
