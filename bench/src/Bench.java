@@ -571,21 +571,24 @@ public final class Bench {
     Files.createDirectories(mon);
     DiscoverySpec spec = new DiscoverySpec("slurm", remoteDir().toString(), "prometheus_00000000", "session_bench", 1,
         mon.resolve("targets").toString(), List.of(new TargetSelector("sleepers", null, "sleeper", false, null, null)));
-    LocalShell shell = new LocalShell(slurmEnv);
+    CountingShell shell = new CountingShell(new LocalShell(slurmEnv));
     SlurmScheduler scheduler = new SlurmScheduler(shell, remoteDir().toString(), SlurmDefaults.none(),
         Clock.systemDefaultZone());
     DiscoveryLoop loop = new DiscoveryLoop(spec, scheduler, shell);
     loop.round();
     List<Double> t = new ArrayList<>();
     List<Integer> c = new ArrayList<>();
+    List<Integer> commands = new ArrayList<>();
     int found = 0;
     for (int i = 0; i < Math.max(3, iterations); i++) {
       Thread.sleep(1100); // past the scheduler's one-second squeue cache
-      int before = calls().size();
+      int before = shell.slurmCalls;
+      int commandsBefore = shell.commands;
       long t0 = System.nanoTime();
       found = loop.round().getOrDefault("sleepers", List.of()).stream().mapToInt(g -> g.targets().size()).sum();
       t.add(since(t0));
-      c.add(calls().size() - before);
+      c.add(shell.slurmCalls - before);
+      commands.add(shell.commands - commandsBefore);
     }
     double round = median(t);
 
@@ -618,7 +621,8 @@ public final class Bench {
     String rss = status.lines().filter(l -> l.startsWith("VmRSS") || l.startsWith("VmHWM"))
         .map(l -> l.replaceAll("\\s+", " ")).reduce((a, b) -> a + ", " + b).orElse("?");
     row("4", "one discovery round (SlurmScheduler + DiscoveryLoop on a local shell, as the sidecar runs) with "
-        + found + " services: " + median(c.stream().map(Integer::doubleValue).toList()) + " SLURM call(s) per round",
+        + found + " services: " + median(c.stream().map(Integer::doubleValue).toList()) + " SLURM call(s) and " + median(commands.stream().map(Integer::doubleValue).toList())
+        + " commands/file reads in all per round",
         ms(round), "", "", "(no target set)", true);
     row("4", "new service -> listed in the sidecar's file_sd file (" + found + " services followed, 1 s interval)",
         ms(median(appear)), "", "", "<= 1 discovery interval + round", median(appear) <= 1000 + round);
@@ -628,6 +632,68 @@ public final class Bench {
         + "named like services, each with a connection file, followed by `service: sleeper`; no Prometheus scrapes "
         + "these 1,000 targets (they do not listen). Each round costs one squeue plus reading each service's "
         + "connection and session file.");
+  }
+
+  /** Counts what the discovery loop asks of its shell. */
+  private static final class CountingShell implements io.github.hpcorchestrator.transport.Shell {
+    private final io.github.hpcorchestrator.transport.Shell d;
+    volatile int slurmCalls;
+    volatile int commands;
+
+    CountingShell(io.github.hpcorchestrator.transport.Shell d) {
+      this.d = d;
+    }
+
+    private void count(List<String> argv) {
+      commands++;
+      if (List.of("squeue", "sacct", "sbatch", "scancel", "scontrol", "sinfo").contains(argv.get(0))) {
+        slurmCalls++;
+      }
+    }
+
+    @Override
+    public io.github.hpcorchestrator.transport.CommandResult run(List<String> argv, Duration timeout) {
+      count(argv);
+      return d.run(argv, timeout);
+    }
+
+    @Override
+    public io.github.hpcorchestrator.transport.CommandResult runOnce(List<String> argv, Duration timeout) {
+      count(argv);
+      return d.runOnce(argv, timeout);
+    }
+
+    @Override
+    public void writeFile(String path, byte[] content, int mode) {
+      commands++;
+      d.writeFile(path, content, mode);
+    }
+
+    @Override
+    public byte[] readFile(String path) {
+      commands++;
+      return d.readFile(path);
+    }
+
+    @Override
+    public java.net.InetSocketAddress reach(String host, int port) {
+      return d.reach(host, port);
+    }
+
+    @Override
+    public boolean isLocal() {
+      return d.isLocal();
+    }
+
+    @Override
+    public void close() {
+      d.close();
+    }
+
+    @Override
+    public Path home() {
+      return d.home();
+    }
   }
 
   // ---- item 5: the local backend
