@@ -6,6 +6,8 @@ import io.github.hpcorchestrator.config.HpcConfig;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -14,6 +16,7 @@ import java.nio.file.Path;
 import java.security.KeyPair;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -21,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
 import org.apache.sshd.client.SshClient;
 import org.apache.sshd.client.channel.ChannelExec;
 import org.apache.sshd.client.channel.ClientChannelEvent;
@@ -29,6 +33,7 @@ import org.apache.sshd.client.config.hosts.HostConfigEntryResolver;
 import org.apache.sshd.client.keyverifier.KnownHostsServerKeyVerifier;
 import org.apache.sshd.client.keyverifier.ServerKeyVerifier;
 import org.apache.sshd.client.session.ClientSession;
+import org.apache.sshd.common.channel.ChannelPipedInputStream;
 import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.common.io.nio2.Nio2ServiceFactoryFactory;
 import org.apache.sshd.common.keyprovider.FileKeyPairProvider;
@@ -46,6 +51,12 @@ import org.slf4j.LoggerFactory;
  * "may or may not have finished" instead. Files are written with {@code cat} into a
  * temporary sibling and renamed, so no SFTP subsystem is needed. Ports the login node can reach
  * are made reachable here through local port forwards.
+ *
+ * <p>Commands run in one long-lived remote {@code sh} per connection ({@link RemoteSh}): sshd
+ * starts every exec channel through the user's login shell, which reads ~/.bashrc each time (on
+ * some login nodes seconds of {@code module} or {@code pyenv} setup), so one channel per command
+ * paid that for every squeue. A command that arrives while that shell is busy (another thread)
+ * gets an exec channel of its own, as before.
  */
 public final class SshShell implements Shell {
   private static final Logger LOG = LoggerFactory.getLogger(SshShell.class);
@@ -73,6 +84,9 @@ public final class SshShell implements Shell {
   private final Map<String, Forward> reachable = new LinkedHashMap<>(); // guarded by lock
   private final Set<Forward> forwards = new LinkedHashSet<>(); // guarded by lock
   private int sessionsOpened; // guarded by lock
+  /** Held while a command runs in {@link #remoteSh}; a second thread uses an exec channel. */
+  private final ReentrantLock remoteShBusy = new ReentrantLock();
+  private RemoteSh remoteSh; // guarded by remoteShBusy
   private boolean closed; // guarded by lock
   private volatile Path remoteHome;
   /** Why the last connection attempt refused the host key, set by the verifier. */
@@ -201,6 +215,13 @@ public final class SshShell implements Shell {
 
   @Override
   public void close() {
+    if (remoteShBusy.tryLock()) {
+      try {
+        dropRemoteSh();
+      } finally {
+        remoteShBusy.unlock();
+      }
+    }
     synchronized (lock) {
       closed = true;
       if (session != null) {
@@ -284,9 +305,204 @@ public final class SshShell implements Shell {
 
   // ---- exec ----
 
-  private record Raw(int exitCode, byte[] stdout, byte[] stderr) {}
+  record Raw(int exitCode, byte[] stdout, byte[] stderr) {}
+
+  /**
+   * A remote {@code sh} reading requests on stdin. Each request runs one command in a subshell
+   * with its stdin from /dev/null or from a file the request carries (base64), its stdout and
+   * stderr into files; the answer is a header line {@code TOKEN EXIT OUTLEN ERRLEN} followed by
+   * exactly those bytes, so no output can be mistaken for the end of an answer. TOKEN is random
+   * per shell.
+   */
+  static final class RemoteSh {
+    /** Thrown when an answer did not come in time. */
+    static final class Timeout extends IOException {
+      Timeout() {
+        super("timed out");
+      }
+    }
+
+    final String token;
+    private final ChannelExec channel;
+    private final OutputStream in;
+    private final ChannelPipedInputStream out;
+
+    private RemoteSh(ChannelExec channel, String token) {
+      this.channel = channel;
+      this.token = token;
+      this.in = channel.getInvertedIn();
+      this.out = (ChannelPipedInputStream) channel.getInvertedOut();
+    }
+
+    static RemoteSh open(ClientSession s, long deadline) throws IOException {
+      ChannelExec channel = s.createExecChannel("exec sh");
+      channel.setErr(new ByteArrayOutputStream());
+      channel.open().verify(CHANNEL_OPEN_TIMEOUT);
+      RemoteSh sh = new RemoteSh(channel, "hpco-" + Long.toHexString(new java.security.SecureRandom().nextLong()));
+      sh.send("d=$(mktemp -d \"${TMPDIR:-/tmp}/hpco-sh.XXXXXX\") || exit 1\n"
+          + "trap 'rm -rf \"$d\"' EXIT; trap 'exit 129' HUP; trap 'exit 143' TERM\n"
+          + request("true", new byte[0], sh.token));
+      Raw ready = sh.answer(deadline);
+      if (ready.exitCode() != 0) {
+        sh.close();
+        throw new IOException("the remote shell did not start");
+      }
+      return sh;
+    }
+
+    /** The text that runs {@code command} with {@code stdin} and prints its answer. */
+    static String request(String command, byte[] stdin, String token) {
+      StringBuilder r = new StringBuilder();
+      String input = "/dev/null";
+      if (stdin.length > 0) {
+        r.append("base64 -d >\"$d/i\" <<'").append(token).append("'\n")
+            .append(Base64.getMimeEncoder(76, new byte[] {'\n'}).encodeToString(stdin)).append('\n')
+            .append(token).append('\n');
+        input = "\"$d/i\"";
+      }
+      // The newline before ")" ends a command that ends in a comment or a here-document.
+      r.append("(\n").append(command).append("\n) <").append(input).append(" >\"$d/o\" 2>\"$d/e\"; ")
+          .append("hpco_rc=$?; printf '\\n").append(token).append(" %s %s %s\\n' \"$hpco_rc\" ")
+          .append("\"$(wc -c <\"$d/o\")\" \"$(wc -c <\"$d/e\")\"; cat \"$d/o\" \"$d/e\"\n");
+      return r.toString();
+    }
+
+    boolean isOpen() {
+      return channel.isOpen() && !channel.isClosing();
+    }
+
+    void send(String text) throws IOException {
+      in.write(text.getBytes(StandardCharsets.UTF_8));
+      in.flush();
+    }
+
+    Raw answer(long deadline) throws IOException {
+      String prefix = token + " ";
+      String header;
+      do {
+        header = line(deadline);
+      } while (!header.startsWith(prefix));
+      String[] f = header.substring(prefix.length()).trim().split("\\s+");
+      if (f.length != 3) {
+        throw new IOException("garbled answer from the remote shell: " + header);
+      }
+      byte[] stdout = bytes(Integer.parseInt(f[1]), deadline);
+      byte[] stderr = bytes(Integer.parseInt(f[2]), deadline);
+      return new Raw(Integer.parseInt(f[0]), stdout, stderr);
+    }
+
+    private String line(long deadline) throws IOException {
+      ByteArrayOutputStream b = new ByteArrayOutputStream();
+      for (int c = read(deadline); c != '\n'; c = read(deadline)) {
+        b.write(c);
+      }
+      return b.toString(StandardCharsets.UTF_8);
+    }
+
+    private byte[] bytes(int n, long deadline) throws IOException {
+      byte[] buf = new byte[n];
+      for (int off = 0; off < n; ) {
+        setTimeout(deadline);
+        int k;
+        try {
+          k = out.read(buf, off, n - off);
+        } catch (IOException e) {
+          throw System.nanoTime() >= deadline ? new Timeout() : e;
+        }
+        if (k < 0) {
+          throw new IOException("the remote shell ended");
+        }
+        off += k;
+      }
+      return buf;
+    }
+
+    private int read(long deadline) throws IOException {
+      setTimeout(deadline);
+      int c;
+      try {
+        c = out.read();
+      } catch (IOException e) {
+        throw System.nanoTime() >= deadline ? new Timeout() : e;
+      }
+      if (c < 0) {
+        throw new IOException("the remote shell ended");
+      }
+      return c;
+    }
+
+    private void setTimeout(long deadline) throws Timeout {
+      long left = (deadline - System.nanoTime()) / 1_000_000;
+      if (left <= 0) {
+        throw new Timeout();
+      }
+      out.setTimeout(left);
+    }
+
+    void close() {
+      channel.close(true);
+    }
+  }
 
   private Raw exec(String command, byte[] stdin, Duration timeout, boolean mayRetry, String what) {
+    if (remoteShBusy.tryLock()) {
+      try {
+        return execInRemoteSh(command, stdin, timeout, mayRetry, what);
+      } finally {
+        remoteShBusy.unlock();
+      }
+    }
+    return execChannel(command, stdin, timeout, mayRetry, what);
+  }
+
+  /** Runs {@code command} in the long-lived remote shell, starting it first if needed. */
+  private Raw execInRemoteSh(String command, byte[] stdin, Duration timeout, boolean mayRetry, String what) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    for (int attempt = 1; ; attempt++) {
+      RemoteSh sh;
+      try {
+        sh = remoteSh(deadline);
+        sh.send(RemoteSh.request(command, stdin, sh.token));
+      } catch (IOException | IllegalStateException e) {
+        dropRemoteSh();
+        // sh runs a request only once it has read all of it: a failed send ran nothing.
+        if (mayRetry && attempt == 1) {
+          LOG.info("SSH connection to {} dropped ({}); reconnecting once", this, describe(e));
+          continue;
+        }
+        throw new OperationFailedException("cannot start " + what + " on " + this + ": " + describe(e), e);
+      }
+      try {
+        return sh.answer(deadline);
+      } catch (RemoteSh.Timeout e) {
+        dropRemoteSh();
+        throw new OperationFailedException(what + " did not finish within " + timeout.toSeconds() + " s on " + this);
+      } catch (IOException e) {
+        dropRemoteSh();
+        throw new OperationFailedException("the connection to " + this + " was lost while running " + what
+            + "; it may or may not have finished", e);
+      }
+    }
+  }
+
+  private RemoteSh remoteSh(long deadline) throws IOException {
+    if (remoteSh != null && remoteSh.isOpen()) {
+      return remoteSh;
+    }
+    dropRemoteSh();
+    remoteSh = RemoteSh.open(session(), deadline);
+    return remoteSh;
+  }
+
+  private void dropRemoteSh() {
+    if (remoteSh != null) {
+      remoteSh.close();
+      remoteSh = null;
+    }
+  }
+
+  /** Runs {@code command} on an exec channel of its own (one login shell per command). */
+  private Raw execChannel(String command, byte[] stdin, Duration timeout, boolean mayRetry, String what) {
     for (int attempt = 1; ; attempt++) {
       ClientSession s = session();
       ByteArrayOutputStream out = new ByteArrayOutputStream();
