@@ -407,7 +407,8 @@ public final class SshShell implements Shell {
         try {
           k = out.read(buf, off, n - off);
         } catch (IOException e) {
-          throw System.nanoTime() >= deadline ? new Timeout() : e;
+          // A read that timed out may wake a moment before the deadline; it is still a timeout.
+        throw e instanceof java.io.InterruptedIOException || System.nanoTime() >= deadline ? new Timeout() : e;
         }
         if (k < 0) {
           throw new IOException("the remote shell ended");
@@ -423,7 +424,8 @@ public final class SshShell implements Shell {
       try {
         c = out.read();
       } catch (IOException e) {
-        throw System.nanoTime() >= deadline ? new Timeout() : e;
+        // A read that timed out may wake a moment before the deadline; it is still a timeout.
+        throw e instanceof java.io.InterruptedIOException || System.nanoTime() >= deadline ? new Timeout() : e;
       }
       if (c < 0) {
         throw new IOException("the remote shell ended");
@@ -459,6 +461,7 @@ public final class SshShell implements Shell {
   private Raw execInRemoteSh(String command, byte[] stdin, Duration timeout, boolean mayRetry, String what) {
     long deadline = System.nanoTime() + timeout.toNanos();
     for (int attempt = 1; ; attempt++) {
+      ClientSession s = session();
       RemoteSh sh;
       try {
         sh = remoteSh(deadline);
@@ -479,6 +482,13 @@ public final class SshShell implements Shell {
         throw new OperationFailedException(what + " did not finish within " + timeout.toSeconds() + " s on " + this);
       } catch (IOException e) {
         dropRemoteSh();
+        if (mayRetry && attempt == 1) {
+          // The connection went away under a running command. run() promises only commands that are
+          // safe to repeat, so run it once more on a fresh connection.
+          LOG.info("SSH connection to {} dropped while running {}; reconnecting and running it again", this, what);
+          discard(s);
+          continue;
+        }
         throw new OperationFailedException("the connection to " + this + " was lost while running " + what
             + "; it may or may not have finished", e);
       }
