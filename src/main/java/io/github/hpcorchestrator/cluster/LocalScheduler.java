@@ -152,17 +152,20 @@ public final class LocalScheduler implements Scheduler {
   @Override
   public Map<String, JobStatus> poll(Collection<SubmittedJob> jobs) {
     Map<String, JobStatus> result = new LinkedHashMap<>();
+    // One pass over /proc for all jobs, like one squeue for all jobs on SLURM.
+    java.util.Set<Long> live = processes.liveGroups();
     for (SubmittedJob job : jobs) {
-      result.put(job.serviceId(), status(job));
+      result.put(job.serviceId(), status(job, live));
     }
     return result;
   }
 
-  private JobStatus status(SubmittedJob job) {
+  private JobStatus status(SubmittedJob job, java.util.Set<Long> live) {
     Path dir = Path.of(job.serviceDir());
     // Liveness first, exit code second: a job that writes its exit code and ends between the two
     // reads must not look like one that vanished without an outcome.
-    boolean alive = groupAlive(job.jobId()) || starting(job.jobId(), dir);
+    boolean alive = (job.jobId().matches("\\d{1,10}") && live.contains(Long.parseLong(job.jobId())))
+        || starting(job.jobId(), dir);
     Optional<Integer> exit = readInt(dir.resolve("exit_code"));
     boolean cancelled = Files.exists(dir.resolve("cancelled"));
     List<String> node = List.of(hostname());
@@ -253,12 +256,13 @@ public final class LocalScheduler implements Scheduler {
       return List.of();
     }
     List<SubmittedJob> found = new ArrayList<>();
+    java.util.Set<Long> live = processes.liveGroups();
     try (Stream<Path> dirs = Files.list(servicesRoot)) {
       for (Path dir : dirs.sorted().toList()) {
         String id = dir.getFileName().toString();
         Optional<Integer> pid = readInt(dir.resolve("job.pid"));
         // Like squeue, discovery lists only jobs that still run.
-        if (SERVICE_ID.matcher(id).matches() && pid.isPresent() && groupAlive(pid.get().toString())) {
+        if (SERVICE_ID.matcher(id).matches() && pid.isPresent() && live.contains(pid.get().longValue())) {
           found.add(new SubmittedJob(id, pid.get().toString(), dir.toString()));
         }
       }

@@ -30,6 +30,36 @@ public final class ProcessTable {
     }
   }
 
+  /** The process groups that have a live (non-zombie) member, from one pass over /proc. */
+  public java.util.Set<Long> liveGroups() {
+    java.util.Set<Long> groups = new java.util.HashSet<>();
+    try (Stream<Path> entries = Files.list(proc)) {
+      entries.filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit))
+          .forEach(p -> liveGroup(p.resolve("stat")).ifPresent(groups::add));
+    } catch (IOException e) {
+      return groups;
+    }
+    return groups;
+  }
+
+  private static java.util.Optional<Long> liveGroup(Path stat) {
+    String text;
+    try {
+      text = Files.readString(stat);
+    } catch (IOException e) {
+      return java.util.Optional.empty();
+    }
+    int close = text.lastIndexOf(')');
+    if (close < 0) {
+      return java.util.Optional.empty();
+    }
+    String[] fields = text.substring(close + 2).split(" ");
+    if (fields.length < 3 || fields[0].equals("Z") || fields[0].equals("X") || !fields[2].matches("\\d{1,19}")) {
+      return java.util.Optional.empty();
+    }
+    return java.util.Optional.of(Long.parseLong(fields[2]));
+  }
+
   private static boolean liveMember(Path stat, long pgid) {
     String text;
     try {

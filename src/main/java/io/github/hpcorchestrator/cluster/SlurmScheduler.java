@@ -280,7 +280,9 @@ public final class SlurmScheduler implements Scheduler {
     }
     CommandResult r = squeue();
     queue = SqueueParser.parse(r.stdout());
-    queueAt = now;
+    // The listing's age counts from when it arrived: over a slow connection the call itself may
+    // take longer than the cache lasts.
+    queueAt = clock.instant();
     return queue;
   }
 

@@ -29,6 +29,7 @@ public final class DiscoveryLoop {
   private final Shell shell;
   private final FileSdWriter writer = new FileSdWriter();
   private final Map<String, String> written = new HashMap<>();
+  private final Map<String, DiscoveredService> cache = new HashMap<>();
   private final String localHost;
 
   /**
@@ -45,18 +46,36 @@ public final class DiscoveryLoop {
   /** The services that run now and have published where they listen. */
   public List<DiscoveredService> services() {
     List<DiscoveredService> out = new ArrayList<>();
+    Map<String, DiscoveredService> seen = new HashMap<>();
     for (SubmittedJob job : scheduler.discover()) {
-      Optional<Connection> c = scheduler.connection(job);
-      if (c.isEmpty()) {
-        continue;
+      // A job's connection and session never change once written: read them once per job.
+      String key = job.serviceId() + "/" + job.jobId();
+      DiscoveredService known = known(key, job);
+      if (known != null) {
+        seen.put(key, known);
+        out.add(known);
       }
-      String session = new String(shell.readFile(job.serviceDir() + "/session"), StandardCharsets.UTF_8).strip();
-      String host = c.get().host();
-      String node = host.equals("localhost") ? localHost : host;
-      out.add(new DiscoveredService(job.serviceId(), ServiceId.namePart(job.serviceId()), job.jobId(), node, host,
-          c.get().port(), session, c.get().sidecarPorts(), c.get().requestedPort()));
     }
+    cache.keySet().retainAll(seen.keySet());
     return out;
+  }
+
+  private DiscoveredService known(String key, SubmittedJob job) {
+    DiscoveredService cached = cache.get(key);
+    if (cached != null) {
+      return cached;
+    }
+    Optional<Connection> c = scheduler.connection(job);
+    if (c.isEmpty()) {
+      return null;
+    }
+    String session = new String(shell.readFile(job.serviceDir() + "/session"), StandardCharsets.UTF_8).strip();
+    String host = c.get().host();
+    String node = host.equals("localhost") ? localHost : host;
+    DiscoveredService found = new DiscoveredService(job.serviceId(), ServiceId.namePart(job.serviceId()), job.jobId(),
+        node, host, c.get().port(), session, c.get().sidecarPorts(), c.get().requestedPort());
+    cache.put(key, found);
+    return found;
   }
 
   /** One round; returns the target groups per job name as written. */
@@ -76,14 +95,17 @@ public final class DiscoveryLoop {
   /** Runs rounds until the monitor's job has recorded its exit or the thread is interrupted. */
   public void run(String monitorDir) {
     while (!Thread.currentThread().isInterrupted() && shell.readFile(monitorDir + "/exit_code").length == 0) {
+      long start = System.nanoTime();
       try {
         round();
       } catch (RuntimeException e) {
         // A failed round (squeue briefly unavailable) keeps the last files; the next one retries.
         System.err.println("discovery round failed: " + e.getMessage());
       }
+      // Rounds start one interval apart, however long a round took.
+      long left = spec.intervalSeconds() * 1000L - (System.nanoTime() - start) / 1_000_000;
       try {
-        Thread.sleep(spec.intervalSeconds() * 1000L);
+        Thread.sleep(Math.max(0, left));
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
