@@ -125,6 +125,11 @@ public final class OrchestratorCommand implements Callable<Integer> {
   @Option(names = "--no-wait", description = "With --recipe: return once submitted, without waiting for readiness.")
   boolean noWait;
 
+  @Option(names = "--tunnel", paramLabel = "LOCAL_PORT",
+      description = "With --service-endpoint or --monitor-endpoint: forward LOCAL_PORT on this machine to the"
+          + " service through the SSH connection until Ctrl-C (for a browser).")
+  Integer tunnel;
+
   @Option(names = "--keep", description = "With --demo: leave the services running.")
   boolean keep;
 
@@ -353,6 +358,31 @@ public final class OrchestratorCommand implements Callable<Integer> {
     ServiceEndpoint endpoint = orchestrator.servers().getServiceEndpoint(status.serviceId());
     print(() -> StatusView.endpointText(typedId, status.record().name(), endpoint),
         () -> StatusView.endpointJson(endpoint));
+    if (tunnel != null) {
+      return holdTunnel(orchestrator, endpoint);
+    }
+    return 0;
+  }
+
+  /** Forwards a local port to the service until this process is interrupted (Ctrl-C). */
+  private int holdTunnel(BenchmarkOrchestrator orchestrator, ServiceEndpoint endpoint) {
+    if (tunnel < 1 || tunnel > 65535) {
+      throw new io.github.hpcorchestrator.InputException("--tunnel: expected a port number 1-65535, found " + tunnel);
+    }
+    if (!(orchestrator.shell() instanceof io.github.hpcorchestrator.transport.SshShell ssh)) {
+      progress("no tunnel needed: this machine reaches " + endpoint.api() + " directly");
+      return 0;
+    }
+    try (io.github.hpcorchestrator.transport.SshTunnel t = ssh.holdTunnel(endpoint.host(), endpoint.port(), tunnel)) {
+      String scheme = endpoint.api().startsWith("https:") ? "https" : "http";
+      progress("forwarding " + scheme + "://127.0.0.1:" + t.localAddress().getPort() + " to " + endpoint.host() + ":"
+          + endpoint.port() + " through the SSH connection; press Ctrl-C to stop");
+      java.util.concurrent.CountDownLatch stop = new java.util.concurrent.CountDownLatch(1);
+      Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
+      stop.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     return 0;
   }
 
