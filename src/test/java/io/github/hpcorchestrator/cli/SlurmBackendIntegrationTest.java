@@ -129,6 +129,16 @@ class SlurmBackendIntegrationTest {
 
     SlurmCli.Run table = cli(configNode1, "--query-service-metrics", prometheusId.substring(prometheusId.length() - 8), "up");
     assertThat(table.out()).contains(cluster.nodes().get(0) + ":");
+
+    // On SLURM a Prometheus requires credentials: a plain curl from the login node gets 401.
+    SlurmCli.Run endpoint = cli(configNode1, "--monitor-endpoint", prometheusId, "--output", "json");
+    String api = endpoint.json().get("api").asText();
+    assertThat(api).startsWith("https://" + cluster.nodes().get(1) + ":");
+    Process curl = new ProcessBuilder("curl", "-sk", "-o", "/dev/null", "-w", "%{http_code}",
+        api + "/api/v1/query?query=up").start();
+    String code = new String(curl.getInputStream().readAllBytes()).strip();
+    assertThat(curl.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    assertThat(code).as("HTTP status without credentials").isEqualTo("401");
   }
 
   @Test
