@@ -153,6 +153,59 @@ class MonitoringIntegrationTest {
   }
 
   @Test
+  void prometheusWithAuthAnswers401WithoutCredentialsAndKeepsSecretsPrivate() throws Exception {
+    Path recipe = Files.writeString(dir.resolve("auth.yaml"), String.join("\n",
+        "service:",
+        "  name: prometheus",
+        "  scrape_interval: 1s",
+        "  auth: true",
+        "  ports: [9090]", ""));
+    String monitor = start(recipe);
+    JsonNode up = cli.json("--query-service-metrics", monitor, "up").at("/data/result/0");
+    assertThat(up.at("/metric/job").asText()).isEqualTo("prometheus");
+    assertThat(up.at("/value/1").asText()).as("the self-scrape logs in too").isEqualTo("1");
+
+    String api = cli.json("--service-endpoint", monitor).path("api").asText();
+    assertThat(api).startsWith("https://");
+    javax.net.ssl.SSLContext trustAll = javax.net.ssl.SSLContext.getInstance("TLS");
+    trustAll.init(null, new javax.net.ssl.TrustManager[] {new javax.net.ssl.X509TrustManager() {
+      @Override
+      public void checkClientTrusted(java.security.cert.X509Certificate[] c, String a) { }
+
+      @Override
+      public void checkServerTrusted(java.security.cert.X509Certificate[] c, String a) { }
+
+      @Override
+      public java.security.cert.X509Certificate[] getAcceptedIssuers() {
+        return new java.security.cert.X509Certificate[0];
+      }
+    }}, null);
+    java.net.http.HttpResponse<String> anonymous = java.net.http.HttpClient.newBuilder().sslContext(trustAll).build()
+        .send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(api + "/api/v1/query?query=up")).build(),
+            java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertThat(anonymous.statusCode()).isEqualTo(401);
+
+    Path secret = dir.resolve("state/secrets").resolve(monitor + ".json");
+    assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(secret)))
+        .isEqualTo("rw-------");
+    String password = new com.fasterxml.jackson.databind.ObjectMapper().readTree(secret.toFile()).path("password")
+        .asText();
+    assertThat(password).hasSizeGreaterThan(20);
+    Path serviceDir = dir.resolve("state/services").resolve(monitor);
+    try (var files = Files.walk(serviceDir)) {
+      for (Path f : files.filter(Files::isRegularFile).filter(f -> !f.startsWith(serviceDir.resolve("data"))).toList()) {
+        assertThat(Files.readString(f, java.nio.charset.StandardCharsets.ISO_8859_1)).as(f.toString())
+            .doesNotContain(password);
+      }
+    }
+    for (String[] args : List.of(new String[] {"--status"}, new String[] {"--status", "--verbose"},
+        new String[] {"--recipe", recipe.toString(), "--dry-run"})) {
+      LocalCli.Result r = cli.run(args);
+      assertThat(r.out() + r.err()).as(String.join(" ", args)).doesNotContain(password);
+    }
+  }
+
+  @Test
   void theSpecsExampleProgramRunsEndToEnd() throws Exception {
     List<String> argv = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-cp", System.getProperty("java.class.path"), "io.github.hpcorchestrator.examples.MonitorExample",
