@@ -179,6 +179,10 @@ public final class PrometheusClient {
       throw new OperationFailedException("Prometheus at " + base + " refused the request (HTTP " + status
           + (auth.isPresent() ? "): check the username and password" : "): it needs credentials"));
     }
+    if (status == 400 && base.startsWith("http:") && response.body().contains("HTTPS")) {
+      throw new OperationFailedException("Prometheus at " + base + " answers HTTPS only: it was started with auth,"
+          + " and its credentials are kept only in the state folder of the machine that started it (secrets/)");
+    }
     if (status != 200) {
       throw new OperationFailedException("Prometheus at " + base + " answered HTTP " + status + " for " + path);
     }

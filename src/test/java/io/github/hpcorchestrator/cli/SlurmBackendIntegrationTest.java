@@ -145,7 +145,13 @@ class SlurmBackendIntegrationTest {
   @Order(3)
   void findsRunningServicesAfterLocalStateIsDeleted() throws Exception {
     assumeTrue(prometheusId != null, "needs the services of the previous test");
-    deleteRecursively(work.resolve("state"));
+    // The services database goes; the monitors' credentials (state_dir/secrets) are kept, as only
+    // this machine has them: without them an auth'd Prometheus cannot be queried at all.
+    try (var entries = Files.list(work.resolve("state"))) {
+      for (Path p : entries.filter(p -> !p.getFileName().toString().equals("secrets")).toList()) {
+        deleteRecursively(p);
+      }
+    }
     SlurmCli.Run endpoint = cli(configNode1, "--service-endpoint", prometheusId, "--output", "json");
     assertThat(endpoint.code()).as(endpoint.err()).isZero();
     assertThat(endpoint.json().get("host").asText()).isEqualTo(cluster.nodes().get(1));

@@ -212,8 +212,8 @@ class SlurmFaultsIntegrationTest {
 
       // SLURM (JobRequeue=1, the default) kills the job and requeues it: pinned to the down node, it
       // waits. The tool shows PENDING with a reason, never RUNNING on a dead node.
-      JsonNode row = awaitRow(config, id, "a state other than RUNNING", Duration.ofSeconds(60),
-          r -> !r.path("state").asText().equals("RUNNING"));
+      JsonNode row = awaitRow(config, id, "a state other than RUNNING, with its reason", Duration.ofSeconds(60),
+          r -> !r.path("state").asText().equals("RUNNING") && !r.path("reason").asText().isEmpty());
       assertThat(row.path("state").asText()).isEqualTo("PENDING");
       assertThat(row.path("reason").asText()).isNotEmpty();
       assertThat(row.path("endpoint").isNull()).isTrue();
