@@ -446,6 +446,9 @@ public final class SshShell implements Shell {
     }
   }
 
+  /** How long starting the long-lived remote shell may take. */
+  private static final Duration REMOTE_SHELL_START = Duration.ofSeconds(60);
+
   private Raw exec(String command, byte[] stdin, Duration timeout, boolean mayRetry, String what) {
     if (remoteShBusy.tryLock()) {
       try {
@@ -459,12 +462,15 @@ public final class SshShell implements Shell {
 
   /** Runs {@code command} in the long-lived remote shell, starting it first if needed. */
   private Raw execInRemoteSh(String command, byte[] stdin, Duration timeout, boolean mayRetry, String what) {
-    long deadline = System.nanoTime() + timeout.toNanos();
     for (int attempt = 1; ; attempt++) {
       ClientSession s = session();
       RemoteSh sh;
+      long deadline;
       try {
-        sh = remoteSh(deadline);
+        // Starting the remote shell (a login, with the user's shell profile) is not the command's
+        // time: its timeout starts once the shell is there.
+        sh = remoteSh(System.nanoTime() + REMOTE_SHELL_START.toNanos());
+        deadline = System.nanoTime() + timeout.toNanos();
         sh.send(RemoteSh.request(command, stdin, sh.token));
       } catch (IOException | IllegalStateException e) {
         dropRemoteSh();
