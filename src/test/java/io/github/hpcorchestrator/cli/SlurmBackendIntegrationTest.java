@@ -155,7 +155,7 @@ class SlurmBackendIntegrationTest {
     SlurmCli.Run endpoint = cli(configNode1, "--service-endpoint", prometheusId, "--output", "json");
     assertThat(endpoint.code()).as(endpoint.err()).isZero();
     assertThat(endpoint.json().get("host").asText()).isEqualTo(cluster.nodes().get(1));
-    assertThat(endpoint.json().get("api").asText()).startsWith("http://" + cluster.nodes().get(1) + ":");
+    assertThat(endpoint.json().get("api").asText()).startsWith("https://" + cluster.nodes().get(1) + ":");
     SlurmCli.Run up = cli(configNode1, "--query-service-metrics", prometheusId, "up{job=\"node\"}", "--output", "json");
     assertThat(up.code()).as(up.err()).isZero();
     assertThat(up.json().at("/data/result/0/value/1").asText()).isEqualTo("1");
