@@ -295,6 +295,9 @@ public final class Bench {
     Files.writeString(recipe, String.join("\n",
         "service:",
         "  name: prometheus",
+        // Plain HTTP, so the original's path (curl on the login node, no credentials) reaches the
+        // same Prometheus: the figures compare transports, not TLS.
+        "  auth: false",
         "  scrape_interval: " + scrape + "s",
         "  monitoring_targets:",
         "    - service_id: \"" + exporterId.substring(exporterId.length() - 8) + "\"",
