@@ -422,9 +422,10 @@ public final class OrchestratorCommand implements Callable<Integer> {
   }
 
   private int stop(BenchmarkOrchestrator orchestrator, String typedId, boolean monitor) {
-    String id = orchestrator.servers().checkServiceStatus(typedId).serviceId();
+    ServiceStatus before = orchestrator.servers().checkServiceStatus(typedId);
+    String id = before.serviceId();
     // A Prometheus saves its session and report before it stops, however it is stopped.
-    boolean isMonitor = monitor || orchestrator.servers().checkServiceStatus(id).record().isMonitor();
+    boolean isMonitor = monitor || before.record().isMonitor();
     boolean stopped = isMonitor ? orchestrator.monitors().stopMonitor(id, this::progress)
         : orchestrator.servers().stopService(id);
     ServiceStatus after = orchestrator.servers().checkServiceStatus(id);

@@ -75,7 +75,7 @@ public final class MonitorsModule {
     ServiceStatus s = monitor(monitorId);
     if (s.endpoint().isPresent()) {
       try {
-        progress.accept("saved the session's metrics to " + saveSessionMetrics(s.serviceId()));
+        progress.accept("saved the session's metrics to " + saveSessionMetrics(s));
       } catch (OrchestratorException e) {
         progress.accept("could not save the session's metrics: " + e.getMessage());
       }
@@ -85,7 +85,7 @@ public final class MonitorsModule {
           + (Files.exists(saved) ? "; the report uses " + saved + " from before" : "; nothing was saved before"));
     }
     try {
-      progress.accept("wrote the report " + constructReport(s.serviceId(), Optional.empty()));
+      progress.accept("wrote the report " + constructReport(s, Optional.empty()));
     } catch (OrchestratorException e) {
       progress.accept("could not write the report: " + e.getMessage());
     }
@@ -129,7 +129,10 @@ public final class MonitorsModule {
 
   /** The monitor's window: from its start to its end (or now while it runs). */
   public ReportWindow window(String monitorId) {
-    ServiceStatus s = monitor(monitorId);
+    return window(monitor(monitorId));
+  }
+
+  private ReportWindow window(ServiceStatus s) {
     Instant start = s.record().startedAt().orElse(s.record().submittedAt());
     Instant end = s.record().endedAt().orElse(clock.instant());
     return ReportWindow.covering(start, end.isAfter(start) ? end : start.plusSeconds(1));
@@ -140,9 +143,13 @@ public final class MonitorsModule {
    * range queries, into {@code <metrics>/<monitor>/session-metrics.json}. Returns the file.
    */
   public Path saveSessionMetrics(String monitorId) {
-    ServiceStatus s = monitor(monitorId);
-    PrometheusClient client = client(s.serviceId());
-    ReportWindow window = window(s.serviceId());
+    return saveSessionMetrics(monitor(monitorId));
+  }
+
+  // The helpers below take the status observed once, so one stop or report costs one refresh.
+  private Path saveSessionMetrics(ServiceStatus s) {
+    PrometheusClient client = client(s);
+    ReportWindow window = window(s);
     Map<String, QueryResult> answers = new LinkedHashMap<>();
     RangeQueries recording = ((RangeQueries) client::queryRange).recordingInto(answers);
     for (var metric : ReportCollector.METRICS) {
@@ -163,14 +170,17 @@ public final class MonitorsModule {
    * files written ({@code base}.json and {@code base}.html; default {@code <metrics>/<monitor>/report}).
    */
   public List<Path> constructReport(String monitorId, Optional<Path> base) {
-    ServiceStatus s = monitor(monitorId);
-    MonitorStatus status = checkMonitorStatus(s.serviceId());
+    return constructReport(monitor(monitorId), base);
+  }
+
+  private List<Path> constructReport(ServiceStatus s, Optional<Path> base) {
+    MonitorStatus status = monitorStatus(s);
     Path target = base.orElse(metricsDir.resolve(s.serviceId()).resolve("report"));
     ReportData data;
     if (s.endpoint().isPresent()) {
-      PrometheusClient client = client(s.serviceId());
+      PrometheusClient client = client(s);
       Map<String, QueryResult> answers = new LinkedHashMap<>();
-      ReportWindow window = window(s.serviceId());
+      ReportWindow window = window(s);
       data = new ReportCollector(((RangeQueries) client::queryRange).recordingInto(answers), clock)
           .collect(s.serviceId(), status, client.activeTargets(), window);
       Path saved = metricsDir.resolve(s.serviceId()).resolve(SAVED_METRICS);
@@ -191,7 +201,10 @@ public final class MonitorsModule {
 
   /** The monitor's status in the spec's fields. */
   public MonitorStatus checkMonitorStatus(String monitorId) {
-    ServiceStatus s = monitor(monitorId);
+    return monitorStatus(monitor(monitorId));
+  }
+
+  private static MonitorStatus monitorStatus(ServiceStatus s) {
     return new MonitorStatus(s.serviceId(), s.state().name().toLowerCase(java.util.Locale.ROOT),
         s.record().jobId(),
         s.record().node().isEmpty() ? List.of() : Arrays.asList(s.record().node().split(",")),
@@ -226,7 +239,10 @@ public final class MonitorsModule {
 
   /** A client for the monitor's HTTP API, reached through the backend's shell. */
   public PrometheusClient client(String monitorId) {
-    ServiceStatus s = monitor(monitorId);
+    return client(monitor(monitorId));
+  }
+
+  private PrometheusClient client(ServiceStatus s) {
     ServiceEndpoint endpoint = s.endpoint().orElseThrow(() -> new OperationFailedException(
         "monitor " + s.serviceId() + " is " + s.state() + ", not running: nothing to query"));
     InetSocketAddress address = servers.shell().reach(endpoint.host(), endpoint.port());
