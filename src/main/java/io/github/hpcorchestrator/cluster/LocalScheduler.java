@@ -164,8 +164,10 @@ public final class LocalScheduler implements Scheduler {
     Path dir = Path.of(job.serviceDir());
     // Liveness first, exit code second: a job that writes its exit code and ends between the two
     // reads must not look like one that vanished without an outcome.
+    // A job missing from the snapshot may have run setsid just after it was taken: look again,
+    // for that job alone, before calling it gone.
     boolean alive = (job.jobId().matches("\\d{1,10}") && live.contains(Long.parseLong(job.jobId())))
-        || starting(job.jobId(), dir);
+        || starting(job.jobId(), dir) || groupAlive(job.jobId());
     Optional<Integer> exit = readInt(dir.resolve("exit_code"));
     boolean cancelled = Files.exists(dir.resolve("cancelled"));
     List<String> node = List.of(hostname());
