@@ -387,7 +387,8 @@ public final class SlurmScheduler implements Scheduler {
 
   private static void sleep(Duration d) {
     try {
-      Thread.sleep(d.toMillis());
+      // Not toMillis(): a remainder under 1 ms would become a zero sleep and a burst of retries.
+      java.util.concurrent.TimeUnit.NANOSECONDS.sleep(d.toNanos());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new OperationFailedException("interrupted while waiting for SLURM", e);
