@@ -76,28 +76,71 @@ public final class StateStore implements AutoCloseable {
       Files.setPosixFilePermissions(stateDir, AtomicFiles.permissions(0700));
       Path file = stateDir.resolve("state.db");
       if (!Files.exists(file)) {
-        try {
-          Files.createFile(file, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
-              AtomicFiles.permissions(0600)));
-        } catch (java.nio.file.FileAlreadyExistsException e) {
-          // Another process created it between the check and here; use theirs.
+        createInitialized(file);
+      }
+      db = openConnection(file);
+      // Older databases may still be in rollback mode; WAL only lets readers run beside a writer, so
+      // a busy database is left as it is rather than waited for.
+      if (!"wal".equalsIgnoreCase(journalMode(db))) {
+        try (Statement st = db.createStatement()) {
+          st.execute("PRAGMA journal_mode = WAL");
+        } catch (SQLException busy) {
+          // Still correct in rollback mode: writers wait for each other through the busy timeout.
         }
       }
-      db = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
-      try (Statement st = db.createStatement()) {
-        st.execute("PRAGMA busy_timeout = 30000");
-        st.execute("PRAGMA journal_mode = WAL");
-        st.execute("PRAGMA synchronous = NORMAL");
-      }
-      migrate();
+      migrate(db);
     } catch (IOException | SQLException e) {
       throw new OperationFailedException("cannot open state in " + stateDir + ": " + e.getMessage(), e);
     }
   }
 
-  private void migrate() throws SQLException {
-    inTransaction(() -> {
-      try (Statement st = db.createStatement()) {
+  /**
+   * Creates the database complete (WAL mode, schema) under a private name and links it into place,
+   * so no process ever opens a half-made database. Switching a shared database to WAL fails with
+   * SQLITE_BUSY without waiting when another process holds it, which parallel first calls did.
+   */
+  private void createInitialized(Path file) throws IOException, SQLException {
+    Path draft = stateDir.resolve("state.db." + ProcessHandle.current().pid() + "."
+        + java.util.UUID.randomUUID() + ".new");
+    Files.createFile(draft, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+        AtomicFiles.permissions(0600)));
+    try {
+      try (Connection c = openConnection(draft)) {
+        try (Statement st = c.createStatement()) {
+          st.execute("PRAGMA journal_mode = WAL");
+        }
+        migrate(c);
+      }
+      try {
+        Files.createLink(file, draft);
+      } catch (java.nio.file.FileAlreadyExistsException e) {
+        // Another process made it first; theirs is just as complete.
+      }
+    } finally {
+      for (String suffix : List.of("", "-wal", "-shm")) {
+        Files.deleteIfExists(stateDir.resolve(draft.getFileName() + suffix));
+      }
+    }
+  }
+
+  private static Connection openConnection(Path file) throws SQLException {
+    org.sqlite.SQLiteConfig config = new org.sqlite.SQLiteConfig();
+    config.setBusyTimeout(30_000);
+    config.setSynchronous(org.sqlite.SQLiteConfig.SynchronousMode.NORMAL);
+    return DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath(), config.toProperties());
+  }
+
+  private static String journalMode(Connection c) throws SQLException {
+    try (Statement st = c.createStatement();
+         ResultSet rs = st.executeQuery("PRAGMA journal_mode")) {
+      return rs.next() ? rs.getString(1) : "";
+    }
+  }
+
+  private static void migrate(Connection c) throws SQLException {
+    try (Statement st = c.createStatement()) {
+      st.execute("BEGIN IMMEDIATE");
+      try {
         st.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
         st.execute("CREATE TABLE IF NOT EXISTS sessions ("
             + " seq INTEGER PRIMARY KEY AUTOINCREMENT,"
@@ -123,9 +166,12 @@ public final class StateStore implements AutoCloseable {
             + " ended_at INTEGER,"
             + " recipe TEXT NOT NULL)");
         st.execute("INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', '" + SCHEMA_VERSION + "')");
+        st.execute("COMMIT");
+      } catch (SQLException e) {
+        st.execute("ROLLBACK");
+        throw e;
       }
-      return null;
-    });
+    }
   }
 
   /** Creates a new session and returns its ID ("session_N", N counting up from 1). */
