@@ -5,15 +5,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.hpcorchestrator.OperationFailedException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.math.BigDecimal;
 import java.net.ConnectException;
+import java.net.HttpURLConnection;
+import java.net.Proxy;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpConnectTimeoutException;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -32,7 +31,11 @@ import java.util.TreeMap;
  * Talks to one Prometheus server's HTTP API. Every failure surfaces as an
  * {@link OperationFailedException} with a one-line message: PromQL errors as
  * {@code PromQL error (type): words}, unreachable servers as
- * {@code Prometheus at URI not reachable: why}. Thread-safe; holds one {@link HttpClient}.
+ * {@code Prometheus at URI not reachable: why}. Thread-safe.
+ *
+ * <p>Built on {@link HttpURLConnection} (kept-alive connections, no background thread): the JDK's
+ * HttpClient keeps a selector thread waiting in native code, and the JVM waits about 300 ms for such
+ * a thread when it exits, which every short CLI call would pay.
  */
 public final class PrometheusClient {
 
@@ -43,8 +46,9 @@ public final class PrometheusClient {
 
   private final String base;
   private final Optional<BasicAuth> auth;
+  private final Optional<javax.net.ssl.SSLContext> tls;
+  private final Duration connectTimeout;
   private final Duration requestTimeout;
-  private final HttpClient http;
   private final ObjectMapper json = new ObjectMapper();
 
   /**
@@ -52,7 +56,7 @@ public final class PrometheusClient {
    *     Prometheus behind a proxy) is kept
    * @param auth basic credentials sent with every request, if any
    * @param connectTimeout how long to wait for the TCP connection
-   * @param requestTimeout how long one whole request may take
+   * @param requestTimeout how long the server may stay silent before a request gives up
    */
   public PrometheusClient(URI baseUri, Optional<BasicAuth> auth, Duration connectTimeout, Duration requestTimeout) {
     this(baseUri, auth, Optional.empty(), connectTimeout, requestTimeout);
@@ -66,12 +70,9 @@ public final class PrometheusClient {
     String text = baseUri.toString();
     this.base = text.endsWith("/") ? text.substring(0, text.length() - 1) : text;
     this.auth = auth;
+    this.tls = tls;
+    this.connectTimeout = connectTimeout;
     this.requestTimeout = requestTimeout;
-    HttpClient.Builder builder = HttpClient.newBuilder()
-        .connectTimeout(connectTimeout)
-        .followRedirects(HttpClient.Redirect.NEVER);
-    tls.ifPresent(builder::sslContext);
-    this.http = builder.build();
   }
 
   /**
@@ -142,11 +143,8 @@ public final class PrometheusClient {
    */
   public boolean ready() {
     try {
-      return http.send(request("/-/ready", Map.of()), HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+      return send("/-/ready", Map.of()).status() == 200;
     } catch (IOException e) {
-      return false;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
       return false;
     }
   }
@@ -159,16 +157,13 @@ public final class PrometheusClient {
    * @throws OperationFailedException if the server cannot be reached or reports an error
    */
   public JsonNode getJson(String path, Map<String, String> params) {
-    HttpResponse<String> response;
+    Response response;
     try {
-      response = http.send(request(path, params), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+      response = send(path, params);
     } catch (IOException e) {
       throw new OperationFailedException("Prometheus at " + base + " not reachable: " + describe(e), e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new OperationFailedException("interrupted while waiting for Prometheus at " + base, e);
     }
-    int status = response.statusCode();
+    int status = response.status();
     JsonNode body = parse(response.body());
     if (body != null && "error".equals(body.path("status").asText())) {
       // 400 bad_data, 422 execution, 503 timeout/canceled: Prometheus' own words say what went wrong.
@@ -193,16 +188,46 @@ public final class PrometheusClient {
     return body;
   }
 
-  private HttpRequest request(String path, Map<String, String> params) {
+  /** One GET's status and body, read whole so the connection can be reused. */
+  private record Response(int status, String body) {}
+
+  private Response send(String path, Map<String, String> params) throws IOException {
     StringJoiner query = new StringJoiner("&", "?", "").setEmptyValue("");
     // Sorted so the same call always produces the same URL (easier to read in server logs).
     new TreeMap<>(params).forEach((name, value) -> query.add(encode(name) + "=" + encode(value)));
-    HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(base + path + query))
-        .timeout(requestTimeout)
-        .header("Accept", "application/json")
-        .GET();
-    auth.ifPresent(a -> builder.header("Authorization", a.headerValue()));
-    return builder.build();
+    URI uri;
+    try {
+      uri = URI.create(base + path + query);
+    } catch (IllegalArgumentException e) {
+      throw new IOException("not a valid URL: " + base + path, e);
+    }
+    // Endpoints are tunnels or compute nodes: a proxy from the environment would only be in the way.
+    HttpURLConnection connection = (HttpURLConnection) uri.toURL().openConnection(Proxy.NO_PROXY);
+    if (tls.isPresent() && connection instanceof javax.net.ssl.HttpsURLConnection https) {
+      https.setSSLSocketFactory(tls.get().getSocketFactory());
+      // The certificate is pinned exactly, which proves more than a host name would; the name seen
+      // here is usually the local end of a tunnel, not the one in the certificate.
+      https.setHostnameVerifier((host, session) -> true);
+    }
+    connection.setConnectTimeout(millis(connectTimeout));
+    connection.setReadTimeout(millis(requestTimeout));
+    connection.setInstanceFollowRedirects(false);
+    connection.setUseCaches(false);
+    connection.setRequestProperty("Accept", "application/json");
+    auth.ifPresent(a -> connection.setRequestProperty("Authorization", a.headerValue()));
+    try {
+      int status = connection.getResponseCode();
+      try (InputStream in = status >= 400 ? connection.getErrorStream() : connection.getInputStream()) {
+        return new Response(status, in == null ? "" : new String(in.readAllBytes(), StandardCharsets.UTF_8));
+      }
+    } catch (IOException e) {
+      connection.disconnect();
+      throw e;
+    }
+  }
+
+  private static int millis(Duration d) {
+    return (int) Math.max(1, Math.min(Integer.MAX_VALUE, d.toMillis()));
   }
 
   private static String encode(String text) {
@@ -218,15 +243,15 @@ public final class PrometheusClient {
   }
 
   private static String describe(IOException e) {
-    if (e instanceof HttpConnectTimeoutException) {
-      return "connect timed out";
-    }
-    if (e instanceof HttpTimeoutException) {
-      return "no answer in time";
+    if (e instanceof SocketTimeoutException) {
+      // The JDK says "Connect timed out" or "Read timed out".
+      String message = e.getMessage() == null ? "" : e.getMessage().toLowerCase(Locale.ROOT);
+      return message.startsWith("connect") ? "connect timed out" : "no answer in time";
     }
     if (e instanceof ConnectException) {
-      // HttpClient's ConnectException usually has no message; the kind of failure is the news.
-      return e.getMessage() == null || e.getMessage().isEmpty() ? "connection refused" : e.getMessage();
+      // The JDK says "Connection refused"; the kind of failure is the news, in the tool's own words.
+      String message = e.getMessage() == null ? "" : e.getMessage();
+      return message.isEmpty() || message.toLowerCase(Locale.ROOT).contains("refused") ? "connection refused" : message;
     }
     return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
   }

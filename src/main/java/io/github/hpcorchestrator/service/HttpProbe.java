@@ -11,10 +11,20 @@ import java.time.Duration;
 
 /** One readiness probe: an HTTP GET that must answer 2xx, or a TCP connect when there is no endpoint. */
 public final class HttpProbe {
-  private final HttpClient client;
+  private final Duration connectTimeout;
+  private HttpClient client;
 
   public HttpProbe(Duration connectTimeout) {
-    this.client = HttpClient.newBuilder().connectTimeout(connectTimeout).build();
+    this.connectTimeout = connectTimeout;
+  }
+
+  // Made on first use: an HttpClient starts a selector thread, and a thread waiting in native code
+  // holds up JVM exit by about 300 ms, which every CLI call that never probes would pay.
+  private synchronized HttpClient client() {
+    if (client == null) {
+      client = HttpClient.newBuilder().connectTimeout(connectTimeout).build();
+    }
+    return client;
   }
 
   /** The HTTP status of GET {@code http://address/path}, or -1 when nothing answers. */
@@ -22,7 +32,7 @@ public final class HttpProbe {
     try {
       URI uri = URI.create("http://" + address.getHostString() + ":" + address.getPort() + path);
       HttpRequest request = HttpRequest.newBuilder(uri).timeout(timeout).GET().build();
-      return client.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+      return client().send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
     } catch (IOException | IllegalArgumentException e) {
       return -1;
     } catch (InterruptedException e) {
