@@ -67,8 +67,11 @@ public final class ReadinessWaiter {
           }
         } else {
           waitingFor = "port " + endpoint.port() + " to accept connections";
-          if (probe.accepts(address, Duration.ofSeconds(2)) && kind.ready(record.serviceId(), address, progress)) {
-            return status;
+          if (probe.accepts(address, Duration.ofSeconds(2))) {
+            if (kind.ready(record.serviceId(), address, progress)) {
+              return status;
+            }
+            waitingFor = "the first scrape of every target";
           }
         }
       } else if (status.state().name().equals("RUNNING")) {
