@@ -444,8 +444,10 @@ public final class Bench {
         while (true) {
           boolean up = false;
           for (Series s : client.query("up{job=\"late\"}").series()) {
-            up |= s.metric().getOrDefault("instance", "").startsWith(node + ":") && !s.samples().isEmpty()
-                && s.samples().get(0).value().equals("1");
+            // By service_id: the previous iteration's exporter had the same node and port, and its
+            // target answers for the new process until discovery drops it.
+            up |= id.equals(s.metric().get("service_id")) && s.metric().getOrDefault("instance", "").startsWith(node + ":")
+                && !s.samples().isEmpty() && s.samples().get(0).value().equals("1");
           }
           if (up) {
             break;

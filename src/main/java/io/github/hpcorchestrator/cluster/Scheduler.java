@@ -34,6 +34,14 @@ public interface Scheduler {
   /** Jobs this backend runs for the orchestrator, whether or not local state knows them. */
   List<SubmittedJob> discover();
 
+  /**
+   * Like {@link #discover}, but never answered from a listing an earlier call fetched: for a loop
+   * that must see each new job in the round right after it appears.
+   */
+  default List<SubmittedJob> discoverFresh() {
+    return discover();
+  }
+
   /** The connection file the job wrote once its service started, if any. */
   Optional<Connection> connection(SubmittedJob job);
 

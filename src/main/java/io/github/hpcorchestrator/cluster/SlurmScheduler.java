@@ -345,8 +345,19 @@ public final class SlurmScheduler implements Scheduler {
 
   @Override
   public List<SubmittedJob> discover() {
+    return discover(false);
+  }
+
+  // Discovery rounds run one second apart, as long as the listing cache lasts: answered from the
+  // cache, every other round saw the queue of the round before and new jobs waited two rounds.
+  @Override
+  public List<SubmittedJob> discoverFresh() {
+    return discover(true);
+  }
+
+  private List<SubmittedJob> discover(boolean fresh) {
     List<SubmittedJob> found = new ArrayList<>();
-    for (SqueueParser.Row row : queue(false)) {
+    for (SqueueParser.Row row : queue(fresh)) {
       String name = row.name().strip();
       if (SERVICE_ID.matcher(name).matches() && !SlurmStates.state(row.state()).isFinal()) {
         found.add(new SubmittedJob(name, row.jobId(), serviceDir(name)));

@@ -47,7 +47,7 @@ public final class DiscoveryLoop {
   public List<DiscoveredService> services() {
     List<DiscoveredService> out = new ArrayList<>();
     Map<String, DiscoveredService> seen = new HashMap<>();
-    for (SubmittedJob job : scheduler.discover()) {
+    for (SubmittedJob job : scheduler.discoverFresh()) {
       // A job's connection and session never change once written: read them once per job.
       String key = job.serviceId() + "/" + job.jobId();
       DiscoveredService known = known(key, job);

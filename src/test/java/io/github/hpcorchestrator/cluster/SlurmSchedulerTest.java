@@ -209,6 +209,18 @@ class SlurmSchedulerTest {
   }
 
   @Test
+  void discoverFreshAsksSqueueEvenWithinTheCacheWindow() {
+    shell.answer("squeue", 0, "7|RUNNING|None|cn1|2026-11-28T14:06:19|prom_0123abcd\n", "");
+    slurm.discoverFresh();
+    clock.advance(Duration.ofMillis(999));
+    // A discovery loop one second apart: the second round must see the queue as it is now.
+    assertThat(slurm.discoverFresh()).containsExactly(new SubmittedJob("prom_0123abcd", "7", DIR));
+    assertThat(shell.count("squeue")).isEqualTo(2);
+    slurm.poll(List.of(new SubmittedJob("prom_0123abcd", "7", DIR)));
+    assertThat(shell.count("squeue")).isEqualTo(2);
+  }
+
+  @Test
   void finishedJobsWithoutAccountingUseTheExitCodeFileOnce() {
     shell.answer("squeue", 0, "", "");
     shell.answer("sacct", 1, "", "sacct: error: Slurm accounting storage is disabled\n");
