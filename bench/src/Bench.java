@@ -385,6 +385,23 @@ public final class Bench {
       tunnel.query("up");
       direct.query("up");
     }
+    // The first batch of a fresh process also pays for compiling the SSH code: kept as a note.
+    long c0 = System.nanoTime();
+    for (int q = 0; q < queries; q++) {
+      tunnel.query("up");
+    }
+    double coldTunnel = since(c0);
+    c0 = System.nanoTime();
+    for (int q = 0; q < queries; q++) {
+      direct.query("up");
+    }
+    double coldDirect = since(c0);
+    // Then both paths warm up alike until the JIT has compiled them: the rows compare transports.
+    int warmUp = smoke ? 20 : 1000;
+    for (int i = 0; i < warmUp; i++) {
+      tunnel.query("up");
+      direct.query("up");
+    }
     List<Double> lib = new ArrayList<>();
     List<Double> dir = new ArrayList<>();
     List<Double> perSsh = new ArrayList<>();
@@ -414,7 +431,10 @@ public final class Bench {
         ms(b), ms(d), x(b / d) + " of direct", "<= 2x of direct", b / d <= 2);
     notes.add("1a: the CLI resolves the ID with one `squeue` over SSH before it queries through a tunnel; "
         + "both sides run " + rounds + " times, interleaved. 1b/1c: the client is made once "
-        + "(`monitors().client(id)`), then " + queries + " sequential instant queries of `up`.");
+        + "(`monitors().client(id)`); after 20 queries on each path, the first " + queries + " took "
+        + ms(coldTunnel) + " through the tunnel and " + ms(coldDirect) + " directly (" + x(coldTunnel / coldDirect)
+        + ", the JIT still compiling); then " + warmUp + " more on each path, and the rows are batches of "
+        + queries + " sequential instant queries of `up` after that.");
   }
 
   // ---- item 3b: a target started after Prometheus, found by the discovery sidecar
