@@ -153,6 +153,11 @@ public final class PrometheusKind implements ServiceKind {
   }
 
   @Override
+  public boolean readyConnects() {
+    return true;
+  }
+
+  @Override
   public boolean ready(String serviceId, InetSocketAddress address, Consumer<String> progress) {
     PrometheusClient client = PrometheusClient.at(address.getHostString(), address.getPort(),
         credentials.apply(serviceId));

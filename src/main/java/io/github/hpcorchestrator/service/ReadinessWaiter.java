@@ -65,13 +65,15 @@ public final class ReadinessWaiter {
             }
             waitingFor = "the first scrape of every target";
           }
+        } else if (kind.readyConnects()) {
+          waitingFor = "it to answer on port " + endpoint.port() + " and scrape every target once";
+          if (kind.ready(record.serviceId(), address, progress)) {
+            return status;
+          }
         } else {
           waitingFor = "port " + endpoint.port() + " to accept connections";
-          if (probe.accepts(address, Duration.ofSeconds(2))) {
-            if (kind.ready(record.serviceId(), address, progress)) {
-              return status;
-            }
-            waitingFor = "the first scrape of every target";
+          if (probe.accepts(address, Duration.ofSeconds(2)) && kind.ready(record.serviceId(), address, progress)) {
+            return status;
           }
         }
       } else if (status.state().name().equals("RUNNING")) {

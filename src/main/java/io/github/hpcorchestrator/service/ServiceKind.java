@@ -36,6 +36,14 @@ public interface ServiceKind {
   }
 
   /**
+   * Whether {@link #ready} connects to the service itself and fails while nothing answers, so no
+   * bare TCP probe comes first: a TLS server logs every bare connection as a failed handshake.
+   */
+  default boolean readyConnects() {
+    return false;
+  }
+
+  /**
    * The HTTP health endpoint for a service of this kind without a health_check of its own, on
    * {@code backend}; empty means the port accepting (and {@link #ready}) is the test.
    */
