@@ -13,6 +13,8 @@ cd "$SERVICE_DIR" || exit 97
 
 # finish CODE: record the outcome atomically (a reader never sees a half-written file) and exit.
 finish() {
+  # The service and its sidecars are gone: what they kept on node-local disk goes with them.
+  [ -n "${SCRATCH_DIR:-}" ] && rm -rf -- "$SCRATCH_DIR"
   echo "$1" > exit_code.tmp && mv -f exit_code.tmp exit_code
   exit "$1"
 }
@@ -42,9 +44,9 @@ PORT=$REPLY
 SIDECAR_PORT=
 LISTEN_ADDRESS=0.0.0.0
 # Node-local disk for data that must not live on a shared filesystem (Prometheus's TSDB does not
-# support NFS).
-SCRATCH_DIR="${TMPDIR:-/tmp}/hpc-orchestrator-${SLURM_JOB_ID:-$$}"
-mkdir -p "$SCRATCH_DIR" || finish 97
+# support NFS). A new folder every time: job IDs repeat (another cluster, a reset controller), and
+# a Prometheus that found an old job's folder served that job's series as its own.
+SCRATCH_DIR=$(mktemp -d "${TMPDIR:-/tmp}/hpc-orchestrator-${SERVICE_DIR##*/}.XXXXXX") || finish 97
 
 # The recipe's words arrive single-quoted, so bash expands nothing in them; only the orchestrator's
 # tokens are replaced, by plain string substitution (quoted, so '&' or '\' in values stay literal).
