@@ -56,12 +56,16 @@ class InjectionIntegrationTest {
 
   @AfterAll
   void tearDown() throws Exception {
-    if (cluster != null) {
-      try {
-        new LocalShell(cluster.slurmEnvironment()).run(List.of("scancel", "--me"), Duration.ofSeconds(30));
-      } finally {
-        cluster.close();
+    try {
+      if (cluster != null) {
+        try {
+          new LocalShell(cluster.slurmEnvironment()).run(List.of("scancel", "--me"), Duration.ofSeconds(30));
+        } finally {
+          cluster.close();
+        }
       }
+    } finally {
+      io.github.hpcorchestrator.testbed.TempFolder.deleteQuietly(work);
     }
   }
 

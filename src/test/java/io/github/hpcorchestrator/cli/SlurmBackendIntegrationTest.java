@@ -53,7 +53,7 @@ class SlurmBackendIntegrationTest {
   void up() throws Exception {
     assumeTrue(TestCluster.possible(), "the SLURM testbed needs root");
     cluster = TestCluster.up();
-    work = Files.createTempDirectory("hpco-slurm-cli");
+    work = cluster.workDir("hpco-slurm-cli");
     slurmCli = new SlurmCli(cluster, work);
     configNode1 = slurmCli.config("node1.yaml", cluster.nodes().get(0));
     configNode2 = slurmCli.config("node2.yaml", cluster.nodes().get(1));

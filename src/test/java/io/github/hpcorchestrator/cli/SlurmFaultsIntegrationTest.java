@@ -55,7 +55,7 @@ class SlurmFaultsIntegrationTest {
   void up() throws Exception {
     assumeTrue(TestCluster.possible(), "the SLURM testbed needs root");
     cluster = TestCluster.up();
-    work = Files.createTempDirectory("hpco-slurm-faults");
+    work = cluster.workDir("hpco-slurm-faults");
     slurmHere = new LocalShell(cluster.slurmEnvironment());
   }
 

@@ -43,7 +43,7 @@ class SlurmMonitoringIntegrationTest {
   void up() throws Exception {
     assumeTrue(TestCluster.possible(), "the SLURM testbed needs root");
     cluster = TestCluster.up();
-    work = Files.createTempDirectory("hpco-slurm-monitoring");
+    work = cluster.workDir("hpco-slurm-monitoring");
     cli = new SlurmCli(cluster, work);
     onNode1 = cli.config("node1.yaml", cluster.nodes().get(0));
     onNode2 = cli.config("node2.yaml", cluster.nodes().get(1));

@@ -77,12 +77,23 @@ public final class TestCluster implements AutoCloseable {
     return dir;
   }
 
+  /** A new folder for a test class's own files, removed with the cluster. */
+  public Path workDir(String prefix) throws IOException {
+    return Files.createTempDirectory(dir, prefix);
+  }
+
+  /** Takes the cluster down and, when that worked, deletes its folder (work folders included). */
   @Override
   public void close() throws IOException, InterruptedException {
     Process p = new ProcessBuilder(CLUSTER_SH.toString(), "down", dir.toString())
         .redirectErrorStream(true).redirectOutput(dir.resolve("down.log").toFile()).start();
     if (!p.waitFor(120, TimeUnit.SECONDS)) {
       p.destroyForcibly();
+      return;
     }
+    if (p.exitValue() != 0) {
+      return; // kept: its logs say what went wrong
+    }
+    TempFolder.deleteQuietly(dir);
   }
 }

@@ -46,7 +46,7 @@ class SshDropIntegrationTest {
   void up() throws Exception {
     Assumptions.assumeTrue(TestCluster.possible(), "the SLURM testbed needs root");
     cluster = TestCluster.up();
-    work = Files.createTempDirectory("hpco-ssh-drop");
+    work = cluster.workDir("hpco-ssh-drop");
     slurmHere = new LocalShell(cluster.slurmEnvironment());
     hpc = ecdsaLogin();
   }
