@@ -407,8 +407,7 @@ public final class SshShell implements Shell {
         try {
           k = out.read(buf, off, n - off);
         } catch (IOException e) {
-          // A read that timed out may wake a moment before the deadline; it is still a timeout.
-        throw e instanceof java.io.InterruptedIOException || System.nanoTime() >= deadline ? new Timeout() : e;
+          throw timedOut(e, deadline) ? new Timeout() : e;
         }
         if (k < 0) {
           throw new IOException("the remote shell ended");
@@ -424,8 +423,7 @@ public final class SshShell implements Shell {
       try {
         c = out.read();
       } catch (IOException e) {
-        // A read that timed out may wake a moment before the deadline; it is still a timeout.
-        throw e instanceof java.io.InterruptedIOException || System.nanoTime() >= deadline ? new Timeout() : e;
+        throw timedOut(e, deadline) ? new Timeout() : e;
       }
       if (c < 0) {
         throw new IOException("the remote shell ended");
@@ -434,11 +432,24 @@ public final class SshShell implements Shell {
     }
 
     private void setTimeout(long deadline) throws Timeout {
-      long left = (deadline - System.nanoTime()) / 1_000_000;
-      if (left <= 0) {
+      long leftNanos = deadline - System.nanoTime();
+      if (leftNanos <= 0) {
         throw new Timeout();
       }
-      out.setTimeout(left);
+      // Rounded up, plus one: MINA counts in milliseconds of another clock, and a wait cut short by
+      // rounding ended before the deadline.
+      out.setTimeout(leftNanos / 1_000_000 + 2);
+    }
+
+    /**
+     * Whether a failed read is the wait running out, not the connection going away. MINA reports
+     * its read timeout as {@code SocketException("Timeout (N) exceeded after K cycles")}; taken for
+     * a dropped connection, it had a command that merely ran long rerun on a new connection.
+     */
+    private static boolean timedOut(IOException e, long deadline) {
+      return e instanceof java.io.InterruptedIOException
+          || System.nanoTime() >= deadline
+          || e instanceof java.net.SocketException && String.valueOf(e.getMessage()).startsWith("Timeout (");
     }
 
     void close() {
