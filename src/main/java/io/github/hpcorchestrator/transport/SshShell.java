@@ -340,7 +340,7 @@ public final class SshShell implements Shell {
       channel.open().verify(CHANNEL_OPEN_TIMEOUT);
       RemoteSh sh = new RemoteSh(channel, "hpco-" + Long.toHexString(new java.security.SecureRandom().nextLong()));
       sh.send("d=$(mktemp -d \"${TMPDIR:-/tmp}/hpco-sh.XXXXXX\") || exit 1\n"
-          + "trap 'rm -rf \"$d\"' EXIT; trap 'exit 129' HUP; trap 'exit 143' TERM\n"
+          + "trap 'rm -rf \"$d\"' EXIT; trap 'exit 129' HUP; trap 'exit 141' PIPE; trap 'exit 143' TERM\n"
           + request("true", new byte[0], sh.token));
       Raw ready = sh.answer(deadline);
       if (ready.exitCode() != 0) {
