@@ -224,7 +224,7 @@ public final class ServersModule {
         // A failure observed by an earlier call still shows its log tail: state keeps no log.
         List<String> tail = r.state() == JobState.FAILED && !r.jobId().isEmpty()
             ? scheduler.logTail(r.job(), LOG_TAIL_LINES) : List.of();
-        job = new JobStatus(r.state(), "", r.exitCode(), r.node().isEmpty() ? List.of() : List.of(r.node()),
+        job = new JobStatus(r.state(), r.reason(), r.exitCode(), r.node().isEmpty() ? List.of() : List.of(r.node()),
             r.startedAt(), tail);
         out.add(new ServiceStatus(r, job, endpoint(r, job)));
         continue;
@@ -260,7 +260,7 @@ public final class ServersModule {
     Optional<Instant> ended = job.state().isFinal() && r.endedAt().isEmpty() ? Optional.of(clock.instant()) : r.endedAt();
     return new ServiceRecord(r.serviceId(), r.name(), r.sessionId(), r.backend(), r.jobId(), r.serviceDir(),
         r.requestedPort(), job.state(), node, host, port, job.exitCode().or(r::exitCode), r.submittedAt(),
-        started, ended, r.recipe());
+        started, ended, r.recipe(), job.reason());
   }
 
   private Optional<ServiceEndpoint> endpoint(ServiceRecord r, JobStatus job) {
@@ -279,7 +279,7 @@ public final class ServersModule {
   private static ServiceRecord withState(ServiceRecord r, JobState state, Instant at) {
     return new ServiceRecord(r.serviceId(), r.name(), r.sessionId(), r.backend(), r.jobId(), r.serviceDir(),
         r.requestedPort(), state, r.node(), r.host(), r.port(), r.exitCode(), r.submittedAt(), r.startedAt(),
-        Optional.of(at), r.recipe());
+        Optional.of(at), r.recipe(), r.reason());
   }
 
   /** The credentials of a monitor started from this machine, if it has any. */

@@ -24,6 +24,8 @@ import java.util.Optional;
  * @param startedAt when it started running
  * @param endedAt when it was last seen in a final state
  * @param recipe path of the recipe it came from
+ * @param reason why it is in its state, in plain words, as last observed (how a job ended: "exited
+ *     with code 3", "hit its time limit"); empty when there is nothing to say
  */
 public record ServiceRecord(
     String serviceId,
@@ -41,7 +43,17 @@ public record ServiceRecord(
     Instant submittedAt,
     Optional<Instant> startedAt,
     Optional<Instant> endedAt,
-    String recipe) {
+    String recipe,
+    String reason) {
+
+  /** A record with nothing to say about why it is in its state. */
+  public ServiceRecord(String serviceId, String name, String sessionId, String backend, String jobId,
+      String serviceDir, int requestedPort, JobState state, String node, String host, int port,
+      Optional<Integer> exitCode, Instant submittedAt, Optional<Instant> startedAt, Optional<Instant> endedAt,
+      String recipe) {
+    this(serviceId, name, sessionId, backend, jobId, serviceDir, requestedPort, state, node, host, port, exitCode,
+        submittedAt, startedAt, endedAt, recipe, "");
+  }
 
   /** Whether this service is a Prometheus monitor. */
   public boolean isMonitor() {

@@ -24,9 +24,9 @@ import java.util.Optional;
  * writers wait for each other (busy timeout), so parallel CLI calls lose nothing.
  */
 public final class StateStore implements AutoCloseable {
-  private static final int SCHEMA_VERSION = 1;
+  private static final int SCHEMA_VERSION = 2;
   private static final String COLUMNS = "service_id, name, session_id, backend, job_id, service_dir,"
-      + " requested_port, state, node, host, port, exit_code, submitted_at, started_at, ended_at, recipe";
+      + " requested_port, state, node, host, port, exit_code, submitted_at, started_at, ended_at, recipe, reason";
   private static final String FINAL_STATES = java.util.Arrays.stream(JobState.values())
       .filter(JobState::isFinal).map(s -> "'" + s.name() + "'")
       .collect(java.util.stream.Collectors.joining(","));
@@ -164,8 +164,19 @@ public final class StateStore implements AutoCloseable {
             + " submitted_at INTEGER NOT NULL,"
             + " started_at INTEGER,"
             + " ended_at INTEGER,"
-            + " recipe TEXT NOT NULL)");
-        st.execute("INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', '" + SCHEMA_VERSION + "')");
+            + " recipe TEXT NOT NULL,"
+            + " reason TEXT NOT NULL DEFAULT '')");
+        // Version 1 had no reason column; a database made by it gets one.
+        boolean hasReason = false;
+        try (ResultSet columns = st.executeQuery("PRAGMA table_info(services)")) {
+          while (columns.next()) {
+            hasReason |= "reason".equals(columns.getString("name"));
+          }
+        }
+        if (!hasReason) {
+          st.execute("ALTER TABLE services ADD COLUMN reason TEXT NOT NULL DEFAULT ''");
+        }
+        st.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('schema_version', '" + SCHEMA_VERSION + "')");
         st.execute("COMMIT");
       } catch (SQLException e) {
         st.execute("ROLLBACK");
@@ -228,7 +239,7 @@ public final class StateStore implements AutoCloseable {
   public boolean insert(ServiceRecord r) {
     return inTransaction(() -> {
       try (PreparedStatement ps = db.prepareStatement("INSERT OR IGNORE INTO services(" + COLUMNS
-          + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
+          + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
         bind(ps, r);
         return ps.executeUpdate() == 1;
       }
@@ -239,7 +250,7 @@ public final class StateStore implements AutoCloseable {
   public void put(ServiceRecord record) {
     inTransaction(() -> {
       try (PreparedStatement ps = db.prepareStatement("INSERT OR REPLACE INTO services(" + COLUMNS
-          + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
+          + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
         bind(ps, record);
         ps.executeUpdate();
       }
@@ -258,10 +269,10 @@ public final class StateStore implements AutoCloseable {
     }
     inTransaction(() -> {
       try (PreparedStatement ps = db.prepareStatement("INSERT INTO services(" + COLUMNS
-          + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(service_id) DO UPDATE SET"
+          + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(service_id) DO UPDATE SET"
           + " job_id = excluded.job_id, state = excluded.state, node = excluded.node,"
           + " host = excluded.host, port = excluded.port, exit_code = excluded.exit_code,"
-          + " started_at = excluded.started_at, ended_at = excluded.ended_at"
+          + " started_at = excluded.started_at, ended_at = excluded.ended_at, reason = excluded.reason"
           + " WHERE services.state NOT IN (" + FINAL_STATES + ")")) {
         for (ServiceRecord r : records) {
           bind(ps, r);
@@ -331,6 +342,7 @@ public final class StateStore implements AutoCloseable {
     setNullable(ps, 14, r.startedAt().map(Instant::toEpochMilli));
     setNullable(ps, 15, r.endedAt().map(Instant::toEpochMilli));
     ps.setString(16, r.recipe());
+    ps.setString(17, r.reason());
   }
 
   private static void setNullable(PreparedStatement ps, int index, Optional<Long> value) throws SQLException {
@@ -358,7 +370,8 @@ public final class StateStore implements AutoCloseable {
         Instant.ofEpochMilli(rs.getLong("submitted_at")),
         nullableLong(rs, "started_at").map(Instant::ofEpochMilli),
         nullableLong(rs, "ended_at").map(Instant::ofEpochMilli),
-        rs.getString("recipe"));
+        rs.getString("recipe"),
+        rs.getString("reason"));
   }
 
   private static Optional<Long> nullableLong(ResultSet rs, String column) throws SQLException {

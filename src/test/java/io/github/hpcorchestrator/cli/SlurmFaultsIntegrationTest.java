@@ -176,8 +176,9 @@ class SlurmFaultsIntegrationTest {
     assertThat(after.path("state").asText()).isEqualTo("CANCELLED");
     assertThat(after.path("reason").asText()).isEqualTo("cancelled outside the orchestrator (scancel)");
     Run endpoint = cli(config, "--service-endpoint", id);
-    // State keeps no reason, so a later call says CANCELLED without "(scancel)" (see RELIABILITY.md).
-    assertOneErrorLine(endpoint, "service " + id + " has no endpoint: it is CANCELLED");
+    // A later call, answered from state, still says why.
+    assertOneErrorLine(endpoint, "service " + id + " has no endpoint: it is CANCELLED"
+        + " (cancelled outside the orchestrator (scancel))");
   }
 
   @Test
@@ -195,6 +196,7 @@ class SlurmFaultsIntegrationTest {
     // A later call, from state, still says why.
     JsonNode later = row(config, id);
     assertThat(later.path("exit_code").asInt()).isEqualTo(7);
+    assertThat(later.path("reason").asText()).isEqualTo("exited with code 7");
     assertThat(later.path("log_tail").toString()).contains("boom");
   }
 

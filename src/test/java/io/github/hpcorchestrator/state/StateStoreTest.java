@@ -74,12 +74,40 @@ class StateStoreTest {
   void recordsRoundTripEveryField() {
     ServiceRecord full = new ServiceRecord("prometheus_0a1b2c3d", "prometheus", "session_7", "local", "123",
         "/s/prometheus_0a1b2c3d", 9090, JobState.FAILED, "node1", "localhost", 9091, Optional.of(4),
-        T0, Optional.of(T0.plusMillis(1500)), Optional.of(T0.plusSeconds(30)), "r.yaml");
+        T0, Optional.of(T0.plusMillis(1500)), Optional.of(T0.plusSeconds(30)), "r.yaml", "hit its time limit");
     try (StateStore store = StateStore.open(dir)) {
       store.put(full);
     }
     try (StateStore reopened = StateStore.open(dir)) {
       assertThat(reopened.services()).containsExactly(full);
+    }
+  }
+
+  @Test
+  void aDatabaseOfSchemaOneGetsTheReasonColumnAndKeepsItsRows() throws Exception {
+    Files.createDirectories(dir);
+    try (java.sql.Connection old = java.sql.DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("state.db"));
+        java.sql.Statement st = old.createStatement()) {
+      st.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
+      st.execute("INSERT INTO meta VALUES ('schema_version', '1')");
+      st.execute("CREATE TABLE sessions (seq INTEGER PRIMARY KEY AUTOINCREMENT, session_id TEXT UNIQUE,"
+          + " recipe TEXT NOT NULL, started_at INTEGER NOT NULL, ended_at INTEGER)");
+      st.execute("CREATE TABLE services (service_id TEXT PRIMARY KEY, name TEXT NOT NULL, session_id TEXT NOT NULL,"
+          + " backend TEXT NOT NULL, job_id TEXT NOT NULL, service_dir TEXT NOT NULL, requested_port INTEGER NOT NULL,"
+          + " state TEXT NOT NULL, node TEXT NOT NULL, host TEXT NOT NULL, port INTEGER NOT NULL, exit_code INTEGER,"
+          + " submitted_at INTEGER NOT NULL, started_at INTEGER, ended_at INTEGER, recipe TEXT NOT NULL)");
+      st.execute("INSERT INTO services VALUES ('node_exporter_6355d49f', 'node_exporter', 'session_1', 'local',"
+          + " '4242', '/s', 9100, 'FAILED', 'node1', 'localhost', 9100, 3, " + T0.toEpochMilli() + ", NULL, NULL, 'r.yaml')");
+    }
+    try (StateStore store = StateStore.open(dir)) {
+      ServiceRecord old = store.service("node_exporter_6355d49f").orElseThrow();
+      assertThat(old.exitCode()).contains(3);
+      assertThat(old.reason()).isEmpty();
+      ServiceRecord failed = new ServiceRecord(old.serviceId(), old.name(), old.sessionId(), old.backend(), old.jobId(),
+          old.serviceDir(), old.requestedPort(), old.state(), old.node(), old.host(), old.port(), old.exitCode(),
+          old.submittedAt(), old.startedAt(), old.endedAt(), old.recipe(), "exited with code 3");
+      store.put(failed);
+      assertThat(store.services()).containsExactly(failed);
     }
   }
 
