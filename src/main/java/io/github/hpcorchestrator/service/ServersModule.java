@@ -279,7 +279,7 @@ public final class ServersModule {
   private static ServiceRecord withState(ServiceRecord r, JobState state, Instant at) {
     return new ServiceRecord(r.serviceId(), r.name(), r.sessionId(), r.backend(), r.jobId(), r.serviceDir(),
         r.requestedPort(), state, r.node(), r.host(), r.port(), r.exitCode(), r.submittedAt(), r.startedAt(),
-        Optional.of(at), r.recipe(), r.reason());
+        Optional.of(at), r.recipe());
   }
 
   /** The credentials of a monitor started from this machine, if it has any. */
