@@ -88,7 +88,10 @@ public final class StateStore implements AutoCloseable {
           // Still correct in rollback mode: writers wait for each other through the busy timeout.
         }
       }
-      migrate(db);
+      // Migrating takes the write lock; a database already at this version is only read.
+      if (!atCurrentVersion(db)) {
+        migrate(db);
+      }
     } catch (IOException | SQLException e) {
       throw new OperationFailedException("cannot open state in " + stateDir + ": " + e.getMessage(), e);
     }
@@ -134,6 +137,15 @@ public final class StateStore implements AutoCloseable {
     try (Statement st = c.createStatement();
          ResultSet rs = st.executeQuery("PRAGMA journal_mode")) {
       return rs.next() ? rs.getString(1) : "";
+    }
+  }
+
+  private static boolean atCurrentVersion(Connection c) {
+    try (Statement st = c.createStatement();
+         ResultSet rs = st.executeQuery("SELECT value FROM meta WHERE key = 'schema_version'")) {
+      return rs.next() && Integer.toString(SCHEMA_VERSION).equals(rs.getString(1));
+    } catch (SQLException noMetaTable) {
+      return false;
     }
   }
 
