@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.github.hpcorchestrator.config.SlurmDefaults;
 import io.github.hpcorchestrator.recipe.ResourceSpec;
+import io.github.hpcorchestrator.testbed.TempFolder;
 import io.github.hpcorchestrator.transport.LocalShell;
-import java.io.IOException;
 import java.io.Reader;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -83,19 +83,8 @@ class SlurmSchedulerIntegrationTest {
           .redirectErrorStream(true).redirectOutput(clusterDir.resolve("down.log").toFile())
           .start().waitFor(60, TimeUnit.SECONDS);
     }
-    deleteTree(remoteDir);
-    deleteTree(clusterDir);
-  }
-
-  private static void deleteTree(Path root) throws IOException {
-    if (root == null || !Files.exists(root)) {
-      return;
-    }
-    try (var paths = Files.walk(root)) {
-      for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(path);
-      }
-    }
+    TempFolder.deleteQuietly(remoteDir);
+    TempFolder.deleteQuietly(clusterDir);
   }
 
   private SubmittedJob submit(String serviceId, List<String> argv, int port) {

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.sun.net.httpserver.HttpServer;
 import io.github.hpcorchestrator.OperationFailedException;
 import io.github.hpcorchestrator.config.HpcConfig;
+import io.github.hpcorchestrator.testbed.TempFolder;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Reader;
@@ -76,21 +77,10 @@ class SshShellIntegrationTest {
           dir.toString());
       assertThat(rc).as("cluster.sh down failed:\n%s", tail(work.resolve("cluster-down.log")))
           .isZero();
-      deleteTree(dir);
+      TempFolder.deleteQuietly(dir);
     }
     if (work != null) {
-      deleteTree(work);
-    }
-  }
-
-  private static void deleteTree(Path root) throws IOException {
-    if (!Files.exists(root)) {
-      return;
-    }
-    try (java.util.stream.Stream<Path> paths = Files.walk(root)) {
-      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
+      TempFolder.deleteQuietly(work);
     }
   }
 
