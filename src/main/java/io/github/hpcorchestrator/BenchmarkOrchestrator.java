@@ -10,7 +10,9 @@ import io.github.hpcorchestrator.prometheus.PromtoolCheck;
 import io.github.hpcorchestrator.recipe.Recipe;
 import io.github.hpcorchestrator.recipe.RecipeLoader;
 import io.github.hpcorchestrator.recipe.ServiceSpec;
+import io.github.hpcorchestrator.service.ClusterRuntime;
 import io.github.hpcorchestrator.service.GenericKind;
+import io.github.hpcorchestrator.service.JlinkRuntime;
 import io.github.hpcorchestrator.service.NodeExporterKind;
 import io.github.hpcorchestrator.service.OllamaKind;
 import io.github.hpcorchestrator.service.PrometheusKind;
@@ -33,6 +35,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -67,11 +70,18 @@ public final class BenchmarkOrchestrator implements AutoCloseable {
     this.shell = config.hpc().<Shell>map(SshShell::new).orElseGet(LocalShell::new);
     this.store = StateStore.open(config.stateDir());
     Function<String, String> executables;
+    Optional<ClusterRuntime> clusterRuntime = Optional.empty();
     if (config.backend() == OrchestratorConfig.Backend.SLURM) {
       SlurmScheduler slurm = new SlurmScheduler(shell, config.remoteDir(), config.slurm(), clock);
       slurm.onControllerRetry(progress);
       this.scheduler = slurm;
-      executables = tool -> ToolLocator.locateOn(shell, tool);
+      // Nothing beyond bash and SLURM is assumed on the cluster: what it lacks is uploaded from here.
+      ToolLocator here = new ToolLocator(shell, System.getenv().getOrDefault("PATH", "/usr/bin:/bin"), false, progress);
+      ClusterRuntime cluster = new ClusterRuntime(shell, slurm.rootDir(), config.slurm().tools(), List.of(), here,
+          new JlinkRuntime(config.stateDir().resolve("runtime"), Path.of(System.getProperty("java.home")), progress),
+          progress);
+      clusterRuntime = Optional.of(cluster);
+      executables = cluster::executable;
     } else {
       this.scheduler = new LocalScheduler(config.stateDir().resolve("services"), shell, Duration.ofSeconds(10));
       ToolLocator tools = new ToolLocator(shell, System.getenv().getOrDefault("PATH", "/usr/bin:/bin"),
@@ -91,7 +101,7 @@ public final class BenchmarkOrchestrator implements AutoCloseable {
         io.prometheus.metrics.exporter.common.PrometheusHttpExchange.class,
         io.prometheus.metrics.expositionformats.ExpositionFormats.class,
         io.prometheus.metrics.model.snapshots.MetricSnapshots.class,
-        io.prometheus.metrics.config.PrometheusProperties.class));
+        io.prometheus.metrics.config.PrometheusProperties.class), clusterRuntime);
     this.servers = new ServersModule(scheduler, shell, store, kinds, new ServiceId(new SecureRandom()),
         executables, new ReadinessWaiter(shell, progress), runtime, secrets, clock);
     this.monitors = new MonitorsModule(servers, config.metricsDir(), clock);

@@ -8,7 +8,9 @@ import io.github.hpcorchestrator.recipe.YamlValue;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -113,8 +115,27 @@ public final class ConfigLoader {
       }
       directives.add(directive);
     }
+    Map<String, String> tools = map.get("tools").map(ConfigLoader::tools).orElse(Map.of());
     map.rejectUnknownKeys();
-    return new SlurmDefaults(account, partition, qos, time, directives);
+    return new SlurmDefaults(account, partition, qos, time, directives, tools);
+  }
+
+  /** {@code slurm.tools}: absolute paths on the cluster, run as argv (never through a shell). */
+  private static Map<String, String> tools(YamlValue value) {
+    YamlMapping map = value.asMapping();
+    Map<String, String> tools = new LinkedHashMap<>();
+    for (String tool : SlurmDefaults.TOOL_NAMES) {
+      map.get(tool).ifPresent(v -> {
+        String path = v.asLine();
+        if (!path.startsWith("/")) {
+          throw v.error("expected an absolute path on the cluster, e.g. /opt/" + tool + "/bin/" + tool
+              + ", found " + YamlValue.quote(path));
+        }
+        tools.put(tool, path);
+      });
+    }
+    map.rejectUnknownKeys();
+    return tools;
   }
 
   /** A local path; a leading {@code ~} or {@code $HOME} means this user's home directory. */

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
@@ -23,23 +24,32 @@ import java.util.stream.Stream;
  * The orchestrator's own code as sidecars on the cluster run it: the jars that hold a few anchor
  * classes (the orchestrator and the libraries its sidecars use), uploaded once into
  * {@code <remote dir>/runtime/} under content-hash names, so every job of every version finds
- * exactly its own classes. On the local backend the running classpath is used as it is.
+ * exactly its own classes, run by the java {@link ClusterRuntime} provides. On the local backend
+ * the running classpath and java are used as they are.
  */
 public final class RuntimeBundle {
   private final Shell shell;
   private final String runtimeDir;
   private final List<Class<?>> anchors;
+  private final Optional<ClusterRuntime> cluster;
   private String classpath;
 
   /**
    * @param shell reaches the cluster; a local shell means "use this JVM's classpath"
    * @param remoteDir the orchestrator's folder on the cluster, already expanded
    * @param anchors classes whose jars sidecars need
+   * @param cluster the java (and programs) jobs run on the cluster; empty on the local backend
    */
-  public RuntimeBundle(Shell shell, String remoteDir, List<Class<?>> anchors) {
+  public RuntimeBundle(Shell shell, String remoteDir, List<Class<?>> anchors, Optional<ClusterRuntime> cluster) {
     this.shell = shell;
     this.runtimeDir = remoteDir + "/runtime";
     this.anchors = List.copyOf(anchors);
+    this.cluster = cluster;
+  }
+
+  /** Uploads what the jobs planned so far need on the cluster and it lacks (nothing locally). */
+  public void prepare() {
+    cluster.ifPresent(ClusterRuntime::prepare);
   }
 
   /** The argv that starts {@code mainClass} with the orchestrator's classes on the job's side. */
@@ -51,7 +61,8 @@ public final class RuntimeBundle {
           .collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator));
       return List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", cp, mainClass);
     }
-    return List.of("java", "-cp", uploadedClasspath(), mainClass);
+    String java = cluster.map(ClusterRuntime::java).orElse("java");
+    return List.of(java, "-cp", uploadedClasspath(), mainClass);
   }
 
   private synchronized String uploadedClasspath() {

@@ -91,6 +91,7 @@ public final class ServersModule {
       Context context = new Context(sessionId);
       JobSpec job = ExporterSidecars.add(kind.plan(spec, serviceId, context), spec, kind, context)
           .withFile(SESSION_FILE, sessionId + "\n");
+      runtime.prepare(); // what the job runs is on the cluster before anything is recorded
       ServiceRecord pending = new ServiceRecord(serviceId, spec.name(), sessionId, scheduler.name(), "", "",
           job.requestedPort(), JobState.PENDING, "", "", 0, Optional.empty(), clock.instant(),
           Optional.empty(), Optional.empty(), recipe);

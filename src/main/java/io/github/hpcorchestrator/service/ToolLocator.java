@@ -68,19 +68,20 @@ public final class ToolLocator {
         "installed " + known.debianPackage() + " but found no " + String.join(" or ", names) + " on PATH"));
   }
 
-  /**
-   * The executable for {@code tool} on the cluster side of {@code clusterShell}: the first of its
-   * known names that the login node's PATH has, else its first name (the job may still find it,
-   * e.g. through a module system).
-   */
-  public static String locateOn(Shell clusterShell, String tool) {
+  /** The absolute path of {@code tool} on this machine's PATH, without installing anything. */
+  public Optional<Path> find(String tool) {
+    return find(names(tool));
+  }
+
+  /** The executable names {@code tool} goes by, the usual one first. */
+  static List<String> names(String tool) {
     Tool known = TOOLS.get(tool);
-    List<String> names = known == null ? List.of(tool) : known.executables();
-    List<String> argv = new java.util.ArrayList<>();
-    argv.add("which");
-    argv.addAll(names);
-    CommandResult r = clusterShell.run(argv, Shell.SHORT_TIMEOUT);
-    return r.stdout().lines().map(String::strip).filter(l -> l.startsWith("/")).findFirst().orElse(names.get(0));
+    return known == null ? List.of(tool) : known.executables();
+  }
+
+  /** The Debian package that ships {@code tool}, if it is one this class knows. */
+  static Optional<String> debianPackage(String tool) {
+    return Optional.ofNullable(TOOLS.get(tool)).map(Tool::debianPackage);
   }
 
   private Optional<Path> find(List<String> names) {
