@@ -77,7 +77,8 @@ public final class BenchmarkOrchestrator implements AutoCloseable {
       this.scheduler = slurm;
       // Nothing beyond bash and SLURM is assumed on the cluster: what it lacks is uploaded from here.
       ToolLocator here = new ToolLocator(shell, System.getenv().getOrDefault("PATH", "/usr/bin:/bin"), false, progress);
-      ClusterRuntime cluster = new ClusterRuntime(shell, slurm.rootDir(), config.slurm().tools(), List.of(), here,
+      ClusterRuntime cluster = new ClusterRuntime(shell, slurm.rootDir(), config.slurm().tools(),
+          config.slurm().setup(), here,
           new JlinkRuntime(config.stateDir().resolve("runtime"), Path.of(System.getProperty("java.home")), progress),
           progress);
       clusterRuntime = Optional.of(cluster);

@@ -72,6 +72,7 @@ public final class LocalScheduler implements Scheduler {
     List<String> argv = spec.argv().stream().map(a -> substitute(a, dir, port)).toList();
     Map<String, String> values = new LinkedHashMap<>();
     values.put("SERVICE_ID", spec.serviceId());
+    values.put("SETUP", SetupBlock.render(spec.setup()));
     values.put("SERVICE_DIR", ShellQuoting.quote(dir.toString()));
     values.put("ENVIRONMENT", env.toString().stripTrailing());
     values.put("HOST", "localhost");

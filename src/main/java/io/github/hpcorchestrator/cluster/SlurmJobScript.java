@@ -61,6 +61,9 @@ public final class SlurmJobScript {
     Map<String, String> values = new LinkedHashMap<>();
     values.put("DIRECTIVES", directives(spec, serviceDir));
     values.put("SERVICE_ID", spec.serviceId());
+    List<String> setup = new ArrayList<>(defaults.setup());
+    setup.addAll(spec.setup());
+    values.put("SETUP", SetupBlock.render(setup));
     values.put("SERVICE_DIR", ShellQuoting.quote(serviceDir));
     values.put("REQUESTED_PORT", Integer.toString(Math.max(0, spec.requestedPort())));
     values.put("ARGV", words(spec.argv()));

@@ -1,6 +1,7 @@
 package io.github.hpcorchestrator.config;
 
 import io.github.hpcorchestrator.InputException;
+import io.github.hpcorchestrator.recipe.SetupLines;
 import io.github.hpcorchestrator.recipe.SlurmFormats;
 import io.github.hpcorchestrator.recipe.YamlDocument;
 import io.github.hpcorchestrator.recipe.YamlMapping;
@@ -115,9 +116,10 @@ public final class ConfigLoader {
       }
       directives.add(directive);
     }
+    List<String> setup = map.get("setup").map(SetupLines::of).orElse(List.of());
     Map<String, String> tools = map.get("tools").map(ConfigLoader::tools).orElse(Map.of());
     map.rejectUnknownKeys();
-    return new SlurmDefaults(account, partition, qos, time, directives, tools);
+    return new SlurmDefaults(account, partition, qos, time, directives, setup, tools);
   }
 
   /** {@code slurm.tools}: absolute paths on the cluster, run as argv (never through a shell). */

@@ -8,6 +8,7 @@ import java.util.Optional;
  * Job defaults from the config's {@code slurm:} section; a recipe's resources override them.
  *
  * @param extraDirectives extra {@code #SBATCH} lines passed through as written (without the prefix)
+ * @param setup shell lines every job runs first, as written ({@code module load Apptainer})
  * @param tools paths on the cluster of programs jobs run ("prometheus", "node_exporter", "java"),
  *     used as written instead of looking for them or uploading this machine's
  */
@@ -17,6 +18,7 @@ public record SlurmDefaults(
     Optional<String> qos,
     Optional<String> time,
     List<String> extraDirectives,
+    List<String> setup,
     Map<String, String> tools) {
 
   /** The programs {@code tools} may name. */
@@ -24,13 +26,20 @@ public record SlurmDefaults(
 
   public SlurmDefaults {
     extraDirectives = List.copyOf(extraDirectives);
+    setup = List.copyOf(setup);
     tools = Map.copyOf(tools);
+  }
+
+  /** Defaults without setup lines or tool paths. */
+  public SlurmDefaults(Optional<String> account, Optional<String> partition, Optional<String> qos,
+      Optional<String> time, List<String> extraDirectives) {
+    this(account, partition, qos, time, extraDirectives, List.of(), Map.of());
   }
 
   /** Defaults without tool paths. */
   public SlurmDefaults(Optional<String> account, Optional<String> partition, Optional<String> qos,
-      Optional<String> time, List<String> extraDirectives) {
-    this(account, partition, qos, time, extraDirectives, Map.of());
+      Optional<String> time, List<String> extraDirectives, List<String> setup) {
+    this(account, partition, qos, time, extraDirectives, setup, Map.of());
   }
 
   public static SlurmDefaults none() {

@@ -96,6 +96,7 @@ public final class RecipeLoader {
     Optional<YamlValue> intervalValue = map.get("scrape_interval");
     List<String> exporters = map.get("exporters").map(RecipeLoader::exporters).orElse(List.of());
     Optional<YamlValue> authValue = map.get("auth");
+    List<String> setup = map.get("setup").map(SetupLines::of).orElse(List.of());
     map.rejectUnknownKeys();
 
     boolean prometheus = name.equals(PROMETHEUS);
@@ -114,7 +115,7 @@ public final class RecipeLoader {
     Optional<String> scrapeInterval = intervalValue
         .map(v -> v.asMatching(PROMETHEUS_DURATION, "a Prometheus duration like 15s or 1m"));
     return new ServiceSpec(name, description, command, args, container, resources, environment,
-        ports, healthCheck, targets, scrapeInterval, exporters, auth);
+        ports, healthCheck, targets, scrapeInterval, exporters, auth, setup);
   }
 
   /** Sidecar exporters: each one of {@link ServiceSpec#EXPORTERS}, at most once. */

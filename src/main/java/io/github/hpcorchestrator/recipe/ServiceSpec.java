@@ -22,6 +22,7 @@ import java.util.Optional;
  * @param exporters sidecar exporters to run next to the service: probe, node, gpu, ollama
  * @param auth (prometheus) TLS and basic auth on its web endpoints; empty means the backend's default
  *     (on for SLURM, off for local)
+ * @param setup shell lines the job runs first, as written (after the config's slurm.setup)
  */
 public record ServiceSpec(
     String name,
@@ -36,7 +37,8 @@ public record ServiceSpec(
     List<MonitoringTarget> monitoringTargets,
     Optional<String> scrapeInterval,
     List<String> exporters,
-    Optional<Boolean> auth) {
+    Optional<Boolean> auth,
+    List<String> setup) {
 
   /** The exporters a recipe may ask for. */
   public static final List<String> EXPORTERS = List.of("probe", "node", "gpu", "ollama");
@@ -48,6 +50,15 @@ public record ServiceSpec(
       Optional<String> scrapeInterval) {
     this(name, description, command, args, container, resources, environment, ports, healthCheck, monitoringTargets,
         scrapeInterval, List.of(), Optional.empty());
+  }
+
+  /** A service without setup lines. */
+  public ServiceSpec(String name, String description, Optional<String> command, List<String> args,
+      Optional<ContainerSpec> container, ResourceSpec resources, Map<String, String> environment,
+      List<Integer> ports, Optional<HealthCheck> healthCheck, List<MonitoringTarget> monitoringTargets,
+      Optional<String> scrapeInterval, List<String> exporters, Optional<Boolean> auth) {
+    this(name, description, command, args, container, resources, environment, ports, healthCheck, monitoringTargets,
+        scrapeInterval, exporters, auth, List.of());
   }
 
   /** A service with exporters and the backend's default for auth. */
@@ -65,6 +76,7 @@ public record ServiceSpec(
     environment = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(environment));
     ports = List.copyOf(ports);
     monitoringTargets = List.copyOf(monitoringTargets);
+    setup = List.copyOf(setup);
   }
 
   /** The first requested port, if any. */

@@ -89,8 +89,7 @@ public final class ServersModule {
       String serviceId = ids.generate(spec.name());
       // Each service folder says which session it belongs to, for monitors that follow a session.
       Context context = new Context(sessionId);
-      JobSpec job = ExporterSidecars.add(kind.plan(spec, serviceId, context), spec, kind, context)
-          .withFile(SESSION_FILE, sessionId + "\n");
+      JobSpec job = plan(kind, spec, serviceId, context).withFile(SESSION_FILE, sessionId + "\n");
       runtime.prepare(); // what the job runs is on the cluster before anything is recorded
       ServiceRecord pending = new ServiceRecord(serviceId, spec.name(), sessionId, scheduler.name(), "", "",
           job.requestedPort(), JobState.PENDING, "", "", 0, Optional.empty(), clock.instant(),
@@ -124,7 +123,7 @@ public final class ServersModule {
   public String renderJob(ServiceSpec spec) {
     ServiceKind kind = kinds.forName(spec.name());
     Context context = new Context("(dry run)");
-    JobSpec job = ExporterSidecars.add(kind.plan(spec, ids.generate(spec.name()), context), spec, kind, context);
+    JobSpec job = plan(kind, spec, ids.generate(spec.name()), context);
     StringBuilder out = new StringBuilder(scheduler.renderScript(job));
     job.files().forEach((name, content) -> {
       out.append("\n# ---- file ").append(name).append(" (written into the service folder) ----\n");
@@ -132,6 +131,11 @@ public final class ServersModule {
       out.append(SECRET_FILES.contains(name) ? "(secret, not shown)\n" : content);
     });
     return out.toString();
+  }
+
+  /** The job of {@code spec}: the kind's plan, the exporters' sidecars and the recipe's setup lines. */
+  private static JobSpec plan(ServiceKind kind, ServiceSpec spec, String serviceId, LaunchContext context) {
+    return ExporterSidecars.add(kind.plan(spec, serviceId, context), spec, kind, context).withSetup(spec.setup());
   }
 
   private Optional<HealthCheck> health(ServiceKind kind, ServiceSpec spec) {
