@@ -12,7 +12,9 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.Map;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -32,6 +34,7 @@ public final class RuntimeBundle {
   private final String runtimeDir;
   private final List<Class<?>> anchors;
   private final Optional<ClusterRuntime> cluster;
+  private final Map<String, byte[]> unsent = new LinkedHashMap<>();
   private String classpath;
 
   /**
@@ -48,8 +51,19 @@ public final class RuntimeBundle {
   }
 
   /** Uploads what the jobs planned so far need on the cluster and it lacks (nothing locally). */
-  public void prepare() {
+  public synchronized void prepare() {
     cluster.ifPresent(ClusterRuntime::prepare);
+    if (unsent.isEmpty()) {
+      return;
+    }
+    CommandResult listing = shell.run(List.of("ls", "-1", "--", runtimeDir), Shell.SHORT_TIMEOUT);
+    Set<String> present = new LinkedHashSet<>(listing.ok() ? listing.stdout().lines().toList() : List.of());
+    unsent.forEach((name, jar) -> {
+      if (!present.contains(name)) {
+        shell.writeFile(runtimeDir + "/" + name, jar, 0644);
+      }
+    });
+    unsent.clear();
   }
 
   /** The argv that starts {@code mainClass} with the orchestrator's classes on the job's side. */
@@ -77,15 +91,12 @@ public final class RuntimeBundle {
         throw new OperationFailedException("cannot locate the code of " + anchor.getName(), e);
       }
     }
-    CommandResult listing = shell.run(List.of("ls", "-1", "--", runtimeDir), Shell.SHORT_TIMEOUT);
-    Set<String> present = new LinkedHashSet<>(listing.ok() ? listing.stdout().lines().toList() : List.of());
     List<String> entries = new ArrayList<>();
     for (Path source : sources) {
       byte[] jar = Files.isDirectory(source) ? jarOf(source) : read(source);
       String name = sha256(jar).substring(0, 16) + ".jar";
-      if (!present.contains(name)) {
-        shell.writeFile(runtimeDir + "/" + name, jar, 0644);
-      }
+      // Sent by prepare(), when a job is submitted: a dry run leaves the cluster as it was.
+      unsent.put(name, jar);
       entries.add(runtimeDir + "/" + name);
     }
     classpath = String.join(":", entries);

@@ -194,12 +194,59 @@ class SelfContainedRuntimeIntegrationTest {
   @Test
   @Order(3)
   void aDryRunNamesTheRuntimeFilesAndUploadsNothing() throws Exception {
-    List<String> before = runtimeEntries();
-    SlurmCli.Run dry = cli.run(configNode1, "--recipe", SlurmCli.REPO.resolve("recipes/services/node_exporter.yaml")
-        .toString(), "--dry-run");
+    // A remote_dir the cluster has never seen: a dry run must leave it absent.
+    Path fresh = work.resolve("remote-dry");
+    Path config = cli.config("dry.yaml", cluster.nodes().get(0));
+    Files.writeString(config, Files.readString(config).replace("remote_dir: " + work.resolve("remote"),
+        "remote_dir: " + fresh));
+    bare(config);
+    SlurmCli.Run dry = cli.run(config, "--recipe", work.resolve("exporter.yaml").toString(), "--dry-run");
     assertThat(dry.code()).as(dry.err()).isZero();
-    assertThat(dry.out()).containsPattern(Pattern.quote(runtimeDir.toString()) + "/node_exporter-[0-9a-f]{16}");
+    assertThat(dry.out()).containsPattern(Pattern.quote(fresh + "/runtime/node_exporter-") + "[0-9a-f]{16}")
+        .containsPattern(Pattern.quote(fresh + "/runtime/jre-") + "[0-9a-f]{16}/bin/java")
+        .containsPattern(Pattern.quote(fresh + "/runtime/") + "[0-9a-f]{16}\\.jar");
     assertThat(dry.err()).doesNotContain("uploading");
-    assertThat(runtimeEntries()).isEqualTo(before);
+    assertThat(fresh.resolve("runtime")).doesNotExist();
+  }
+
+  @Test
+  @Order(4)
+  void everyShippedRecipeThatNeedsNoGpuStartsAndStopsAsShipped() throws Exception {
+    // GPU recipes, and the Prometheus whose only target is a GPU recipe's Ollama (a placeholder ID).
+    List<String> gpu = List.of("ollama.yaml", "vllm.yaml", "prometheus_with_ollama.yaml");
+    List<Path> shipped;
+    try (Stream<Path> files = Files.list(SlurmCli.REPO.resolve("recipes/services"))) {
+      shipped = files.filter(p -> p.toString().endsWith(".yaml")).sorted().toList();
+    }
+    List<Path> cpu = shipped.stream().filter(p -> !gpu.contains(p.getFileName().toString())).toList();
+    assertThat(cpu).extracting(p -> p.getFileName().toString())
+        .contains("generic_http.yaml", "node_exporter.yaml", "prometheus.yaml");
+    for (Path recipe : cpu) {
+      SlurmCli.Run start = cli.run(configNode1, "--recipe", recipe.toString(), "--output", "json");
+      assertThat(start.code()).as(recipe + ": " + start.err()).isZero();
+      String id = start.json().at("/services/0/service_id").asText();
+      SlurmCli.Run status = cli.run(configNode1, "--status", "--output", "json");
+      JsonNode mine = null;
+      for (JsonNode s : status.json().get("services")) {
+        if (s.get("service_id").asText().equals(id)) {
+          mine = s;
+        }
+      }
+      assertThat(mine).as(recipe + " in --status").isNotNull();
+      assertThat(mine.get("state").asText()).as(recipe.toString()).isEqualTo("RUNNING");
+      SlurmCli.Run stop = cli.run(configNode1, "--stop-service", id);
+      assertThat(stop.code()).as(recipe + ": " + stop.err()).isZero();
+    }
+    assertThat(cli.squeueIds()).isEmpty();
+  }
+
+  @Test
+  @Order(5)
+  void theDemoOnSlurmFindsBothJobsUp() throws Exception {
+    SlurmCli.Run demo = cli.run(configNode1, "--demo");
+    assertThat(demo.code()).as(demo.out() + demo.err()).isZero();
+    assertThat(demo.out()).containsPattern("(?m)^up  node  .*  1$").containsPattern("(?m)^up  prometheus  .*  1$")
+        .contains("Every target is up.", "Done.");
+    assertThat(cli.squeueIds()).isEmpty();
   }
 }
