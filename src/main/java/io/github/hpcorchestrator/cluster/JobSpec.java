@@ -22,6 +22,7 @@ import java.util.Optional;
  * @param sidecars helper processes started next to the service in the same job
  * @param setup the recipe's shell lines, run as written at the start of the job (after the
  *     backend's own, e.g. slurm.setup)
+ * @param containerRuntime the program that runs {@code container}: "apptainer" or "singularity"
  */
 public record JobSpec(
     String serviceId,
@@ -32,7 +33,11 @@ public record JobSpec(
     Optional<ContainerSpec> container,
     Map<String, String> files,
     List<Sidecar> sidecars,
-    List<String> setup) {
+    List<String> setup,
+    String containerRuntime) {
+
+  /** The container runtime a job uses unless told otherwise. */
+  public static final String APPTAINER = "apptainer";
 
   /** Placeholder for the job's real port. */
   public static final String PORT_TOKEN = "{port}";
@@ -63,31 +68,39 @@ public record JobSpec(
   /** A job without setup lines. */
   public JobSpec(String serviceId, List<String> argv, Map<String, String> environment, int requestedPort,
       ResourceSpec resources, Optional<ContainerSpec> container, Map<String, String> files, List<Sidecar> sidecars) {
-    this(serviceId, argv, environment, requestedPort, resources, container, files, sidecars, List.of());
+    this(serviceId, argv, environment, requestedPort, resources, container, files, sidecars, List.of(), APPTAINER);
   }
 
   /** A job without sidecars. */
   public JobSpec(String serviceId, List<String> argv, Map<String, String> environment, int requestedPort,
       ResourceSpec resources, Optional<ContainerSpec> container, Map<String, String> files) {
-    this(serviceId, argv, environment, requestedPort, resources, container, files, List.of(), List.of());
+    this(serviceId, argv, environment, requestedPort, resources, container, files, List.of(), List.of(), APPTAINER);
   }
 
   /** The same job with one more sidecar. */
   public JobSpec withSidecar(Sidecar sidecar) {
     List<Sidecar> more = new java.util.ArrayList<>(sidecars);
     more.add(sidecar);
-    return new JobSpec(serviceId, argv, environment, requestedPort, resources, container, files, more, setup);
+    return new JobSpec(serviceId, argv, environment, requestedPort, resources, container, files, more, setup,
+        containerRuntime);
   }
 
   /** The same job with one more file in its folder. */
   public JobSpec withFile(String name, String content) {
     Map<String, String> more = new java.util.LinkedHashMap<>(files);
     more.put(name, content);
-    return new JobSpec(serviceId, argv, environment, requestedPort, resources, container, more, sidecars, setup);
+    return new JobSpec(serviceId, argv, environment, requestedPort, resources, container, more, sidecars, setup,
+        containerRuntime);
   }
 
   /** The same job with {@code lines} as its setup lines. */
   public JobSpec withSetup(List<String> lines) {
-    return new JobSpec(serviceId, argv, environment, requestedPort, resources, container, files, sidecars, lines);
+    return new JobSpec(serviceId, argv, environment, requestedPort, resources, container, files, sidecars, lines,
+        containerRuntime);
+  }
+
+  /** The same job with {@code other} as its container, run by {@code runtime}. */
+  public JobSpec withContainer(Optional<ContainerSpec> other, String runtime) {
+    return new JobSpec(serviceId, argv, environment, requestedPort, resources, other, files, sidecars, setup, runtime);
   }
 }

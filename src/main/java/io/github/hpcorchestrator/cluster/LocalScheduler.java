@@ -78,7 +78,9 @@ public final class LocalScheduler implements Scheduler {
     values.put("HOST", "localhost");
     values.put("PORT", Integer.toString(port));
     values.put("REQUESTED_PORT", Integer.toString(Math.max(0, spec.requestedPort())));
-    values.put("COMMAND", ShellQuoting.join(argv));
+    values.put("COMMAND", ShellQuoting.join(spec.container().isEmpty() ? argv : ContainerCommand.words(spec,
+        ImagePath.resolve(spec.container().get(), servicesRoot.getParent().toString(), System.getProperty("user.home")),
+        dir.toString(), argv, v -> substitute(v, dir, port))));
     StringBuilder sidecars = new StringBuilder();
     StringBuilder lines = new StringBuilder();
     for (int i = 0; i < spec.sidecars().size(); i++) {

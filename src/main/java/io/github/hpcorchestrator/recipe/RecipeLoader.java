@@ -143,11 +143,28 @@ public final class RecipeLoader {
     YamlMapping map = value.asMapping();
     Optional<String> dockerSource = map.get("docker_source").map(YamlValue::asLine);
     Optional<String> imagePath = map.get("image_path").map(YamlValue::asLine);
+    List<String> options = map.get("options").map(RecipeLoader::containerOptions).orElse(List.of());
     map.rejectUnknownKeys();
     if (dockerSource.isEmpty() && imagePath.isEmpty()) {
       throw value.error("a container needs docker_source or image_path");
     }
-    return new ContainerSpec(dockerSource, imagePath);
+    return new ContainerSpec(dockerSource, imagePath, options);
+  }
+
+  /** Options for {@code apptainer exec}: a list of words, each passed as one argv word. */
+  private static List<String> containerOptions(YamlValue value) {
+    if (!value.isList()) {
+      throw value.error("expected a list of apptainer exec options like [--cleanenv, --bind=/data], found "
+          + value.kind());
+    }
+    List<String> options = new ArrayList<>();
+    for (YamlValue item : value.asList()) {
+      if (!item.isScalar()) {
+        throw item.error("expected an option (a string) like --cleanenv, found " + item.kind());
+      }
+      options.add(item.asLine());
+    }
+    return options;
   }
 
   private static ResourceSpec resources(YamlValue value) {
@@ -162,7 +179,9 @@ public final class RecipeLoader {
         map.get("nodes").map(YamlValue::asPositiveInt),
         map.get("ntasks").map(YamlValue::asPositiveInt),
         map.get("ntasks_per_node").map(YamlValue::asPositiveInt),
-        map.get("gres").map(SlurmFormats::gres));
+        map.get("gres").map(SlurmFormats::gres),
+        map.get("gpus").map(SlurmFormats::gpus),
+        map.get("gpus_per_node").map(SlurmFormats::gpus));
     map.rejectUnknownKeys();
     return spec;
   }

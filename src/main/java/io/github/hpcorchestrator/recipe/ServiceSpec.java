@@ -79,6 +79,12 @@ public record ServiceSpec(
     setup = List.copyOf(setup);
   }
 
+  /** The same service with {@code other} as its container (empty: it runs natively). */
+  public ServiceSpec withContainer(Optional<ContainerSpec> other) {
+    return new ServiceSpec(name, description, command, args, other, resources, environment, ports, healthCheck,
+        monitoringTargets, scrapeInterval, exporters, auth, setup);
+  }
+
   /** The first requested port, if any. */
   public Optional<Integer> mainPort() {
     return ports.isEmpty() ? Optional.empty() : Optional.of(ports.get(0));

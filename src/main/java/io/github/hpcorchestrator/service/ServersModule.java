@@ -48,6 +48,7 @@ public final class ServersModule {
   private final ReadinessWaiter readiness;
   private final RuntimeBundle runtime;
   private final SecretStore secrets;
+  private final JobPlanner planner;
   private final SecureRandom random = new SecureRandom();
   private final Clock clock;
 
@@ -55,10 +56,11 @@ public final class ServersModule {
    * @param executables maps a tool name ("prometheus") to the executable jobs run
    * @param runtime the orchestrator's own code where jobs run, for sidecars
    * @param secrets where monitors' credentials are kept
+   * @param planner turns recipes into jobs (setup lines, containers)
    */
   public ServersModule(Scheduler scheduler, Shell shell, StateStore store, ServiceKinds kinds,
       ServiceId ids, Function<String, String> executables, ReadinessWaiter readiness, RuntimeBundle runtime,
-      SecretStore secrets, Clock clock) {
+      SecretStore secrets, JobPlanner planner, Clock clock) {
     this.scheduler = scheduler;
     this.shell = shell;
     this.store = store;
@@ -68,6 +70,7 @@ public final class ServersModule {
     this.readiness = readiness;
     this.runtime = runtime;
     this.secrets = secrets;
+    this.planner = planner;
     this.clock = clock;
   }
 
@@ -89,7 +92,8 @@ public final class ServersModule {
       String serviceId = ids.generate(spec.name());
       // Each service folder says which session it belongs to, for monitors that follow a session.
       Context context = new Context(sessionId);
-      JobSpec job = plan(kind, spec, serviceId, context).withFile(SESSION_FILE, sessionId + "\n");
+      JobSpec job = planner.plan(kind, spec, serviceId, context, true).withFile(SESSION_FILE, sessionId + "\n");
+      planner.prepare(job);
       runtime.prepare(); // what the job runs is on the cluster before anything is recorded
       ServiceRecord pending = new ServiceRecord(serviceId, spec.name(), sessionId, scheduler.name(), "", "",
           job.requestedPort(), JobState.PENDING, "", "", 0, Optional.empty(), clock.instant(),
@@ -119,11 +123,17 @@ public final class ServersModule {
     throw new OperationFailedException("could not draw a free service ID for " + spec.name());
   }
 
+  /** Plans {@code spec} as a start would (failing as it would), submitting nothing. */
+  public void checkJob(ServiceSpec spec) {
+    ServiceKind kind = kinds.forName(spec.name());
+    planner.plan(kind, spec, ids.generate(spec.name()), new Context("(check)"), true);
+  }
+
   /** The job script a start of {@code spec} would submit, for a dry run. */
   public String renderJob(ServiceSpec spec) {
     ServiceKind kind = kinds.forName(spec.name());
     Context context = new Context("(dry run)");
-    JobSpec job = plan(kind, spec, ids.generate(spec.name()), context);
+    JobSpec job = planner.plan(kind, spec, ids.generate(spec.name()), context, false);
     StringBuilder out = new StringBuilder(scheduler.renderScript(job));
     job.files().forEach((name, content) -> {
       out.append("\n# ---- file ").append(name).append(" (written into the service folder) ----\n");
@@ -131,11 +141,6 @@ public final class ServersModule {
       out.append(SECRET_FILES.contains(name) ? "(secret, not shown)\n" : content);
     });
     return out.toString();
-  }
-
-  /** The job of {@code spec}: the kind's plan, the exporters' sidecars and the recipe's setup lines. */
-  private static JobSpec plan(ServiceKind kind, ServiceSpec spec, String serviceId, LaunchContext context) {
-    return ExporterSidecars.add(kind.plan(spec, serviceId, context), spec, kind, context).withSetup(spec.setup());
   }
 
   private Optional<HealthCheck> health(ServiceKind kind, ServiceSpec spec) {
