@@ -245,7 +245,7 @@ class SelfContainedRuntimeIntegrationTest {
   void theDemoOnSlurmFindsBothJobsUp() throws Exception {
     SlurmCli.Run demo = cli.run(configNode1, "--demo");
     assertThat(demo.code()).as(demo.out() + demo.err()).isZero();
-    assertThat(demo.out()).containsPattern("(?m)^up  node  .*  1$").containsPattern("(?m)^up  prometheus  .*  1$")
+    assertThat(demo.out()).containsPattern("(?m)^up +node +.* 1$").containsPattern("(?m)^up +prometheus +.* 1$")
         .contains("Every target is up.", "Done.");
     assertThat(cli.squeueIds()).isEmpty();
   }
