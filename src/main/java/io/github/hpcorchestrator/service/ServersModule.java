@@ -116,7 +116,7 @@ public final class ServersModule {
           readiness.await(record, health(kind, spec), kind.forStart(spec, job, scheduler.name()), this::observe);
         } catch (NotServingException e) {
           scheduler.cancel(record.job()); // it answers, but never will serve: nothing is left running
-          store.put(withState(record, JobState.FAILED, clock.instant(), e.getMessage()));
+          store.put(withState(store.service(serviceId).orElse(record), JobState.FAILED, clock.instant(), e.getMessage()));
           throw e;
         }
       }
