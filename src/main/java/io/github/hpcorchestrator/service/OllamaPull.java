@@ -55,7 +55,8 @@ final class OllamaPull {
     HttpURLConnection http = null;
     try {
       URI uri = URI.create("http://" + address.getHostString() + ":" + address.getPort() + "/api/pull");
-      http = (HttpURLConnection) uri.toURL().openConnection();
+      // The address is the service itself or this machine's forward to it: never a proxy's business.
+      http = (HttpURLConnection) uri.toURL().openConnection(java.net.Proxy.NO_PROXY);
       http.setConnectTimeout((int) Math.min(Integer.MAX_VALUE, silence.toMillis()));
       http.setReadTimeout((int) Math.min(Integer.MAX_VALUE, silence.toMillis()));
       http.setRequestMethod("POST");
