@@ -70,7 +70,8 @@ final class OllamaPull {
       if (code < 200 || code > 299) {
         InputStream error = http.getErrorStream();
         String text = error == null ? "" : new Lines(error).next().orElse("");
-        return Optional.of("HTTP " + code + ": " + errorWords(text).orElse(text.isBlank() ? "(no text)" : oneLine(text)));
+        String words = errorWords(text).orElse(text.isBlank() ? "(no text)" : oneLine(text));
+        return Optional.of("HTTP " + code + ": " + words);
       }
       return follow(new Lines(http.getInputStream()), model, label, progress, start);
     } catch (SocketTimeoutException e) {
@@ -169,7 +170,7 @@ final class OllamaPull {
 
   private static String percent(Map<String, long[]> layers) {
     long total = sum(layers, 2);
-    return total <= 0 ? "?%" : (100 * sum(layers, 1) / total) + "%";
+    return total <= 0 ? "?%" : Math.min(100, 100 * sum(layers, 1) / total) + "%";
   }
 
   private static String rate(Map<String, long[]> layers, long nanos) {
