@@ -23,6 +23,7 @@ import java.util.Optional;
  * @param auth (prometheus) TLS and basic auth on its web endpoints; empty means the backend's default
  *     (on for SLURM, off for local)
  * @param setup shell lines the job runs first, as written (after the config's slurm.setup)
+ * @param models (ollama) models pulled through Ollama's /api/pull before the service counts as ready
  */
 public record ServiceSpec(
     String name,
@@ -38,7 +39,8 @@ public record ServiceSpec(
     Optional<String> scrapeInterval,
     List<String> exporters,
     Optional<Boolean> auth,
-    List<String> setup) {
+    List<String> setup,
+    List<String> models) {
 
   /** The exporters a recipe may ask for. */
   public static final List<String> EXPORTERS = List.of("probe", "node", "gpu", "ollama");
@@ -52,13 +54,13 @@ public record ServiceSpec(
         scrapeInterval, List.of(), Optional.empty());
   }
 
-  /** A service without setup lines. */
+  /** A service without setup lines that pulls no models. */
   public ServiceSpec(String name, String description, Optional<String> command, List<String> args,
       Optional<ContainerSpec> container, ResourceSpec resources, Map<String, String> environment,
       List<Integer> ports, Optional<HealthCheck> healthCheck, List<MonitoringTarget> monitoringTargets,
       Optional<String> scrapeInterval, List<String> exporters, Optional<Boolean> auth) {
     this(name, description, command, args, container, resources, environment, ports, healthCheck, monitoringTargets,
-        scrapeInterval, exporters, auth, List.of());
+        scrapeInterval, exporters, auth, List.of(), List.of());
   }
 
   /** A service with exporters and the backend's default for auth. */
@@ -71,6 +73,7 @@ public record ServiceSpec(
   }
 
   public ServiceSpec {
+    models = List.copyOf(models);
     exporters = List.copyOf(exporters);
     args = List.copyOf(args);
     environment = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(environment));
@@ -82,7 +85,7 @@ public record ServiceSpec(
   /** The same service with {@code other} as its container (empty: it runs natively). */
   public ServiceSpec withContainer(Optional<ContainerSpec> other) {
     return new ServiceSpec(name, description, command, args, other, resources, environment, ports, healthCheck,
-        monitoringTargets, scrapeInterval, exporters, auth, setup);
+        monitoringTargets, scrapeInterval, exporters, auth, setup, models);
   }
 
   /** The first requested port, if any. */
