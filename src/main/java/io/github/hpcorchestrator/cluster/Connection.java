@@ -6,7 +6,7 @@ import java.util.Map;
  * Where a running service listens, as its job recorded it in its connection file.
  *
  * @param host node host name, as the scheduler's side resolves it
- * @param port the port the service really got
+ * @param port the port the service really got; 0 for a service that asked for none
  * @param jobId the job that runs it
  * @param sidecarPorts the ports its sidecars got, by sidecar name
  * @param requestedPort the port the recipe asked for (equal to {@code port} unless it was taken)
@@ -14,6 +14,11 @@ import java.util.Map;
 public record Connection(String host, int port, String jobId, Map<String, Integer> sidecarPorts, int requestedPort) {
   public Connection {
     sidecarPorts = Map.copyOf(sidecarPorts);
+  }
+
+  /** Whether the service listens on a port at all. */
+  public boolean hasPort() {
+    return port > 0;
   }
 
   /** A connection without sidecars, on the port it asked for. */

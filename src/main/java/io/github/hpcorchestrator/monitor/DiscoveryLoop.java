@@ -53,7 +53,10 @@ public final class DiscoveryLoop {
       DiscoveredService known = known(key, job);
       if (known != null) {
         seen.put(key, known);
-        out.add(known);
+        // A service without a port is known (its file is not read again) but is no target.
+        if (known.port() > 0) {
+          out.add(known);
+        }
       }
     }
     cache.keySet().retainAll(seen.keySet());

@@ -180,8 +180,9 @@ public final class ServersModule {
   public ServiceEndpoint getServiceEndpoint(String typedId) {
     ServiceStatus status = checkServiceStatus(typedId);
     return status.endpoint().orElseThrow(() -> new OperationFailedException("service "
-        + status.serviceId() + " has no endpoint: it is " + status.state()
-        + (status.job().reason().isEmpty() ? "" : " (" + status.job().reason() + ")")));
+        + status.serviceId() + " has no endpoint: " + (status.runsWithoutPort()
+            ? "it is RUNNING without a port (its recipe lists no ports)" : "it is " + status.state()
+        + (status.job().reason().isEmpty() ? "" : " (" + status.job().reason() + ")"))));
   }
 
   /** The current status of one service, by full ID or unique hex part. */
@@ -248,7 +249,8 @@ public final class ServersModule {
   private ServiceRecord update(ServiceRecord r, JobStatus job) {
     String host = r.host();
     int port = r.port();
-    if (port == 0 && job.state() == JobState.RUNNING) {
+    // Read until seen once: a service without a port publishes a host and no port.
+    if (host.isEmpty() && job.state() == JobState.RUNNING) {
       Optional<Connection> c = scheduler.connection(r.job());
       if (c.isPresent()) {
         host = c.get().host();
@@ -320,7 +322,8 @@ public final class ServersModule {
       String id = ServiceIdResolver.resolve(typedId, statuses().stream().map(ServiceStatus::serviceId).toList());
       ServiceStatus s = statuses().stream().filter(x -> x.serviceId().equals(id)).findFirst().orElseThrow();
       if (s.endpoint().isEmpty()) {
-        throw new InputException("service " + id + " is " + s.state() + ", not RUNNING with a known port");
+        throw new InputException("service " + id + (s.runsWithoutPort()
+            ? " has no port to scrape (its recipe lists no ports)" : " is " + s.state() + ", not RUNNING with a known port"));
       }
       return runningServices().stream().filter(d -> d.serviceId().equals(id)).findFirst().orElse(discovered(s));
     }

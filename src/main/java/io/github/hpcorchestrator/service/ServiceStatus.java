@@ -24,6 +24,14 @@ public record ServiceStatus(ServiceRecord record, JobStatus job, Optional<Servic
     return job.state();
   }
 
+  /**
+   * Whether it runs without any port: its job published a connection with none, because its
+   * recipe lists no ports. It has no endpoint by design, not one still to come.
+   */
+  public boolean runsWithoutPort() {
+    return job.state() == JobState.RUNNING && !record.host().isEmpty() && record.port() == 0;
+  }
+
   /** How long it has run (until now, or until it ended); zero if it never started. */
   public Duration elapsed(Instant now) {
     Optional<Instant> start = record.startedAt();
