@@ -101,7 +101,8 @@ public final class ServersModule {
       try {
         submitted = scheduler.submit(job);
       } catch (RuntimeException e) {
-        store.put(withState(pending, JobState.FAILED, clock.instant()));
+        // sbatch's own words stay the reason: every later --status still says why it never ran.
+        store.put(withState(pending, JobState.FAILED, clock.instant(), String.valueOf(e.getMessage())));
         throw e;
       }
       ServiceRecord record = new ServiceRecord(serviceId, spec.name(), sessionId, scheduler.name(),
@@ -278,10 +279,10 @@ public final class ServersModule {
     return Optional.of(plain);
   }
 
-  private static ServiceRecord withState(ServiceRecord r, JobState state, Instant at) {
+  private static ServiceRecord withState(ServiceRecord r, JobState state, Instant at, String reason) {
     return new ServiceRecord(r.serviceId(), r.name(), r.sessionId(), r.backend(), r.jobId(), r.serviceDir(),
         r.requestedPort(), state, r.node(), r.host(), r.port(), r.exitCode(), r.submittedAt(), r.startedAt(),
-        Optional.of(at), r.recipe());
+        Optional.of(at), r.recipe(), reason);
   }
 
   /** The credentials of a monitor started from this machine, if it has any. */
