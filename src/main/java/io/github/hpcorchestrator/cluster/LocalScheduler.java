@@ -295,6 +295,11 @@ public final class LocalScheduler implements Scheduler {
     return servicesRoot.toString();
   }
 
+  @Override
+  public String folderOf(String serviceId) {
+    return serviceDir(serviceId).toString();
+  }
+
   /** The folder that holds a service's files. */
   public Path serviceDir(String serviceId) {
     return servicesRoot.resolve(serviceId);

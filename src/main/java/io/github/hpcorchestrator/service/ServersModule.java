@@ -193,10 +193,13 @@ public final class ServersModule {
     return all.stream().filter(s -> s.serviceId().equals(id)).findFirst().orElseThrow();
   }
 
-  /** Forgets services that ended; returns how many. */
-  public int clearState() {
-    refresh();
-    return store.forgetFinished();
+  /**
+   * Forgets services that ended and removes what they left: their folders where they ran and
+   * their secrets here. Never touches a service that runs.
+   */
+  public ClearedState clearState() {
+    List<ServiceRecord> ended = refresh().stream().map(ServiceStatus::record).filter(r -> r.state().isFinal()).toList();
+    return new EndedServiceFolders(scheduler, shell).clear(ended, secrets, store::forgetFinished);
   }
 
   /**
