@@ -216,4 +216,23 @@ class MonitoringIntegrationTest {
     assertThat(p.exitValue()).as(output).isZero();
     assertThat(output).contains("up node = 1").contains("up prometheus = 1").contains("running monitors after stop: []");
   }
+
+  @Test
+  void theExampleProgramStopsWhatItStartedWhenItFailsMidway() throws Exception {
+    // Its recipes folder has the exporter but no prometheus.yaml: it fails after the exporter runs.
+    Path recipes = Files.createDirectories(dir.resolve("half-recipes"));
+    Files.copy(LocalCli.REPO.resolve("recipes/services/node_exporter.yaml"), recipes.resolve("node_exporter.yaml"));
+    Path config = Files.writeString(dir.resolve("half.yaml"), Files.readString(cli.config())
+        .replace("recipes_dir: " + LocalCli.REPO.resolve("recipes/services"), "recipes_dir: " + recipes));
+    Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", System.getProperty("java.class.path"), "io.github.hpcorchestrator.examples.MonitorExample",
+        config.toString()).redirectErrorStream(true).start();
+    String output = new String(p.getInputStream().readAllBytes());
+    assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).as(output).isNotZero();
+    assertThat(output).contains("prometheus.yaml").containsPattern("stopped node_exporter_[0-9a-f]{8} after the failure");
+    JsonNode services = cli.json("--status").path("services");
+    assertThat(services).as(services.toString()).hasSize(1);
+    assertThat(services.get(0).path("state").asText()).isEqualTo("CANCELLED");
+  }
 }
