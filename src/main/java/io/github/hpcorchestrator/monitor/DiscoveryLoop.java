@@ -53,10 +53,7 @@ public final class DiscoveryLoop {
       DiscoveredService known = known(key, job);
       if (known != null) {
         seen.put(key, known);
-        // A service without a port is known (its file is not read again) but is no target.
-        if (known.port() > 0) {
-          out.add(known);
-        }
+        out.add(known);
       }
     }
     cache.keySet().retainAll(seen.keySet());

@@ -325,9 +325,8 @@ public final class ServersModule {
     public DiscoveredService runningService(String typedId) {
       String id = ServiceIdResolver.resolve(typedId, statuses().stream().map(ServiceStatus::serviceId).toList());
       ServiceStatus s = statuses().stream().filter(x -> x.serviceId().equals(id)).findFirst().orElseThrow();
-      if (s.endpoint().isEmpty()) {
-        throw new InputException("service " + id + (s.runsWithoutPort()
-            ? " has no port to scrape (its recipe lists no ports)" : " is " + s.state() + ", not RUNNING with a known port"));
+      if (s.endpoint().isEmpty() && !s.runsWithoutPort()) {
+        throw new InputException("service " + id + " is " + s.state() + ", not RUNNING with a known port");
       }
       return runningServices().stream().filter(d -> d.serviceId().equals(id)).findFirst().orElse(discovered(s));
     }
@@ -342,7 +341,8 @@ public final class ServersModule {
 
     private List<DiscoveredService> readRunningServices() {
       // The connection files add each service's sidecar (exporter) ports.
-      return statuses().stream().filter(s -> s.endpoint().isPresent()).map(s -> {
+      // A service without a port is no target itself (port 0), but its exporters' sidecars are.
+      return statuses().stream().filter(s -> s.endpoint().isPresent() || s.runsWithoutPort()).map(s -> {
         DiscoveredService d = discovered(s);
         Map<String, Integer> sidecars = scheduler.connection(s.record().job()).map(Connection::sidecarPorts)
             .orElse(Map.of());
@@ -380,9 +380,9 @@ public final class ServersModule {
 
   private static DiscoveredService discovered(ServiceStatus s) {
     ServiceRecord r = s.record();
-    ServiceEndpoint e = s.endpoint().orElseThrow();
-    return new DiscoveredService(r.serviceId(), r.name(), r.jobId(), r.node(), e.host(), e.port(), r.sessionId(),
-        Map.of(), r.requestedPort());
+    return new DiscoveredService(r.serviceId(), r.name(), r.jobId(), r.node(),
+        s.endpoint().map(ServiceEndpoint::host).orElse(r.host()), s.endpoint().map(ServiceEndpoint::port).orElse(0),
+        r.sessionId(), Map.of(), r.requestedPort());
   }
 
   /** Every ID known to state or the scheduler. */

@@ -206,6 +206,36 @@ class MonitoringIntegrationTest {
   }
 
   @Test
+  void serviceWithoutPortsIsNoTargetButItsExporterSidecarIs() throws IOException {
+    Path worker = Files.writeString(dir.resolve("worker.yaml"), String.join("\n",
+        "service:",
+        "  name: worker",
+        "  command: sleep",
+        "  args: [\"300\"]",
+        "  exporters: [node]", ""));
+    String id = start(worker);
+    Path recipe = Files.writeString(dir.resolve("prometheus.yaml"), String.join("\n",
+        "service:",
+        "  name: prometheus",
+        "  scrape_interval: 1s",
+        "  monitoring_targets:",
+        "    - service_id: " + id,
+        "      job_name: work",
+        "  ports: [9090]", ""));
+    String monitor = start(recipe);
+
+    // The worker's node exporter is scraped; the worker itself, with no port, is no target at all.
+    Map<String, String> up = LocalCli.await("the worker's exporter up", Duration.ofSeconds(15), () -> {
+      Map<String, String> found = upByService(monitor, "work-node");
+      return found.containsValue("1") ? Optional.of(found) : Optional.empty();
+    });
+    assertThat(up).containsOnlyKeys(id);
+    assertThat(upByService(monitor, "work")).isEmpty();
+    JsonNode targets = cli.json("--monitor-status", monitor).path("targets");
+    assertThat(targets.toString()).doesNotContain(":0\"").contains("work-node");
+  }
+
+  @Test
   void theSpecsExampleProgramRunsEndToEnd() throws Exception {
     List<String> argv = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-cp", System.getProperty("java.class.path"), "io.github.hpcorchestrator.examples.MonitorExample",
