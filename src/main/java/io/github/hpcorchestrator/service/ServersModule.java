@@ -113,7 +113,13 @@ public final class ServersModule {
         secrets.put(serviceId, context.credentials);
       }
       if (waitReady) {
-        readiness.await(record, health(kind, spec), kind, this::observe);
+        try {
+          readiness.await(record, health(kind, spec), kind.forStart(spec, job, scheduler.name()), this::observe);
+        } catch (NotServingException e) {
+          scheduler.cancel(record.job()); // it answers, but never will serve: nothing is left running
+          store.put(withState(store.service(serviceId).orElse(record), JobState.FAILED, clock.instant(), e.getMessage()));
+          throw e;
+        }
       }
       return serviceId;
     }
@@ -274,12 +280,8 @@ public final class ServersModule {
       return Optional.empty();
     }
     ServiceEndpoint plain = ServiceEndpoint.of(r.serviceId(), r.name(), r.host(), r.port());
-    if (r.isMonitor() && secrets.get(r.serviceId()).isPresent()) {
-      // A monitor with auth answers HTTPS only.
-      return Optional.of(new ServiceEndpoint(plain.serviceId(), plain.host(), plain.port(),
-          plain.api().replaceFirst("^http:", "https:"), plain.ui().replaceFirst("^http:", "https:")));
-    }
-    return Optional.of(plain);
+    // A monitor with auth answers HTTPS only.
+    return Optional.of(r.isMonitor() && secrets.get(r.serviceId()).isPresent() ? plain.https() : plain);
   }
 
   private static ServiceRecord withState(ServiceRecord r, JobState state, Instant at, String reason) {
@@ -328,7 +330,7 @@ public final class ServersModule {
       if (s.endpoint().isEmpty() && !s.runsWithoutPort()) {
         throw new InputException("service " + id + " is " + s.state() + ", not RUNNING with a known port");
       }
-      return runningServices().stream().filter(d -> d.serviceId().equals(id)).findFirst().orElse(discovered(s));
+      return runningServices().stream().filter(d -> d.serviceId().equals(id)).findFirst().orElse(s.discovered());
     }
 
     @Override
@@ -343,7 +345,7 @@ public final class ServersModule {
       // The connection files add each service's sidecar (exporter) ports.
       // A service without a port is no target itself (port 0), but its exporters' sidecars are.
       return statuses().stream().filter(s -> s.endpoint().isPresent() || s.runsWithoutPort()).map(s -> {
-        DiscoveredService d = discovered(s);
+        DiscoveredService d = s.discovered();
         Map<String, Integer> sidecars = scheduler.connection(s.record().job()).map(Connection::sidecarPorts)
             .orElse(Map.of());
         return new DiscoveredService(d.serviceId(), d.name(), d.jobId(), d.node(), d.host(), d.port(), d.sessionId(),
@@ -367,6 +369,13 @@ public final class ServersModule {
     }
 
     @Override
+    public String dataDir() {
+      // The local scheduler keeps its service folders in <state_dir>/services.
+      String root = scheduler.rootDir();
+      return scheduler.name().equals("local") ? java.nio.file.Path.of(root).getParent().toString() : root;
+    }
+
+    @Override
     public PrometheusCredentials newCredentials() {
       credentials = PrometheusCredentials.generate(random);
       return credentials;
@@ -376,13 +385,6 @@ public final class ServersModule {
     public List<String> javaCommand(String mainClass) {
       return runtime.javaCommand(mainClass, scheduler.name().equals("local"));
     }
-  }
-
-  private static DiscoveredService discovered(ServiceStatus s) {
-    ServiceRecord r = s.record();
-    return new DiscoveredService(r.serviceId(), r.name(), r.jobId(), r.node(),
-        s.endpoint().map(ServiceEndpoint::host).orElse(r.host()), s.endpoint().map(ServiceEndpoint::port).orElse(0),
-        r.sessionId(), Map.of(), r.requestedPort());
   }
 
   /** Every ID known to state or the scheduler. */
