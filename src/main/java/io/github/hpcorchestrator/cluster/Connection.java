@@ -16,11 +16,6 @@ public record Connection(String host, int port, String jobId, Map<String, Intege
     sidecarPorts = Map.copyOf(sidecarPorts);
   }
 
-  /** Whether the service listens on a port at all. */
-  public boolean hasPort() {
-    return port > 0;
-  }
-
   /** A connection without sidecars, on the port it asked for. */
   public Connection(String host, int port, String jobId) {
     this(host, port, jobId, Map.of(), port);

@@ -44,7 +44,7 @@ class SlurmJobWithoutPortTest {
         Files.readString(serviceDir.resolve("job.out"))).exists();
     String connection = Files.readString(serviceDir.resolve("seen"));
     assertThat(connection).contains("\nport=\n").contains("requested_port=0\n").contains("job_id=7\n");
-    assertThat(ConnectionFile.parse(connection)).hasValueSatisfying(c -> assertThat(c.hasPort()).isFalse());
+    assertThat(ConnectionFile.parse(connection)).hasValueSatisfying(c -> assertThat(c.port()).isZero());
     assertThat(Files.readString(serviceDir.resolve("argv"))).isEqualTo("port word: []\n");
     assertThat(Files.readString(serviceDir.resolve("job.out"))).doesNotContain("does not accept connections");
   }
