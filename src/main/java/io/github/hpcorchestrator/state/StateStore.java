@@ -1,5 +1,6 @@
 package io.github.hpcorchestrator.state;
 
+import io.github.hpcorchestrator.InputException;
 import io.github.hpcorchestrator.OperationFailedException;
 import io.github.hpcorchestrator.cluster.JobState;
 import java.nio.file.Files;
@@ -28,6 +29,7 @@ public final class StateStore implements AutoCloseable {
       .collect(java.util.stream.Collectors.joining(","));
   private final Path stateDir;
   private Connection db;
+  private boolean readOnly;
 
   private StateStore(Path stateDir) {
     this.stateDir = stateDir;
@@ -36,21 +38,33 @@ public final class StateStore implements AutoCloseable {
   /**
    * The state database in {@code stateDir}, a 0700 folder. Nothing is created until the first
    * write: reading state that does not exist yet finds nothing, so a rejected command leaves no
-   * trace.
+   * trace. A database that cannot be written is opened for reading: reads work, status
+   * observations are not kept, and every other write fails with one line saying what to do.
+   *
+   * @throws InputException when {@code stateDir} exists and is not a folder
    */
   public static StateStore open(Path stateDir) {
+    if (Files.exists(stateDir) && !Files.isDirectory(stateDir)) {
+      throw new InputException("state_dir " + stateDir + " is not a folder: move that file aside, or set"
+          + " state_dir in the config to a folder");
+    }
     StateStore store = new StateStore(stateDir);
-    if (Files.exists(stateDir.resolve("state.db"))) {
+    if (Files.exists(stateDir.resolve(StateDatabase.FILE))) {
       store.connect();
-    } else if (Files.isDirectory(stateDir)) {
+    } else if (Files.isDirectory(stateDir) && Files.isWritable(stateDir)) {
       StateDatabase.makePrivate(stateDir);
     }
     return store;
   }
 
+  /** Whether the database could only be opened for reading (a read-only file, folder or mount). */
+  public boolean readOnly() {
+    return connected() && readOnly;
+  }
+
   /** Whether the database exists (it is created by the first write). */
   private boolean connected() {
-    if (db == null && Files.exists(stateDir.resolve("state.db"))) {
+    if (db == null && Files.exists(stateDir.resolve(StateDatabase.FILE))) {
       connect();
     }
     return db != null;
@@ -58,7 +72,9 @@ public final class StateStore implements AutoCloseable {
 
   private synchronized void connect() {
     if (db == null) {
-      db = StateDatabase.connect(stateDir);
+      StateDatabase.Handle handle = StateDatabase.connect(stateDir);
+      db = handle.connection();
+      readOnly = handle.readOnly();
     }
   }
 
@@ -102,7 +118,7 @@ public final class StateStore implements AutoCloseable {
     if (!connected()) {
       return false;
     }
-    return inTransaction(() -> {
+    return inRead(() -> {
       try (PreparedStatement ps = db.prepareStatement("SELECT 1 FROM sessions WHERE session_id = ?")) {
         ps.setString(1, sessionId);
         try (ResultSet rs = ps.executeQuery()) {
@@ -138,10 +154,11 @@ public final class StateStore implements AutoCloseable {
   /**
    * Stores what a status refresh observed, in one transaction. A service that another call has
    * meanwhile put into a final state (stopped it) keeps that state: an observation made before the
-   * stop must not bring it back to life.
+   * stop must not bring it back to life. A read-only database keeps nothing: what was observed is
+   * a cache of the scheduler's truth, observed again next time.
    */
   public void observe(Collection<ServiceRecord> records) {
-    if (records.isEmpty()) {
+    if (records.isEmpty() || readOnly()) {
       return;
     }
     inTransaction(() -> {
@@ -166,7 +183,7 @@ public final class StateStore implements AutoCloseable {
     if (!connected()) {
       return List.of();
     }
-    return inTransaction(() -> {
+    return inRead(() -> {
       List<ServiceRecord> out = new ArrayList<>();
       try (Statement st = db.createStatement();
           ResultSet rs = st.executeQuery("SELECT * FROM services ORDER BY submitted_at, service_id")) {
@@ -183,7 +200,7 @@ public final class StateStore implements AutoCloseable {
     if (!connected()) {
       return Optional.empty();
     }
-    return inTransaction(() -> {
+    return inRead(() -> {
       try (PreparedStatement ps = db.prepareStatement("SELECT * FROM services WHERE service_id = ?")) {
         ps.setString(1, serviceId);
         try (ResultSet rs = ps.executeQuery()) {
@@ -262,12 +279,25 @@ public final class StateStore implements AutoCloseable {
     T run() throws SQLException;
   }
 
-  private synchronized <T> T inTransaction(Work<T> work) {
+  private <T> T inTransaction(Work<T> work) {
     connect();
+    if (readOnly) {
+      throw StateDatabase.readOnly(stateDir.resolve(StateDatabase.FILE));
+    }
+    // BEGIN IMMEDIATE takes the write lock up front, so two processes never both read-then-write.
+    return run("BEGIN IMMEDIATE", work);
+  }
+
+  /** Reads in one transaction without the write lock, so a read-only database can be read. */
+  private <T> T inRead(Work<T> work) {
+    connect();
+    return run("BEGIN DEFERRED", work);
+  }
+
+  private synchronized <T> T run(String begin, Work<T> work) {
     try {
-      // BEGIN IMMEDIATE takes the write lock up front, so two processes never both read-then-write.
       try (Statement st = db.createStatement()) {
-        st.execute("BEGIN IMMEDIATE");
+        st.execute(begin);
       }
       try {
         T result = work.run();
@@ -282,7 +312,8 @@ public final class StateStore implements AutoCloseable {
         throw e;
       }
     } catch (SQLException e) {
-      throw new OperationFailedException("state database error: " + e.getMessage(), e);
+      throw new OperationFailedException("state database " + stateDir.resolve(StateDatabase.FILE) + ": "
+          + String.valueOf(e.getMessage()).strip().replaceAll("\\s+", " "), e);
     }
   }
 
