@@ -120,6 +120,17 @@ class BoundedInputTest {
         + YamlDocument.MAX_FILE_BYTES + " bytes for a YAML file");
   }
 
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("loaders")
+  void theLimitHoldsWhileReadingAFileLargerThanItsSizeSays(String kind, Consumer<Path> loader) {
+    // /proc files say 0 bytes and hold more: as a file that grows after its size was read.
+    Path kallsyms = Path.of("/proc/kallsyms");
+    org.junit.jupiter.api.Assumptions.assumeTrue(Files.isReadable(kallsyms), "no readable /proc/kallsyms");
+
+    assertThat(rejected(loader, kallsyms)).hasMessage(kallsyms + ": larger than the limit of "
+        + YamlDocument.MAX_FILE_BYTES + " bytes for a YAML file");
+  }
+
   @Test
   void aSingleValueJustUnderTheLimitStillLoadsFast() throws IOException {
     String head = "service:\n  name: x\n  command: /bin/true\n  description: ";
