@@ -205,6 +205,7 @@ public final class ServersModule {
    */
   public ClearedState clearState() {
     List<ServiceRecord> ended = refresh().stream().map(ServiceStatus::record).filter(r -> r.state().isFinal()).toList();
+    store.requireWritable(); // a state that cannot forget them keeps their folders too
     return new EndedServiceFolders(scheduler, shell).clear(ended, secrets, store::forgetFinished);
   }
 
