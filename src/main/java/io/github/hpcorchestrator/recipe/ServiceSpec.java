@@ -22,6 +22,7 @@ import java.util.Optional;
  * @param exporters sidecar exporters to run next to the service: probe, node, gpu, ollama
  * @param auth (prometheus) TLS and basic auth on its web endpoints; empty means the backend's default
  *     (on for SLURM, off for local)
+ * @param models (ollama) models pulled through Ollama's /api/pull before the service counts as ready
  * @param setup shell lines the job runs first, as written (after the config's slurm.setup)
  */
 public record ServiceSpec(
@@ -38,6 +39,7 @@ public record ServiceSpec(
     Optional<String> scrapeInterval,
     List<String> exporters,
     Optional<Boolean> auth,
+    List<String> models,
     List<String> setup) {
 
   /** The exporters a recipe may ask for. */
@@ -52,15 +54,6 @@ public record ServiceSpec(
         scrapeInterval, List.of(), Optional.empty());
   }
 
-  /** A service without setup lines. */
-  public ServiceSpec(String name, String description, Optional<String> command, List<String> args,
-      Optional<ContainerSpec> container, ResourceSpec resources, Map<String, String> environment,
-      List<Integer> ports, Optional<HealthCheck> healthCheck, List<MonitoringTarget> monitoringTargets,
-      Optional<String> scrapeInterval, List<String> exporters, Optional<Boolean> auth) {
-    this(name, description, command, args, container, resources, environment, ports, healthCheck, monitoringTargets,
-        scrapeInterval, exporters, auth, List.of());
-  }
-
   /** A service with exporters and the backend's default for auth. */
   public ServiceSpec(String name, String description, Optional<String> command, List<String> args,
       Optional<ContainerSpec> container, ResourceSpec resources, Map<String, String> environment,
@@ -70,7 +63,26 @@ public record ServiceSpec(
         scrapeInterval, exporters, Optional.empty());
   }
 
+  /** A service that pulls no models. */
+  public ServiceSpec(String name, String description, Optional<String> command, List<String> args,
+      Optional<ContainerSpec> container, ResourceSpec resources, Map<String, String> environment,
+      List<Integer> ports, Optional<HealthCheck> healthCheck, List<MonitoringTarget> monitoringTargets,
+      Optional<String> scrapeInterval, List<String> exporters, Optional<Boolean> auth) {
+    this(name, description, command, args, container, resources, environment, ports, healthCheck, monitoringTargets,
+        scrapeInterval, exporters, auth, List.of());
+  }
+
+  /** A service without setup lines. */
+  public ServiceSpec(String name, String description, Optional<String> command, List<String> args,
+      Optional<ContainerSpec> container, ResourceSpec resources, Map<String, String> environment,
+      List<Integer> ports, Optional<HealthCheck> healthCheck, List<MonitoringTarget> monitoringTargets,
+      Optional<String> scrapeInterval, List<String> exporters, Optional<Boolean> auth, List<String> models) {
+    this(name, description, command, args, container, resources, environment, ports, healthCheck, monitoringTargets,
+        scrapeInterval, exporters, auth, models, List.of());
+  }
+
   public ServiceSpec {
+    models = List.copyOf(models);
     exporters = List.copyOf(exporters);
     args = List.copyOf(args);
     environment = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(environment));
@@ -82,7 +94,7 @@ public record ServiceSpec(
   /** The same service with {@code other} as its container (empty: it runs natively). */
   public ServiceSpec withContainer(Optional<ContainerSpec> other) {
     return new ServiceSpec(name, description, command, args, other, resources, environment, ports, healthCheck,
-        monitoringTargets, scrapeInterval, exporters, auth, setup);
+        monitoringTargets, scrapeInterval, exporters, auth, models, setup);
   }
 
   /** The first requested port, if any. */

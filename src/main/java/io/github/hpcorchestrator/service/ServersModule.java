@@ -36,7 +36,6 @@ import java.util.function.Function;
 public final class ServersModule {
   private static final int MAX_ID_ATTEMPTS = 16;
   private static final String SESSION_FILE = "session";
-  private static final java.util.Set<String> SECRET_FILES = java.util.Set.of("tls.key", "scrape.password");
   private static final int LOG_TAIL_LINES = 10;
 
   private final Scheduler scheduler;
@@ -104,7 +103,7 @@ public final class ServersModule {
       try {
         submitted = scheduler.submit(job);
       } catch (RuntimeException e) {
-        store.put(withState(pending, JobState.FAILED, clock.instant()));
+        store.put(withState(pending, JobState.FAILED, clock.instant(), ""));
         throw e;
       }
       ServiceRecord record = new ServiceRecord(serviceId, spec.name(), sessionId, scheduler.name(),
@@ -115,31 +114,24 @@ public final class ServersModule {
         secrets.put(serviceId, context.credentials);
       }
       if (waitReady) {
-        readiness.await(record, health(kind, spec), kind, this::observe);
+        try {
+          readiness.await(record, health(kind, spec), kind.forStart(spec, job, scheduler.name()), this::observe);
+        } catch (NotServingException e) {
+          scheduler.cancel(record.job()); // it answers, but never will serve: nothing is left running
+          store.put(withState(store.service(serviceId).orElse(record), JobState.FAILED, clock.instant(), e.getMessage()));
+          throw e;
+        }
       }
       return serviceId;
     }
     throw new OperationFailedException("could not draw a free service ID for " + spec.name());
   }
 
-  /** Plans {@code spec} as a start would (failing as it would), submitting nothing. */
-  public void checkJob(ServiceSpec spec) {
-    ServiceKind kind = kinds.forName(spec.name());
-    planner.plan(kind, spec, ids.generate(spec.name()), new Context("(check)"), true);
-  }
-
-  /** The job script a start of {@code spec} would submit, for a dry run. */
-  public String renderJob(ServiceSpec spec) {
-    ServiceKind kind = kinds.forName(spec.name());
-    Context context = new Context("(dry run)");
-    JobSpec job = planner.plan(kind, spec, ids.generate(spec.name()), context, false);
-    StringBuilder out = new StringBuilder(scheduler.renderScript(job));
-    job.files().forEach((name, content) -> {
-      out.append("\n# ---- file ").append(name).append(" (written into the service folder) ----\n");
-      // Keys and passwords never appear in printed output.
-      out.append(SECRET_FILES.contains(name) ? "(secret, not shown)\n" : content);
-    });
-    return out.toString();
+  /** The job script (and files) a start of {@code spec} would submit; strict: failing as the start would. */
+  public String renderJob(ServiceSpec spec, boolean strict) {
+    JobSpec job = planner.plan(kinds.forName(spec.name()), spec, ids.generate(spec.name()), new Context("(dry run)"),
+        strict);
+    return JobPlanner.describe(scheduler.renderScript(job), job);
   }
 
   private Optional<HealthCheck> health(ServiceKind kind, ServiceSpec spec) {
@@ -285,10 +277,10 @@ public final class ServersModule {
     return Optional.of(plain);
   }
 
-  private static ServiceRecord withState(ServiceRecord r, JobState state, Instant at) {
+  private static ServiceRecord withState(ServiceRecord r, JobState state, Instant at, String reason) {
     return new ServiceRecord(r.serviceId(), r.name(), r.sessionId(), r.backend(), r.jobId(), r.serviceDir(),
         r.requestedPort(), state, r.node(), r.host(), r.port(), r.exitCode(), r.submittedAt(), r.startedAt(),
-        Optional.of(at), r.recipe());
+        Optional.of(at), r.recipe(), reason);
   }
 
   /** The credentials of a monitor started from this machine, if it has any. */
@@ -366,6 +358,13 @@ public final class ServersModule {
     @Override
     public String schedulerRoot() {
       return scheduler.rootDir();
+    }
+
+    @Override
+    public String dataDir() {
+      // The local scheduler keeps its service folders in <state_dir>/services.
+      String root = scheduler.rootDir();
+      return scheduler.name().equals("local") ? java.nio.file.Path.of(root).getParent().toString() : root;
     }
 
     @Override
