@@ -175,7 +175,8 @@ public final class ContainerRuntime {
   }
 
   private static String size(long bytes) {
-    return bytes < 1024 * 1024 ? (bytes + 1023) / 1024 + " KB" : String.format(java.util.Locale.ROOT, "%.1f MB", bytes / (1024.0 * 1024));
+    return bytes < 1024 * 1024 ? (bytes + 1023) / 1024 + " KB"
+        : String.format(java.util.Locale.ROOT, "%.1f MB", bytes / (1024.0 * 1024));
   }
 
   private static long seconds(long startedNanos) {
