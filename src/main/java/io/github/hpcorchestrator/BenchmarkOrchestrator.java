@@ -11,6 +11,7 @@ import io.github.hpcorchestrator.prometheus.PromtoolCheck;
 import io.github.hpcorchestrator.recipe.Recipe;
 import io.github.hpcorchestrator.recipe.RecipeLoader;
 import io.github.hpcorchestrator.recipe.ServiceSpec;
+import io.github.hpcorchestrator.report.StaleOutputs;
 import io.github.hpcorchestrator.service.GenericKind;
 import io.github.hpcorchestrator.service.JobPlanner;
 import io.github.hpcorchestrator.service.NodeExporterKind;
@@ -98,6 +99,8 @@ public final class BenchmarkOrchestrator implements AutoCloseable {
         executables, new ReadinessWaiter(shell, progress), runtime, secrets,
         new JobPlanner(containerRuntime(config, scheduler, shell, progress), progress), clock);
     this.monitors = new MonitorsModule(servers, config.metricsDir(), clock);
+    // What a killed writer left (temp files, a report without its JSON) goes on the next start.
+    StaleOutputs.clean(config.metricsDir());
   }
 
   /**
