@@ -160,7 +160,7 @@ public final class BenchmarkOrchestrator implements AutoCloseable {
     // Plan every service before anything is recorded or started: a recipe that cannot run costs
     // nothing and leaves no trace.
     for (ServiceSpec spec : ordered) {
-      servers.checkJob(spec);
+      servers.renderJob(spec, true);
     }
     String session = store.newSession(recipe.source().toString(), clock.instant());
     List<String> started = new ArrayList<>();
@@ -217,7 +217,7 @@ public final class BenchmarkOrchestrator implements AutoCloseable {
   public String dryRun(Recipe recipe) {
     StringBuilder out = new StringBuilder();
     for (ServiceSpec spec : recipe.services()) {
-      out.append(servers.renderJob(spec));
+      out.append(servers.renderJob(spec, false));
     }
     return out.toString();
   }

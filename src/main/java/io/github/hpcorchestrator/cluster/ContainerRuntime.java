@@ -127,8 +127,8 @@ public final class ContainerRuntime {
     }
     String size = r.stdout().lines().filter(l -> l.startsWith(MARK)).map(l -> l.substring(MARK.length()).strip())
         .reduce((a, b) -> b).orElse("");
-    progress.accept(serviceId + ": image " + image + " ready" + (size.matches("\\d+") ? " ("
-        + Long.parseLong(size) / (1024 * 1024) + " MB)" : "") + " after " + seconds(started) + " s");
+    progress.accept(serviceId + ": image " + image + " ready" + (size.matches("\\d{1,18}") ? " ("
+        + size(Long.parseLong(size)) + ")" : "") + " after " + seconds(started) + " s");
   }
 
   /** The build on this side: setup lines, then under the lock a build to .part that only a success renames. */
@@ -172,6 +172,11 @@ public final class ContainerRuntime {
         throw new OperationFailedException(serviceId + ": interrupted while building " + image, e);
       }
     }
+  }
+
+  private static String size(long bytes) {
+    return bytes < 1024 * 1024 ? (bytes + 1023) / 1024 + " KB"
+        : String.format(java.util.Locale.ROOT, "%.1f MB", bytes / (1024.0 * 1024));
   }
 
   private static long seconds(long startedNanos) {

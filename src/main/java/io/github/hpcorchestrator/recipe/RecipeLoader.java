@@ -109,8 +109,8 @@ public final class RecipeLoader {
     Optional<YamlValue> intervalValue = map.get("scrape_interval");
     List<String> exporters = map.get("exporters").map(RecipeLoader::exporters).orElse(List.of());
     Optional<YamlValue> authValue = map.get("auth");
-    List<String> setup = map.get("setup").map(SetupLines::of).orElse(List.of());
     Optional<YamlValue> modelsValue = map.get("models");
+    List<String> setup = map.get("setup").map(SetupLines::of).orElse(List.of());
     map.rejectUnknownKeys();
     if (ports.isEmpty() && !NAMES_WITH_DEFAULT_PORT.contains(name)) {
       rejectPortUses(map);
@@ -136,7 +136,7 @@ public final class RecipeLoader {
     Optional<String> scrapeInterval = intervalValue
         .map(v -> v.asMatching(PROMETHEUS_DURATION, "a Prometheus duration like 15s or 1m"));
     return new ServiceSpec(name, description, command, args, container, resources, environment,
-        ports, healthCheck, targets, scrapeInterval, exporters, auth, setup, models);
+        ports, healthCheck, targets, scrapeInterval, exporters, auth, models, setup);
   }
 
   /** Ollama model names such as llama3.2:1b, each at most once. */

@@ -22,8 +22,8 @@ import java.util.Optional;
  * @param exporters sidecar exporters to run next to the service: probe, node, gpu, ollama
  * @param auth (prometheus) TLS and basic auth on its web endpoints; empty means the backend's default
  *     (on for SLURM, off for local)
- * @param setup shell lines the job runs first, as written (after the config's slurm.setup)
  * @param models (ollama) models pulled through Ollama's /api/pull before the service counts as ready
+ * @param setup shell lines the job runs first, as written (after the config's slurm.setup)
  */
 public record ServiceSpec(
     String name,
@@ -39,8 +39,8 @@ public record ServiceSpec(
     Optional<String> scrapeInterval,
     List<String> exporters,
     Optional<Boolean> auth,
-    List<String> setup,
-    List<String> models) {
+    List<String> models,
+    List<String> setup) {
 
   /** The exporters a recipe may ask for. */
   public static final List<String> EXPORTERS = List.of("probe", "node", "gpu", "ollama");
@@ -54,15 +54,6 @@ public record ServiceSpec(
         scrapeInterval, List.of(), Optional.empty());
   }
 
-  /** A service without setup lines that pulls no models. */
-  public ServiceSpec(String name, String description, Optional<String> command, List<String> args,
-      Optional<ContainerSpec> container, ResourceSpec resources, Map<String, String> environment,
-      List<Integer> ports, Optional<HealthCheck> healthCheck, List<MonitoringTarget> monitoringTargets,
-      Optional<String> scrapeInterval, List<String> exporters, Optional<Boolean> auth) {
-    this(name, description, command, args, container, resources, environment, ports, healthCheck, monitoringTargets,
-        scrapeInterval, exporters, auth, List.of(), List.of());
-  }
-
   /** A service with exporters and the backend's default for auth. */
   public ServiceSpec(String name, String description, Optional<String> command, List<String> args,
       Optional<ContainerSpec> container, ResourceSpec resources, Map<String, String> environment,
@@ -70,6 +61,24 @@ public record ServiceSpec(
       Optional<String> scrapeInterval, List<String> exporters) {
     this(name, description, command, args, container, resources, environment, ports, healthCheck, monitoringTargets,
         scrapeInterval, exporters, Optional.empty());
+  }
+
+  /** A service that pulls no models. */
+  public ServiceSpec(String name, String description, Optional<String> command, List<String> args,
+      Optional<ContainerSpec> container, ResourceSpec resources, Map<String, String> environment,
+      List<Integer> ports, Optional<HealthCheck> healthCheck, List<MonitoringTarget> monitoringTargets,
+      Optional<String> scrapeInterval, List<String> exporters, Optional<Boolean> auth) {
+    this(name, description, command, args, container, resources, environment, ports, healthCheck, monitoringTargets,
+        scrapeInterval, exporters, auth, List.of());
+  }
+
+  /** A service without setup lines. */
+  public ServiceSpec(String name, String description, Optional<String> command, List<String> args,
+      Optional<ContainerSpec> container, ResourceSpec resources, Map<String, String> environment,
+      List<Integer> ports, Optional<HealthCheck> healthCheck, List<MonitoringTarget> monitoringTargets,
+      Optional<String> scrapeInterval, List<String> exporters, Optional<Boolean> auth, List<String> models) {
+    this(name, description, command, args, container, resources, environment, ports, healthCheck, monitoringTargets,
+        scrapeInterval, exporters, auth, models, List.of());
   }
 
   public ServiceSpec {
@@ -85,7 +94,7 @@ public record ServiceSpec(
   /** The same service with {@code other} as its container (empty: it runs natively). */
   public ServiceSpec withContainer(Optional<ContainerSpec> other) {
     return new ServiceSpec(name, description, command, args, other, resources, environment, ports, healthCheck,
-        monitoringTargets, scrapeInterval, exporters, auth, setup, models);
+        monitoringTargets, scrapeInterval, exporters, auth, models, setup);
   }
 
   /** The first requested port, if any. */

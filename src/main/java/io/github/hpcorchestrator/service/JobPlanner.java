@@ -16,6 +16,7 @@ import java.util.function.Consumer;
  * kind that can run natively does so (said once), and any other fails before anything starts.
  */
 public final class JobPlanner {
+  private static final Set<String> SECRET_FILES = Set.of("tls.key", "scrape.password");
   private final ContainerRuntime containers;
   private final Consumer<String> progress;
   private final Set<String> told = new HashSet<>();
@@ -65,6 +66,17 @@ public final class JobPlanner {
    */
   void prepare(JobSpec job) {
     job.container().ifPresent(c -> containers.ensureImage(job.serviceId(), c, job.containerRuntime(), job.setup()));
+  }
+
+  /** {@code script} followed by the files {@code job} writes into its folder, secrets left out. */
+  static String describe(String script, JobSpec job) {
+    StringBuilder out = new StringBuilder(script);
+    job.files().forEach((name, content) -> {
+      out.append("\n# ---- file ").append(name).append(" (written into the service folder) ----\n");
+      // Keys and passwords never appear in printed output.
+      out.append(SECRET_FILES.contains(name) ? "(secret, not shown)\n" : content);
+    });
+    return out.toString();
   }
 
   private ContainerSpec resolved(ContainerSpec container) {

@@ -36,7 +36,6 @@ import java.util.function.Function;
 public final class ServersModule {
   private static final int MAX_ID_ATTEMPTS = 16;
   private static final String SESSION_FILE = "session";
-  private static final java.util.Set<String> SECRET_FILES = java.util.Set.of("tls.key", "scrape.password");
   private static final int LOG_TAIL_LINES = 10;
 
   private final Scheduler scheduler;
@@ -130,24 +129,11 @@ public final class ServersModule {
     throw new OperationFailedException("could not draw a free service ID for " + spec.name());
   }
 
-  /** Plans {@code spec} as a start would (failing as it would), submitting nothing. */
-  public void checkJob(ServiceSpec spec) {
-    ServiceKind kind = kinds.forName(spec.name());
-    planner.plan(kind, spec, ids.generate(spec.name()), new Context("(check)"), true);
-  }
-
-  /** The job script a start of {@code spec} would submit, for a dry run. */
-  public String renderJob(ServiceSpec spec) {
-    ServiceKind kind = kinds.forName(spec.name());
-    Context context = new Context("(dry run)");
-    JobSpec job = planner.plan(kind, spec, ids.generate(spec.name()), context, false);
-    StringBuilder out = new StringBuilder(scheduler.renderScript(job));
-    job.files().forEach((name, content) -> {
-      out.append("\n# ---- file ").append(name).append(" (written into the service folder) ----\n");
-      // Keys and passwords never appear in printed output.
-      out.append(SECRET_FILES.contains(name) ? "(secret, not shown)\n" : content);
-    });
-    return out.toString();
+  /** The job script (and files) a start of {@code spec} would submit; strict: failing as the start would. */
+  public String renderJob(ServiceSpec spec, boolean strict) {
+    JobSpec job = planner.plan(kinds.forName(spec.name()), spec, ids.generate(spec.name()), new Context("(dry run)"),
+        strict);
+    return JobPlanner.describe(scheduler.renderScript(job), job);
   }
 
   private Optional<HealthCheck> health(ServiceKind kind, ServiceSpec spec) {

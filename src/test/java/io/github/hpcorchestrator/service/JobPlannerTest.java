@@ -43,7 +43,7 @@ class JobPlannerTest {
 
   private static ServiceSpec spec(String name, Optional<String> command, List<String> setup) {
     return new ServiceSpec(name, "", command, List.of(), Optional.of(CONTAINER), ResourceSpec.none(), Map.of(),
-        List.of(), Optional.empty(), List.of(), Optional.empty(), List.of(), Optional.empty(), setup, List.of());
+        List.of(), Optional.empty(), List.of(), Optional.empty(), List.of(), Optional.empty(), List.of(), setup);
   }
 
   /** A stand-in {@code name} in a folder of its own; a setup line puts it on PATH. */
@@ -134,7 +134,7 @@ class JobPlannerTest {
 
     @Override
     public String dataDir() {
-      return "/nowhere";
+      return "/nowhere/data";
     }
 
     @Override

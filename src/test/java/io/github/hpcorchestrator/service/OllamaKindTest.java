@@ -102,7 +102,7 @@ class OllamaKindTest {
 
   private static ServiceSpec ollama(Map<String, String> env, List<String> models) {
     return new ServiceSpec("ollama", "", Optional.empty(), List.of(), Optional.empty(), ResourceSpec.none(), env,
-        List.of(11434), Optional.empty(), List.of(), Optional.empty(), List.of(), Optional.empty(), List.of(), models);
+        List.of(11434), Optional.empty(), List.of(), Optional.empty(), List.of(), Optional.empty(), models);
   }
 
   /** The kind as the orchestrator readies {@code spec} on {@code backend}, its data in {@code dataDir}. */
