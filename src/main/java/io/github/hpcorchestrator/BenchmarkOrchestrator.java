@@ -94,7 +94,7 @@ public final class BenchmarkOrchestrator implements AutoCloseable {
         io.prometheus.metrics.config.PrometheusProperties.class));
     this.servers = new ServersModule(scheduler, shell, store, kinds, new ServiceId(new SecureRandom()),
         executables, new ReadinessWaiter(shell, progress), runtime, secrets, clock);
-    this.monitors = new MonitorsModule(servers, config.metricsDir(), clock);
+    this.monitors = new MonitorsModule(servers, config.metricsDir(), clock, config.limits());
   }
 
   /** The shell that reaches the scheduler's side (this machine, or the login node over SSH). */

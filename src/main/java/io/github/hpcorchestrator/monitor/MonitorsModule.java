@@ -3,6 +3,7 @@ package io.github.hpcorchestrator.monitor;
 import io.github.hpcorchestrator.InputException;
 import io.github.hpcorchestrator.OperationFailedException;
 import io.github.hpcorchestrator.OrchestratorException;
+import io.github.hpcorchestrator.config.Limits;
 import io.github.hpcorchestrator.report.MetricsFiles;
 import io.github.hpcorchestrator.report.RangeQueries;
 import io.github.hpcorchestrator.report.ReportCollector;
@@ -11,6 +12,7 @@ import io.github.hpcorchestrator.report.ReportWindow;
 import io.github.hpcorchestrator.report.ReportWriter;
 import io.github.hpcorchestrator.report.SavedMetrics;
 import io.github.hpcorchestrator.report.SavedMetricsWriter;
+import io.github.hpcorchestrator.report.WindowSave;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -46,15 +48,18 @@ public final class MonitorsModule {
   private final ServersModule servers;
   private final Path metricsDir;
   private final Clock clock;
+  private final Limits limits;
   private final MetricsFiles files = new MetricsFiles();
 
   /**
    * @param metricsDir where collected metrics, session exports and reports go (one folder per monitor)
+   * @param limits bound every request to a monitor and every answer it brings
    */
-  public MonitorsModule(ServersModule servers, Path metricsDir, Clock clock) {
+  public MonitorsModule(ServersModule servers, Path metricsDir, Clock clock, Limits limits) {
     this.servers = servers;
     this.metricsDir = metricsDir;
     this.clock = clock;
+    this.limits = limits;
   }
 
   /** Starts a Prometheus from {@code recipe}, waits until it scraped its targets, returns its ID. */
@@ -149,20 +154,14 @@ public final class MonitorsModule {
   // The helpers below take the status observed once, so one stop or report costs one refresh.
   private Path saveSessionMetrics(ServiceStatus s) {
     PrometheusClient client = client(s);
-    ReportWindow window = window(s);
-    Map<String, QueryResult> answers = new LinkedHashMap<>();
-    RangeQueries recording = ((RangeQueries) client::queryRange).recordingInto(answers);
-    for (var metric : ReportCollector.METRICS) {
-      recording.queryRange(metric.promql(), window.start(), window.end(), window.step());
-    }
-    for (String job : client.activeTargets().stream().map(TargetHealth::job).distinct().sorted().toList()) {
-      recording.queryRange("{job=\"" + job.replace("\\", "\\\\").replace("\"", "\\\"") + "\"}",
-          window.start(), window.end(), window.step());
-    }
+    List<String> jobs = client.activeTargets().stream().map(TargetHealth::job).distinct().sorted().toList();
     Path file = metricsDir.resolve(s.serviceId()).resolve(SAVED_METRICS);
-    SavedMetricsWriter.write(file, window, answers);
+    new WindowSave(client).save(file, window(s), REPORT_QUERIES, jobs);
     return file;
   }
+
+  /** The PromQL of every report metric: what a report reads back from a saved window. */
+  private static final List<String> REPORT_QUERIES = ReportCollector.METRICS.stream().map(m -> m.promql()).toList();
 
   /**
    * The spec's construct_report: JSON and a self-contained HTML page with plots of the monitor's
@@ -193,7 +192,7 @@ public final class MonitorsModule {
         throw new OperationFailedException("monitor " + s.serviceId() + " is " + s.state()
             + " and nothing was saved for it (" + saved + " does not exist)");
       }
-      SavedMetrics metrics = SavedMetrics.read(saved);
+      SavedMetrics metrics = SavedMetrics.read(saved, java.util.Set.copyOf(REPORT_QUERIES), limits.maxAnswerBytes());
       data = new ReportCollector(metrics, clock).collect(s.serviceId(), status, List.of(), metrics.window());
     }
     return new ReportWriter().write(data, target);
@@ -246,7 +245,8 @@ public final class MonitorsModule {
     ServiceEndpoint endpoint = s.endpoint().orElseThrow(() -> new OperationFailedException(
         "monitor " + s.serviceId() + " is " + s.state() + ", not running: nothing to query"));
     InetSocketAddress address = servers.shell().reach(endpoint.host(), endpoint.port());
-    return PrometheusClient.at(address.getHostString(), address.getPort(), servers.credentials(s.serviceId()));
+    return PrometheusClient.at(address.getHostString(), address.getPort(), servers.credentials(s.serviceId()))
+        .withLimits(limits.requestTimeout(), limits.maxAnswerBytes());
   }
 
   private ServiceStatus monitor(String typedId) {

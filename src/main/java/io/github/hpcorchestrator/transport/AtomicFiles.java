@@ -45,6 +45,46 @@ public final class AtomicFiles {
     }
   }
 
+  /** Writes a file's content to a stream. */
+  @FunctionalInterface
+  public interface Content {
+    void writeTo(java.io.OutputStream out) throws IOException;
+  }
+
+  /**
+   * As {@link #write(Path, byte[], int)}, with content streamed by {@code content} so it need not
+   * fit in memory; when {@code content} fails, the target keeps its old content and no temp file
+   * stays.
+   */
+  public static void write(Path target, int mode, Content content) {
+    Path dir = target.toAbsolutePath().getParent();
+    Path tmp = null;
+    try {
+      Files.createDirectories(dir);
+      tmp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
+      Files.setPosixFilePermissions(tmp, permissions(mode));
+      try (java.io.OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(tmp), 64 * 1024)) {
+        content.writeTo(out);
+      }
+      try {
+        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      } catch (AtomicMoveNotSupportedException e) {
+        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+      }
+      tmp = null;
+    } catch (IOException e) {
+      throw new OperationFailedException("cannot write " + target + ": " + describe(e), e);
+    } finally {
+      if (tmp != null) {
+        try {
+          Files.deleteIfExists(tmp);
+        } catch (IOException ignored) {
+          // The write already failed; that error is the one worth reporting.
+        }
+      }
+    }
+  }
+
   /** The POSIX permission set for an octal mode such as 0644. */
   public static Set<PosixFilePermission> permissions(int mode) {
     StringBuilder s = new StringBuilder();
