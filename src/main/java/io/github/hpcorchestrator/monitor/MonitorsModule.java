@@ -19,6 +19,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import io.github.hpcorchestrator.prometheus.NotReachableException;
 import io.github.hpcorchestrator.prometheus.PrometheusClient;
 import io.github.hpcorchestrator.prometheus.QueryResult;
 import io.github.hpcorchestrator.prometheus.TargetHealth;
@@ -44,6 +45,9 @@ public final class MonitorsModule {
 
   /** Name of the saved range export of a monitor's session window, in its metrics folder. */
   public static final String SAVED_METRICS = "session-metrics.json";
+
+  /** The PromQL of every report metric: what a report reads back from a saved window. */
+  private static final List<String> REPORT_QUERIES = ReportCollector.METRICS.stream().map(m -> m.promql()).toList();
 
   private final ServersModule servers;
   private final Path metricsDir;
@@ -78,19 +82,25 @@ public final class MonitorsModule {
    */
   public boolean stopMonitor(String monitorId, java.util.function.Consumer<String> progress) {
     ServiceStatus s = monitor(monitorId);
-    if (s.endpoint().isPresent()) {
+    boolean live = s.endpoint().isPresent();
+    Path saved = metricsDir.resolve(s.serviceId()).resolve(SAVED_METRICS);
+    if (live) {
       try {
         progress.accept("saved the session's metrics to " + saveSessionMetrics(s));
+      } catch (NotReachableException e) {
+        // Asking again for the report would only wait as long again: it comes from what was saved.
+        live = false;
+        progress.accept("could not save the session's metrics: " + e.getMessage()
+            + (Files.exists(saved) ? "; the report uses " + saved + " from before" : ""));
       } catch (OrchestratorException e) {
         progress.accept("could not save the session's metrics: " + e.getMessage());
       }
     } else {
-      Path saved = metricsDir.resolve(s.serviceId()).resolve(SAVED_METRICS);
       progress.accept("could not save the session's metrics: monitor " + s.serviceId() + " is " + s.state()
           + (Files.exists(saved) ? "; the report uses " + saved + " from before" : "; nothing was saved before"));
     }
     try {
-      progress.accept("wrote the report " + constructReport(s, Optional.empty()));
+      progress.accept("wrote the report " + constructReport(s, Optional.empty(), live));
     } catch (OrchestratorException e) {
       progress.accept("could not write the report: " + e.getMessage());
     }
@@ -160,23 +170,21 @@ public final class MonitorsModule {
     return file;
   }
 
-  /** The PromQL of every report metric: what a report reads back from a saved window. */
-  private static final List<String> REPORT_QUERIES = ReportCollector.METRICS.stream().map(m -> m.promql()).toList();
-
   /**
    * The spec's construct_report: JSON and a self-contained HTML page with plots of the monitor's
    * window, from the live Prometheus when it runs, else from its saved session metrics. Returns the
    * files written ({@code base}.json and {@code base}.html; default {@code <metrics>/<monitor>/report}).
    */
   public List<Path> constructReport(String monitorId, Optional<Path> base) {
-    return constructReport(monitor(monitorId), base);
+    ServiceStatus s = monitor(monitorId);
+    return constructReport(s, base, s.endpoint().isPresent());
   }
 
-  private List<Path> constructReport(ServiceStatus s, Optional<Path> base) {
+  private List<Path> constructReport(ServiceStatus s, Optional<Path> base, boolean live) {
     MonitorStatus status = monitorStatus(s);
     Path target = base.orElse(metricsDir.resolve(s.serviceId()).resolve("report"));
     ReportData data;
-    if (s.endpoint().isPresent()) {
+    if (live) {
       PrometheusClient client = client(s);
       Map<String, QueryResult> answers = new LinkedHashMap<>();
       ReportWindow window = window(s);
@@ -189,8 +197,8 @@ public final class MonitorsModule {
     } else {
       Path saved = metricsDir.resolve(s.serviceId()).resolve(SAVED_METRICS);
       if (!Files.exists(saved)) {
-        throw new OperationFailedException("monitor " + s.serviceId() + " is " + s.state()
-            + " and nothing was saved for it (" + saved + " does not exist)");
+        throw new OperationFailedException("monitor " + s.serviceId() + (s.endpoint().isEmpty()
+            ? " is " + s.state() : " does not answer") + " and nothing was saved for it (" + saved + " does not exist)");
       }
       SavedMetrics metrics = SavedMetrics.read(saved, java.util.Set.copyOf(REPORT_QUERIES), limits.maxAnswerBytes());
       data = new ReportCollector(metrics, clock).collect(s.serviceId(), status, List.of(), metrics.window());
@@ -218,6 +226,27 @@ public final class MonitorsModule {
   /** Runs an instant PromQL query on the monitor. */
   public QueryResult queryMetrics(String monitorId, String promql) {
     return client(monitorId).query(promql);
+  }
+
+  /**
+   * The targets of every running monitor among {@code monitors}, all asked at once and each
+   * within {@code limits.status_timeout}, keyed by monitor ID.
+   */
+  public Map<String, TargetProbes.Probe> probeTargets(List<ServiceStatus> monitors) {
+    Map<String, PrometheusClient> clients = new LinkedHashMap<>();
+    Map<String, TargetProbes.Probe> unreachable = new LinkedHashMap<>();
+    for (ServiceStatus s : monitors) {
+      if (s.record().isMonitor() && s.endpoint().isPresent()) {
+        try {
+          clients.put(s.serviceId(), client(s).withLimits(limits.statusTimeout(), limits.maxAnswerBytes()));
+        } catch (OrchestratorException e) {
+          unreachable.put(s.serviceId(), TargetProbes.Probe.failed(e.getMessage()));
+        }
+      }
+    }
+    Map<String, TargetProbes.Probe> probes = TargetProbes.probe(clients, limits.statusTimeout());
+    probes.putAll(unreachable);
+    return probes;
   }
 
   /** The monitor's scrape targets and their health. */

@@ -336,7 +336,7 @@ public final class PrometheusClient {
       throw new OperationFailedException("Prometheus at " + base + ": the answer to " + path + " is larger than"
           + " limits.max_answer_bytes (" + maxAnswerBytes + " bytes); narrow the query or raise the limit", e);
     } catch (IOException e) {
-      throw new OperationFailedException("Prometheus at " + base + " not reachable: " + describe(e), e);
+      throw new NotReachableException("Prometheus at " + base + " not reachable: " + describe(e), e);
     }
   }
 
