@@ -94,6 +94,10 @@ public final class MonitorsModule {
             + (Files.exists(saved) ? "; the report uses " + saved + " from before" : ""));
       } catch (OrchestratorException e) {
         progress.accept("could not save the session's metrics: " + e.getMessage());
+      } catch (RuntimeException e) {
+        // Whatever went wrong with the save, the monitor must still stop; the line says what it was.
+        progress.accept("could not save the session's metrics: " + e.getClass().getSimpleName()
+            + (e.getMessage() == null ? "" : ": " + e.getMessage()));
       }
     } else {
       progress.accept("could not save the session's metrics: monitor " + s.serviceId() + " is " + s.state()

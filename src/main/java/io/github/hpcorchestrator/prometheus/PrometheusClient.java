@@ -2,7 +2,6 @@ package io.github.hpcorchestrator.prometheus;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.hpcorchestrator.OperationFailedException;
@@ -148,16 +147,8 @@ public final class PrometheusClient {
    */
   public int streamRange(String promql, Instant start, Instant end, Duration step, SeriesSink sink) {
     String path = "/api/v1/query_range";
-    Streamed answer = call(path, rangeParams(promql, start, end, step), (status, body) -> {
-      if (status != 200) {
-        return new Streamed(status, new String(body.readAllBytes(), StandardCharsets.UTF_8), 0);
-      }
-      try (JsonParser parser = json.getFactory().createParser(body)) {
-        return streamBody(parser, sink);
-      } catch (JsonProcessingException e) {
-        return new Streamed(status, "", 0);
-      }
-    });
+    MatrixStream.Streamed answer = call(path, rangeParams(promql, start, end, step),
+        (status, body) -> MatrixStream.read(json.getFactory(), status, body, sink));
     if (answer.whole() != null) {
       // Not a streamed success: the usual checks find the words for what went wrong.
       checked(answer.status(), answer.whole(), path);
@@ -187,66 +178,6 @@ public final class PrometheusClient {
     params.put("end", end.toString());
     params.put("step", BigDecimal.valueOf(step.toMillis()).movePointLeft(3).stripTrailingZeros().toPlainString());
     return params;
-  }
-
-  /**
-   * A streamed answer: {@code whole} is null once a success matrix went to the sink, else it holds
-   * what to judge with the usual checks.
-   */
-  private record Streamed(int status, String whole, int count) {}
-
-  private Streamed streamBody(JsonParser parser, SeriesSink sink) throws IOException {
-    if (parser.nextToken() != JsonToken.START_OBJECT) {
-      return new Streamed(200, "", 0);
-    }
-    String apiStatus = "";
-    String resultType = "";
-    String errorType = "";
-    String error = "";
-    int count = 0;
-    while (parser.nextToken() == JsonToken.FIELD_NAME) {
-      String field = parser.currentName();
-      JsonToken value = parser.nextToken();
-      switch (field) {
-        case "status" -> apiStatus = parser.getValueAsString("");
-        case "errorType" -> errorType = parser.getValueAsString("");
-        case "error" -> error = parser.getValueAsString("");
-        case "data" -> {
-          if (value != JsonToken.START_OBJECT) {
-            parser.skipChildren();
-            continue;
-          }
-          while (parser.nextToken() == JsonToken.FIELD_NAME) {
-            String name = parser.currentName();
-            JsonToken token = parser.nextToken();
-            if (name.equals("resultType")) {
-              resultType = parser.getValueAsString("");
-            } else if (name.equals("result") && token == JsonToken.START_ARRAY) {
-              if (!resultType.equals("matrix")) {
-                throw unexpected("a range query answered resultType \"" + resultType + "\", not a matrix");
-              }
-              while (parser.nextToken() == JsonToken.START_OBJECT) {
-                try {
-                  sink.series(parser);
-                } catch (IOException e) {
-                  throw new UncheckedIOException(e);
-                }
-                count++;
-              }
-            } else {
-              parser.skipChildren();
-            }
-          }
-        }
-        default -> parser.skipChildren();
-      }
-    }
-    if (!"success".equals(apiStatus)) {
-      String words = json.createObjectNode().put("status", apiStatus).put("errorType", errorType)
-          .put("error", error).toString();
-      return new Streamed(200, words, 0);
-    }
-    return new Streamed(200, null, count);
   }
 
   private static OperationFailedException unexpected(String what) {
