@@ -14,7 +14,8 @@ import java.util.Optional;
  * @param serviceId the service ID, also the job's name
  * @param argv command and arguments
  * @param environment extra environment variables
- * @param requestedPort the port asked for; the job may get another one if it is taken
+ * @param requestedPort the port asked for; the job may get another one if it is taken. 0: the
+ *     service asks for no port, gets none ({@link #PORT_TOKEN} becomes empty) and has no endpoint
  * @param resources scheduler resources
  * @param container optional container image
  * @param files files to place in the service's directory before start (relative name to content);
@@ -54,6 +55,11 @@ public record JobSpec(
     environment = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(environment));
     files = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(files));
     sidecars = List.copyOf(sidecars);
+  }
+
+  /** Whether the service asked for a port (a recipe without ports of a kind without a default asks for none). */
+  public boolean hasPort() {
+    return requestedPort > 0;
   }
 
   /** A job without sidecars. */

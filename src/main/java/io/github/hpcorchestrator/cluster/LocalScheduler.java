@@ -75,7 +75,8 @@ public final class LocalScheduler implements Scheduler {
     values.put("SERVICE_DIR", ShellQuoting.quote(dir.toString()));
     values.put("ENVIRONMENT", env.toString().stripTrailing());
     values.put("HOST", "localhost");
-    values.put("PORT", Integer.toString(port));
+    // An empty port in the connection file: the service asked for none and is reached nowhere.
+    values.put("PORT", port > 0 ? Integer.toString(port) : "''");
     values.put("REQUESTED_PORT", Integer.toString(Math.max(0, spec.requestedPort())));
     values.put("COMMAND", ShellQuoting.join(argv));
     StringBuilder sidecars = new StringBuilder();
@@ -102,7 +103,7 @@ public final class LocalScheduler implements Scheduler {
   }
 
   private static String substitute(String text, Path dir, int port) {
-    return text.replace(JobSpec.PORT_TOKEN, Integer.toString(port))
+    return text.replace(JobSpec.PORT_TOKEN, port > 0 ? Integer.toString(port) : "")
         .replace(JobSpec.SCRATCH_TOKEN, dir.resolve("data").toString())
         .replace(JobSpec.DIR_TOKEN, dir.toString())
         .replace(JobSpec.LISTEN_TOKEN, "127.0.0.1");
@@ -111,7 +112,7 @@ public final class LocalScheduler implements Scheduler {
   @Override
   public SubmittedJob submit(JobSpec spec) {
     Path dir = serviceDir(spec.serviceId());
-    int port = ports.pick(spec.requestedPort());
+    int port = spec.hasPort() ? ports.pick(spec.requestedPort()) : 0;
     List<Integer> sidecarPorts = new ArrayList<>();
     for (Sidecar sidecar : spec.sidecars()) {
       sidecarPorts.add(sidecar.needsPort() ? ports.pick(0) : -1);
@@ -292,6 +293,11 @@ public final class LocalScheduler implements Scheduler {
   @Override
   public String rootDir() {
     return servicesRoot.toString();
+  }
+
+  @Override
+  public String folderOf(String serviceId) {
+    return serviceDir(serviceId).toString();
   }
 
   /** The folder that holds a service's files. */

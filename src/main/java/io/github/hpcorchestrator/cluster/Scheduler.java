@@ -19,6 +19,9 @@ public interface Scheduler {
    */
   String rootDir();
 
+  /** The folder a job of {@code serviceId} runs in, as its {@link SubmittedJob#serviceDir()} says it. */
+  String folderOf(String serviceId);
+
   /** The job script {@link #submit} would run, for a dry run. */
   String renderScript(JobSpec spec);
 

@@ -126,6 +126,11 @@ public final class SlurmScheduler implements Scheduler {
   }
 
   @Override
+  public String folderOf(String serviceId) {
+    return serviceDir(serviceId);
+  }
+
+  @Override
   public String renderScript(JobSpec spec) {
     return script.render(spec, serviceDir(spec.serviceId()));
   }

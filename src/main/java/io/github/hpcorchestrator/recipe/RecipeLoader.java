@@ -24,6 +24,14 @@ public final class RecipeLoader {
   /** The service name whose recipes may list models to pull. */
   public static final String OLLAMA = "ollama";
 
+  /**
+   * The service names whose kind has a port of its own (service/*Kind#defaultPort); a service of
+   * any other name without {@code ports} has no port and no endpoint.
+   */
+  public static final java.util.Set<String> NAMES_WITH_DEFAULT_PORT = java.util.Set.of(PROMETHEUS, "node_exporter",
+      "ollama");
+  private static final String PORT_TOKEN = "{port}";
+
   // Names become file names, job names and shell words later, so only a safe subset is allowed.
   private static final Pattern NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_-]{0,47}");
   private static final Pattern ENV_KEY = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
@@ -103,6 +111,9 @@ public final class RecipeLoader {
     Optional<YamlValue> authValue = map.get("auth");
     Optional<YamlValue> modelsValue = map.get("models");
     map.rejectUnknownKeys();
+    if (ports.isEmpty() && !NAMES_WITH_DEFAULT_PORT.contains(name)) {
+      rejectPortUses(map);
+    }
 
     boolean prometheus = name.equals(PROMETHEUS);
     // Only the prometheus kind reads these; elsewhere they would be silently ignored.
@@ -141,6 +152,31 @@ public final class RecipeLoader {
       out.add(model);
     }
     return out;
+  }
+
+  /**
+   * Rejects what needs the port of a service that has none: an HTTP health check, a probe or
+   * ollama exporter, and the {@code {port}} token in args or environment values.
+   */
+  private static void rejectPortUses(YamlMapping map) {
+    String add = ": add 'ports: [N]' to the service (without ports it is ready once its job runs)";
+    Optional<YamlValue> health = map.get("health_check");
+    if (health.isPresent()) {
+      throw health.get().error("an HTTP health check needs a port, and this service lists no ports" + add);
+    }
+    for (YamlValue item : map.get("exporters").map(YamlValue::asListOrSingle).orElse(List.of())) {
+      if (List.of("probe", "ollama").contains(item.asString())) {
+        throw item.error("exporter " + YamlValue.quote(item.asString()) + " needs the service's port" + add);
+      }
+    }
+    List<YamlValue> words = new ArrayList<>(map.get("args").map(YamlValue::asList).orElse(List.of()));
+    Optional<YamlMapping> env = map.get("environment").map(YamlValue::asMapping);
+    env.ifPresent(e -> e.keys().forEach(k -> words.add(e.get(k).orElseThrow())));
+    for (YamlValue word : words) {
+      if (word.isScalar() && word.asString().contains(PORT_TOKEN)) {
+        throw word.error("uses " + PORT_TOKEN + " but the service lists no ports" + add);
+      }
+    }
   }
 
   /** Sidecar exporters: each one of {@link ServiceSpec#EXPORTERS}, at most once. */

@@ -101,7 +101,8 @@ public final class ServersModule {
       try {
         submitted = scheduler.submit(job);
       } catch (RuntimeException e) {
-        store.put(withState(pending, JobState.FAILED, clock.instant(), ""));
+        // sbatch's own words stay the reason: every later --status still says why it never ran.
+        store.put(withState(pending, JobState.FAILED, clock.instant(), String.valueOf(e.getMessage())));
         throw e;
       }
       ServiceRecord record = new ServiceRecord(serviceId, spec.name(), sessionId, scheduler.name(),
@@ -186,8 +187,9 @@ public final class ServersModule {
   public ServiceEndpoint getServiceEndpoint(String typedId) {
     ServiceStatus status = checkServiceStatus(typedId);
     return status.endpoint().orElseThrow(() -> new OperationFailedException("service "
-        + status.serviceId() + " has no endpoint: it is " + status.state()
-        + (status.job().reason().isEmpty() ? "" : " (" + status.job().reason() + ")")));
+        + status.serviceId() + " has no endpoint: " + (status.runsWithoutPort()
+            ? "it is RUNNING without a port (its recipe lists no ports)" : "it is " + status.state()
+        + (status.job().reason().isEmpty() ? "" : " (" + status.job().reason() + ")"))));
   }
 
   /** The current status of one service, by full ID or unique hex part. */
@@ -197,10 +199,14 @@ public final class ServersModule {
     return all.stream().filter(s -> s.serviceId().equals(id)).findFirst().orElseThrow();
   }
 
-  /** Forgets services that ended; returns how many. */
-  public int clearState() {
-    refresh();
-    return store.forgetFinished();
+  /**
+   * Forgets services that ended and removes what they left: their folders where they ran and
+   * their secrets here. Never touches a service that runs.
+   */
+  public ClearedState clearState() {
+    List<ServiceRecord> ended = refresh().stream().map(ServiceStatus::record).filter(r -> r.state().isFinal()).toList();
+    store.requireWritable(); // a state that cannot forget them keeps their folders too
+    return new EndedServiceFolders(scheduler, shell).clear(ended, secrets, store::forgetFinished);
   }
 
   /**
@@ -254,7 +260,8 @@ public final class ServersModule {
   private ServiceRecord update(ServiceRecord r, JobStatus job) {
     String host = r.host();
     int port = r.port();
-    if (port == 0 && job.state() == JobState.RUNNING) {
+    // Read until seen once: a service without a port publishes a host and no port.
+    if (host.isEmpty() && job.state() == JobState.RUNNING) {
       Optional<Connection> c = scheduler.connection(r.job());
       if (c.isPresent()) {
         host = c.get().host();
@@ -274,12 +281,8 @@ public final class ServersModule {
       return Optional.empty();
     }
     ServiceEndpoint plain = ServiceEndpoint.of(r.serviceId(), r.name(), r.host(), r.port());
-    if (r.isMonitor() && secrets.get(r.serviceId()).isPresent()) {
-      // A monitor with auth answers HTTPS only.
-      return Optional.of(new ServiceEndpoint(plain.serviceId(), plain.host(), plain.port(),
-          plain.api().replaceFirst("^http:", "https:"), plain.ui().replaceFirst("^http:", "https:")));
-    }
-    return Optional.of(plain);
+    // A monitor with auth answers HTTPS only.
+    return Optional.of(r.isMonitor() && secrets.get(r.serviceId()).isPresent() ? plain.https() : plain);
   }
 
   private static ServiceRecord withState(ServiceRecord r, JobState state, Instant at, String reason) {
@@ -325,10 +328,10 @@ public final class ServersModule {
     public DiscoveredService runningService(String typedId) {
       String id = ServiceIdResolver.resolve(typedId, statuses().stream().map(ServiceStatus::serviceId).toList());
       ServiceStatus s = statuses().stream().filter(x -> x.serviceId().equals(id)).findFirst().orElseThrow();
-      if (s.endpoint().isEmpty()) {
+      if (s.endpoint().isEmpty() && !s.runsWithoutPort()) {
         throw new InputException("service " + id + " is " + s.state() + ", not RUNNING with a known port");
       }
-      return runningServices().stream().filter(d -> d.serviceId().equals(id)).findFirst().orElse(discovered(s));
+      return runningServices().stream().filter(d -> d.serviceId().equals(id)).findFirst().orElse(s.discovered());
     }
 
     @Override
@@ -341,8 +344,9 @@ public final class ServersModule {
 
     private List<DiscoveredService> readRunningServices() {
       // The connection files add each service's sidecar (exporter) ports.
-      return statuses().stream().filter(s -> s.endpoint().isPresent()).map(s -> {
-        DiscoveredService d = discovered(s);
+      // A service without a port is no target itself (port 0), but its exporters' sidecars are.
+      return statuses().stream().filter(s -> s.endpoint().isPresent() || s.runsWithoutPort()).map(s -> {
+        DiscoveredService d = s.discovered();
         Map<String, Integer> sidecars = scheduler.connection(s.record().job()).map(Connection::sidecarPorts)
             .orElse(Map.of());
         return new DiscoveredService(d.serviceId(), d.name(), d.jobId(), d.node(), d.host(), d.port(), d.sessionId(),
@@ -382,13 +386,6 @@ public final class ServersModule {
     public List<String> javaCommand(String mainClass) {
       return runtime.javaCommand(mainClass, scheduler.name().equals("local"));
     }
-  }
-
-  private static DiscoveredService discovered(ServiceStatus s) {
-    ServiceRecord r = s.record();
-    ServiceEndpoint e = s.endpoint().orElseThrow();
-    return new DiscoveredService(r.serviceId(), r.name(), r.jobId(), r.node(), e.host(), e.port(), r.sessionId(),
-        Map.of(), r.requestedPort());
   }
 
   /** Every ID known to state or the scheduler. */

@@ -116,7 +116,7 @@ class SlurmSchedulerTest {
     assertThat(script).contains("cmd=(\"${argv[@]}\")").doesNotContain("apptainer");
     assertThat(script).contains("files=(p.yml)");
     assertThat(script).contains("SERVICE_DIR=" + DIR + "\n");
-    assertThat(script).contains("free_port 9090\nPORT=$REPLY\n");
+    assertThat(script).contains("free_port 9090\n  PORT=$REPLY\n");
     assertThat(script).contains("finish \"$rc\"");
   }
 
