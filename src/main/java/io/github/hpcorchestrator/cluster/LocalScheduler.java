@@ -72,13 +72,16 @@ public final class LocalScheduler implements Scheduler {
     List<String> argv = spec.argv().stream().map(a -> substitute(a, dir, port)).toList();
     Map<String, String> values = new LinkedHashMap<>();
     values.put("SERVICE_ID", spec.serviceId());
+    values.put("SETUP", SetupBlock.render(spec.setup()));
     values.put("SERVICE_DIR", ShellQuoting.quote(dir.toString()));
     values.put("ENVIRONMENT", env.toString().stripTrailing());
     values.put("HOST", "localhost");
     // An empty port in the connection file: the service asked for none and is reached nowhere.
     values.put("PORT", port > 0 ? Integer.toString(port) : "''");
     values.put("REQUESTED_PORT", Integer.toString(Math.max(0, spec.requestedPort())));
-    values.put("COMMAND", ShellQuoting.join(argv));
+    values.put("COMMAND", ShellQuoting.join(spec.container().isEmpty() ? argv : ContainerCommand.words(spec,
+        ImagePath.resolve(spec.container().get(), servicesRoot.getParent().toString(), System.getProperty("user.home")),
+        dir.toString(), argv, v -> substitute(v, dir, port))));
     StringBuilder sidecars = new StringBuilder();
     StringBuilder lines = new StringBuilder();
     for (int i = 0; i < spec.sidecars().size(); i++) {

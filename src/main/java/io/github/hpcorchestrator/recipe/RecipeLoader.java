@@ -110,6 +110,7 @@ public final class RecipeLoader {
     List<String> exporters = map.get("exporters").map(RecipeLoader::exporters).orElse(List.of());
     Optional<YamlValue> authValue = map.get("auth");
     Optional<YamlValue> modelsValue = map.get("models");
+    List<String> setup = map.get("setup").map(SetupLines::of).orElse(List.of());
     map.rejectUnknownKeys();
     if (ports.isEmpty() && !NAMES_WITH_DEFAULT_PORT.contains(name)) {
       rejectPortUses(map);
@@ -135,7 +136,7 @@ public final class RecipeLoader {
     Optional<String> scrapeInterval = intervalValue
         .map(v -> v.asMatching(PROMETHEUS_DURATION, "a Prometheus duration like 15s or 1m"));
     return new ServiceSpec(name, description, command, args, container, resources, environment,
-        ports, healthCheck, targets, scrapeInterval, exporters, auth, models);
+        ports, healthCheck, targets, scrapeInterval, exporters, auth, models, setup);
   }
 
   /** Ollama model names such as llama3.2:1b, each at most once. */
@@ -204,11 +205,28 @@ public final class RecipeLoader {
     YamlMapping map = value.asMapping();
     Optional<String> dockerSource = map.get("docker_source").map(YamlValue::asLine);
     Optional<String> imagePath = map.get("image_path").map(YamlValue::asLine);
+    List<String> options = map.get("options").map(RecipeLoader::containerOptions).orElse(List.of());
     map.rejectUnknownKeys();
     if (dockerSource.isEmpty() && imagePath.isEmpty()) {
       throw value.error("a container needs docker_source or image_path");
     }
-    return new ContainerSpec(dockerSource, imagePath);
+    return new ContainerSpec(dockerSource, imagePath, options);
+  }
+
+  /** Options for {@code apptainer exec}: a list of words, each passed as one argv word. */
+  private static List<String> containerOptions(YamlValue value) {
+    if (!value.isList()) {
+      throw value.error("expected a list of apptainer exec options like [--cleanenv, --bind=/data], found "
+          + value.kind());
+    }
+    List<String> options = new ArrayList<>();
+    for (YamlValue item : value.asList()) {
+      if (!item.isScalar()) {
+        throw item.error("expected an option (a string) like --cleanenv, found " + item.kind());
+      }
+      options.add(item.asLine());
+    }
+    return options;
   }
 
   private static ResourceSpec resources(YamlValue value) {
@@ -223,7 +241,9 @@ public final class RecipeLoader {
         map.get("nodes").map(YamlValue::asPositiveInt),
         map.get("ntasks").map(YamlValue::asPositiveInt),
         map.get("ntasks_per_node").map(YamlValue::asPositiveInt),
-        map.get("gres").map(SlurmFormats::gres));
+        map.get("gres").map(SlurmFormats::gres),
+        map.get("gpus").map(SlurmFormats::gpus),
+        map.get("gpus_per_node").map(SlurmFormats::gpus));
     map.rejectUnknownKeys();
     return spec;
   }

@@ -36,7 +36,6 @@ import java.util.function.Function;
 public final class ServersModule {
   private static final int MAX_ID_ATTEMPTS = 16;
   private static final String SESSION_FILE = "session";
-  private static final java.util.Set<String> SECRET_FILES = java.util.Set.of("tls.key", "scrape.password");
   private static final int LOG_TAIL_LINES = 10;
 
   private final Scheduler scheduler;
@@ -48,6 +47,7 @@ public final class ServersModule {
   private final ReadinessWaiter readiness;
   private final RuntimeBundle runtime;
   private final SecretStore secrets;
+  private final JobPlanner planner;
   private final SecureRandom random = new SecureRandom();
   private final Clock clock;
 
@@ -55,10 +55,11 @@ public final class ServersModule {
    * @param executables maps a tool name ("prometheus") to the executable jobs run
    * @param runtime the orchestrator's own code where jobs run, for sidecars
    * @param secrets where monitors' credentials are kept
+   * @param planner turns recipes into jobs (setup lines, containers)
    */
   public ServersModule(Scheduler scheduler, Shell shell, StateStore store, ServiceKinds kinds,
       ServiceId ids, Function<String, String> executables, ReadinessWaiter readiness, RuntimeBundle runtime,
-      SecretStore secrets, Clock clock) {
+      SecretStore secrets, JobPlanner planner, Clock clock) {
     this.scheduler = scheduler;
     this.shell = shell;
     this.store = store;
@@ -68,6 +69,7 @@ public final class ServersModule {
     this.readiness = readiness;
     this.runtime = runtime;
     this.secrets = secrets;
+    this.planner = planner;
     this.clock = clock;
   }
 
@@ -89,8 +91,8 @@ public final class ServersModule {
       String serviceId = ids.generate(spec.name());
       // Each service folder says which session it belongs to, for monitors that follow a session.
       Context context = new Context(sessionId);
-      JobSpec job = ExporterSidecars.add(kind.plan(spec, serviceId, context), spec, kind, context)
-          .withFile(SESSION_FILE, sessionId + "\n");
+      JobSpec job = planner.plan(kind, spec, serviceId, context, true).withFile(SESSION_FILE, sessionId + "\n");
+      planner.prepare(job);
       ServiceRecord pending = new ServiceRecord(serviceId, spec.name(), sessionId, scheduler.name(), "", "",
           job.requestedPort(), JobState.PENDING, "", "", 0, Optional.empty(), clock.instant(),
           Optional.empty(), Optional.empty(), recipe);
@@ -126,18 +128,11 @@ public final class ServersModule {
     throw new OperationFailedException("could not draw a free service ID for " + spec.name());
   }
 
-  /** The job script a start of {@code spec} would submit, for a dry run. */
-  public String renderJob(ServiceSpec spec) {
-    ServiceKind kind = kinds.forName(spec.name());
-    Context context = new Context("(dry run)");
-    JobSpec job = ExporterSidecars.add(kind.plan(spec, ids.generate(spec.name()), context), spec, kind, context);
-    StringBuilder out = new StringBuilder(scheduler.renderScript(job));
-    job.files().forEach((name, content) -> {
-      out.append("\n# ---- file ").append(name).append(" (written into the service folder) ----\n");
-      // Keys and passwords never appear in printed output.
-      out.append(SECRET_FILES.contains(name) ? "(secret, not shown)\n" : content);
-    });
-    return out.toString();
+  /** The job script (and files) a start of {@code spec} would submit; strict: failing as the start would. */
+  public String renderJob(ServiceSpec spec, boolean strict) {
+    JobSpec job = planner.plan(kinds.forName(spec.name()), spec, ids.generate(spec.name()), new Context("(dry run)"),
+        strict);
+    return JobPlanner.describe(scheduler.renderScript(job), job);
   }
 
   private Optional<HealthCheck> health(ServiceKind kind, ServiceSpec spec) {

@@ -7,6 +7,9 @@
 set -u
 cd {{SERVICE_DIR}} || exit 97
 echo "$$" > job.pid
+{{SETUP}}
+# A setup line may change the folder; the job's files below are relative to the service folder.
+cd {{SERVICE_DIR}} || exit 97
 {{ENVIRONMENT}}
 # The connection file tells the orchestrator where the service listens (the port may differ from
 # the one the recipe asked for when that one was taken).

@@ -5,6 +5,7 @@
 # sbatch runs this script on the first node of the allocation. It picks the service's port on that
 # node, starts the service and records where it listens (connection) and how it ended (exit_code)
 # in the service folder: the queue forgets a job minutes after it ends, these files do not.
+{{SETUP}}
 set -u
 SERVICE_DIR={{SERVICE_DIR}}
 # Files of this job are the user's alone (connection, exit code, generated configs).
