@@ -33,7 +33,6 @@ import java.util.stream.Collectors;
 public final class SlurmScheduler implements Scheduler {
   /** How long one squeue listing answers {@link #poll} and {@link #discover} calls. */
   public static final Duration QUEUE_CACHE_FOR = Duration.ofSeconds(1);
-  private static final Pattern SERVICE_ID = Pattern.compile("[A-Za-z][A-Za-z0-9_-]*_[0-9a-f]{8}");
   private static final Pattern JOB_ID = Pattern.compile("\\d{1,12}");
   private static final String CANCELLED_WORDS = "stopped by the orchestrator";
   private static final int FAILED_LOG_LINES = 10;
@@ -52,6 +51,7 @@ public final class SlurmScheduler implements Scheduler {
   private final Shell shell;
   private final String remoteDir;
   private final SlurmJobScript script;
+  private final SlurmServiceJobs jobs;
   private final Clock clock;
   private Duration cancelWait = Duration.ofSeconds(30);
   private Duration cancelPollEvery = Duration.ofMillis(500);
@@ -78,6 +78,7 @@ public final class SlurmScheduler implements Scheduler {
     String home = shell.home().toString();
     this.remoteDir = stripSlash(SlurmJobScript.expandHome(remoteDir, home));
     this.script = new SlurmJobScript(defaults, this.remoteDir, home);
+    this.jobs = new SlurmServiceJobs(this.remoteDir);
     this.clock = clock;
   }
 
@@ -120,9 +121,9 @@ public final class SlurmScheduler implements Scheduler {
     return remoteDir;
   }
 
-  /** The folder of one service on the cluster. */
+  @Override
   public String serviceDir(String serviceId) {
-    return remoteDir + "/services/" + serviceId;
+    return jobs.serviceDir(serviceId);
   }
 
   @Override
@@ -322,6 +323,10 @@ public final class SlurmScheduler implements Scheduler {
 
   @Override
   public void cancel(SubmittedJob job) {
+    // Never a file outside the service's own folder, never a job without an ID of its own.
+    if (!JOB_ID.matcher(job.jobId()).matches() || !job.serviceDir().equals(serviceDir(job.serviceId()))) {
+      throw new IllegalArgumentException("not a SLURM job of this orchestrator: " + job);
+    }
     shell.writeFile(job.serviceDir() + "/cancelled", "cancelled\n".getBytes(StandardCharsets.UTF_8), 0600);
     CommandResult r = shell.run(List.of("scancel", job.jobId()), Shell.SHORT_TIMEOUT);
     if (!r.ok() && !r.stderr().contains("Invalid job id") && !r.stderr().contains("already completing")) {
@@ -356,14 +361,12 @@ public final class SlurmScheduler implements Scheduler {
   }
 
   private List<SubmittedJob> discover(boolean fresh) {
-    List<SubmittedJob> found = new ArrayList<>();
-    for (SqueueParser.Row row : queue(fresh)) {
-      String name = row.name().strip();
-      if (SERVICE_ID.matcher(name).matches() && !SlurmStates.state(row.state()).isFinal()) {
-        found.add(new SubmittedJob(name, row.jobId(), serviceDir(name)));
-      }
-    }
-    return found;
+    return jobs.running(queue(fresh));
+  }
+
+  @Override
+  public Optional<SubmittedJob> find(String serviceId) {
+    return jobs.find(queue(false), serviceId);
   }
 
   @Override
