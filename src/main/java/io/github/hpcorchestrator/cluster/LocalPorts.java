@@ -42,15 +42,10 @@ final class LocalPorts {
   }
 
   private final Path root;
-  private final Predicate<Path> jobLive;
 
-  /**
-   * @param root the folder of service folders
-   * @param jobLive whether the job of a service folder that has a job.pid still runs (and is ours)
-   */
-  LocalPorts(Path root, Predicate<Path> jobLive) {
+  /** @param root the folder of service folders */
+  LocalPorts(Path root) {
     this.root = root;
-    this.jobLive = jobLive;
   }
 
   /** Runs {@code step} while no other start (thread or process) picks ports in {@code root}. */
@@ -88,15 +83,19 @@ final class LocalPorts {
     }
   }
 
-  /** The ports recorded by the jobs of other folders that are starting or running. */
-  Set<Integer> taken(Path except) throws IOException {
+  /**
+   * The ports recorded by the jobs of other folders that are starting or running.
+   *
+   * @param jobLive whether the job of a service folder that has a job.pid still runs (and is ours)
+   */
+  Set<Integer> taken(Path except, Predicate<Path> jobLive) throws IOException {
     Set<Integer> taken = new HashSet<>();
     if (!Files.isDirectory(root)) {
       return taken;
     }
     try (Stream<Path> dirs = Files.list(root)) {
       for (Path dir : dirs.filter(Files::isDirectory).toList()) {
-        if (!dir.equals(except) && holds(dir)) {
+        if (!dir.equals(except) && holds(dir, jobLive)) {
           taken.addAll(recorded(dir));
         }
       }
@@ -104,7 +103,7 @@ final class LocalPorts {
     return taken;
   }
 
-  private boolean holds(Path dir) {
+  private static boolean holds(Path dir, Predicate<Path> jobLive) {
     if (Files.exists(dir.resolve("exit_code"))) {
       return false;
     }

@@ -49,7 +49,7 @@ public final class LocalScheduler implements Scheduler {
     this.servicesRoot = servicesRoot.toAbsolutePath();
     this.shell = shell;
     this.picker = new PortPicker(InetAddress.getLoopbackAddress());
-    this.ports = new LocalPorts(this.servicesRoot, this::jobLive);
+    this.ports = new LocalPorts(this.servicesRoot);
     this.stopGrace = stopGrace;
   }
 
@@ -129,7 +129,9 @@ public final class LocalScheduler implements Scheduler {
   }
 
   private SubmittedJob start(JobSpec spec, Path dir) throws IOException {
-    java.util.Set<Integer> taken = ports.taken(dir);
+    // One pass over /proc for every folder's job, as in poll.
+    java.util.Set<Long> live = processes.liveGroups();
+    java.util.Set<Integer> taken = ports.taken(dir, d -> jobLive(d, live));
     int port = picker.pick(spec.requestedPort(), taken);
     taken.add(port);
     List<Integer> sidecarPorts = new ArrayList<>();
@@ -247,7 +249,8 @@ public final class LocalScheduler implements Scheduler {
     Path dir = Path.of(job.serviceDir());
     if (job.serviceDir().isEmpty() || !job.jobId().matches("\\d{1,10}")
         || !dir.toAbsolutePath().normalize().equals(dirOf(job.serviceId()).normalize())) {
-      throw new IllegalArgumentException("not a local job of this orchestrator: " + job);
+      throw new OperationFailedException("refusing to stop " + job.serviceId() + ": job " + job.jobId()
+          + " in " + job.serviceDir() + " is not a job in this config's folder " + dirOf(job.serviceId()));
     }
     return dir;
   }
@@ -257,9 +260,9 @@ public final class LocalScheduler implements Scheduler {
   }
 
   /** Whether the job of a service folder that has a job.pid still runs as the group it started. */
-  private boolean jobLive(Path dir) {
+  private boolean jobLive(Path dir, java.util.Set<Long> live) {
     Optional<Integer> pid = readInt(dir.resolve("job.pid"));
-    return pid.isPresent() && groupAlive(pid.get().toString()) && ours(pid.get().toString(), dir);
+    return pid.isPresent() && live.contains(pid.get().longValue()) && ours(pid.get().toString(), dir);
   }
 
   private void signal(String pgid, String signal) {

@@ -325,7 +325,8 @@ public final class SlurmScheduler implements Scheduler {
   public void cancel(SubmittedJob job) {
     // Never a file outside the service's own folder, never a job without an ID of its own.
     if (!JOB_ID.matcher(job.jobId()).matches() || !job.serviceDir().equals(serviceDir(job.serviceId()))) {
-      throw new IllegalArgumentException("not a SLURM job of this orchestrator: " + job);
+      throw new OperationFailedException("refusing to cancel " + job.serviceId() + ": job " + job.jobId()
+          + " in " + job.serviceDir() + " is not a job in this config's folder " + serviceDir(job.serviceId()));
     }
     shell.writeFile(job.serviceDir() + "/cancelled", "cancelled\n".getBytes(StandardCharsets.UTF_8), 0600);
     CommandResult r = shell.run(List.of("scancel", job.jobId()), Shell.SHORT_TIMEOUT);

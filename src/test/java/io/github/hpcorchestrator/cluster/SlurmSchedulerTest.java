@@ -232,9 +232,9 @@ class SlurmSchedulerTest {
   @Test
   void cancelRefusesAJobWithoutIdOrOutsideItsServiceFolder() {
     assertThatThrownBy(() -> slurm.cancel(new SubmittedJob("prom_0123abcd", "", "")))
-        .isInstanceOf(IllegalArgumentException.class);
+        .isInstanceOf(OperationFailedException.class);
     assertThatThrownBy(() -> slurm.cancel(new SubmittedJob("prom_0123abcd", "7", "/home/alice")))
-        .isInstanceOf(IllegalArgumentException.class);
+        .isInstanceOf(OperationFailedException.class);
     assertThat(shell.files).isEmpty();
     assertThat(shell.calls).isEmpty();
   }

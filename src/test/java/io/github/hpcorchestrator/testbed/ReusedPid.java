@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -31,6 +32,7 @@ public final class ReusedPid {
    * @return the process, which the caller must kill
    */
   public static ProcessHandle start(long pid) throws IOException, InterruptedException {
+    String last = "";
     for (int attempt = 0; attempt < TRIES; attempt++) {
       // bash forks the background job right after the write; setsid in a process that leads no
       // group makes it a leader without forking again, and exec keeps the ID.
@@ -38,16 +40,23 @@ public final class ReusedPid {
           "echo \"$1\" > /proc/sys/kernel/ns_last_pid || exit 1; setsid sleep 300 </dev/null >/dev/null 2>&1 & echo $!",
           "bash", Long.toString(pid - 1)).redirectErrorStream(true).start();
       String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-      if (!p.waitFor(10, TimeUnit.SECONDS) || p.exitValue() != 0 || !out.matches("\\d{1,10}")) {
-        throw new AssertionError("could not set the next process ID: " + out);
+      if (!p.waitFor(10, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+      }
+      if (p.isAlive() || p.exitValue() != 0 || !out.matches("\\d{1,10}")) {
+        // A busy machine may fail an attempt; it counts as a miss.
+        last = "exit " + (p.isAlive() ? "none" : p.exitValue()) + ", output '" + out + "'";
+        continue;
       }
       long got = Long.parseLong(out);
-      ProcessHandle handle = ProcessHandle.of(got).orElseThrow(() -> new AssertionError("sleep " + got + " is gone"));
-      if (got == pid) {
-        return handle;
+      Optional<ProcessHandle> handle = ProcessHandle.of(got);
+      if (got == pid && handle.isPresent()) {
+        return handle.get();
       }
-      handle.destroyForcibly();
+      handle.ifPresent(ProcessHandle::destroyForcibly);
+      last = "got " + got;
     }
-    throw new AssertionError("process ID " + pid + " went to other processes " + TRIES + " times");
+    throw new AssertionError("process ID " + pid + " was not handed to the test's program in " + TRIES
+        + " tries (last: " + last + ")");
   }
 }
