@@ -10,6 +10,7 @@ import io.github.hpcorchestrator.prometheus.PromtoolCheck;
 import io.github.hpcorchestrator.recipe.Recipe;
 import io.github.hpcorchestrator.recipe.RecipeLoader;
 import io.github.hpcorchestrator.recipe.ServiceSpec;
+import io.github.hpcorchestrator.report.StaleOutputs;
 import io.github.hpcorchestrator.service.GenericKind;
 import io.github.hpcorchestrator.service.NodeExporterKind;
 import io.github.hpcorchestrator.service.OllamaKind;
@@ -95,6 +96,8 @@ public final class BenchmarkOrchestrator implements AutoCloseable {
     this.servers = new ServersModule(scheduler, shell, store, kinds, new ServiceId(new SecureRandom()),
         executables, new ReadinessWaiter(shell, progress), runtime, secrets, clock);
     this.monitors = new MonitorsModule(servers, config.metricsDir(), clock);
+    // What a killed writer left (temp files, a report without its JSON) goes on the next start.
+    StaleOutputs.clean(config.metricsDir());
   }
 
   /** The shell that reaches the scheduler's side (this machine, or the login node over SSH). */

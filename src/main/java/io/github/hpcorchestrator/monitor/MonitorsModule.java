@@ -4,6 +4,7 @@ import io.github.hpcorchestrator.InputException;
 import io.github.hpcorchestrator.OperationFailedException;
 import io.github.hpcorchestrator.OrchestratorException;
 import io.github.hpcorchestrator.report.MetricsFiles;
+import io.github.hpcorchestrator.report.OutputLocation;
 import io.github.hpcorchestrator.report.RangeQueries;
 import io.github.hpcorchestrator.report.ReportCollector;
 import io.github.hpcorchestrator.report.ReportData;
@@ -115,14 +116,16 @@ public final class MonitorsModule {
   /**
    * The spec's collect_metrics_to_file: runs {@code promql} (an instant query, or a range query
    * over {@code range}) and writes the result atomically to {@code outputFile} under the metrics
-   * folder (an absolute path is used as it is). Returns the file written.
+   * folder (an absolute path is used as it is; a relative one may not leave the folder). Returns
+   * the file written.
    */
   public Path collectMetricsToFile(String monitorId, String promql, String outputFile, MetricsFiles.Format format,
       Optional<ReportWindow> range) {
+    // Checked before the query: a bad path costs nothing and leaves nothing.
+    Path file = OutputLocation.resolve(metricsDir, outputFile);
     QueryResult result = range.isPresent()
         ? queryRange(monitorId, promql, range.get().start(), range.get().end(), range.get().step())
         : queryMetrics(monitorId, promql);
-    Path file = Path.of(outputFile).isAbsolute() ? Path.of(outputFile) : metricsDir.resolve(outputFile);
     files.write(file, result, format);
     return file;
   }
@@ -167,10 +170,12 @@ public final class MonitorsModule {
   /**
    * The spec's construct_report: JSON and a self-contained HTML page with plots of the monitor's
    * window, from the live Prometheus when it runs, else from its saved session metrics. Returns the
-   * files written ({@code base}.json and {@code base}.html; default {@code <metrics>/<monitor>/report}).
+   * files written ({@code base}.json and {@code base}.html; default {@code <metrics>/<monitor>/report};
+   * a relative {@code base} is under the metrics folder and may not leave it).
    */
   public List<Path> constructReport(String monitorId, Optional<Path> base) {
-    return constructReport(monitor(monitorId), base);
+    Optional<Path> target = base.map(b -> OutputLocation.resolve(metricsDir, b.toString()));
+    return constructReport(monitor(monitorId), target);
   }
 
   private List<Path> constructReport(ServiceStatus s, Optional<Path> base) {

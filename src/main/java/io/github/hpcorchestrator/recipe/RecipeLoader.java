@@ -21,6 +21,8 @@ import java.util.regex.Pattern;
 public final class RecipeLoader {
   /** The service name whose recipes may carry scrape settings. */
   public static final String PROMETHEUS = "prometheus";
+  /** The service name whose recipes may list models to pull. */
+  public static final String OLLAMA = "ollama";
 
   // Names become file names, job names and shell words later, so only a safe subset is allowed.
   private static final Pattern NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_-]{0,47}");
@@ -31,6 +33,9 @@ public final class RecipeLoader {
       Pattern.compile("[A-Za-z0-9][A-Za-z0-9.-]*|\\[[0-9A-Fa-f:.]+\\]");
   private static final Pattern JOB_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_.-]*");
   private static final Pattern URL_PATH = Pattern.compile("/[^\\s]*");
+  // Ollama's [registry/][namespace/]model[:tag]; the name goes into JSON only, but a leading '-'
+  // or '/' is never a model and would read as an option or a path in messages and commands.
+  private static final Pattern MODEL = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:/-]{0,199}");
   private static final Pattern PROMETHEUS_DURATION = Pattern.compile("([0-9]+(ms|s|m|h|d|w|y))+");
 
   private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
@@ -96,6 +101,7 @@ public final class RecipeLoader {
     Optional<YamlValue> intervalValue = map.get("scrape_interval");
     List<String> exporters = map.get("exporters").map(RecipeLoader::exporters).orElse(List.of());
     Optional<YamlValue> authValue = map.get("auth");
+    Optional<YamlValue> modelsValue = map.get("models");
     map.rejectUnknownKeys();
 
     boolean prometheus = name.equals(PROMETHEUS);
@@ -109,12 +115,32 @@ public final class RecipeLoader {
     if (authValue.isPresent() && !prometheus) {
       throw authValue.get().error("only allowed when name is " + PROMETHEUS);
     }
+    if (modelsValue.isPresent() && !name.equals(OLLAMA)) {
+      throw modelsValue.get().error("only allowed when name is " + OLLAMA);
+    }
     Optional<Boolean> auth = authValue.map(YamlValue::asBoolean);
+    List<String> models = modelsValue.map(RecipeLoader::models).orElse(List.of());
     List<MonitoringTarget> targets = targetsValue.map(RecipeLoader::targets).orElse(List.of());
     Optional<String> scrapeInterval = intervalValue
         .map(v -> v.asMatching(PROMETHEUS_DURATION, "a Prometheus duration like 15s or 1m"));
     return new ServiceSpec(name, description, command, args, container, resources, environment,
-        ports, healthCheck, targets, scrapeInterval, exporters, auth);
+        ports, healthCheck, targets, scrapeInterval, exporters, auth, models);
+  }
+
+  /** Ollama model names such as llama3.2:1b, each at most once. */
+  private static List<String> models(YamlValue value) {
+    if (!value.isList() && !value.isNull()) {
+      throw value.expected("a list of model names such as [llama3.2:1b]");
+    }
+    List<String> out = new ArrayList<>();
+    for (YamlValue item : value.asList()) {
+      String model = item.asMatching(MODEL, "a model name such as llama3.2:1b (letters, digits, '.', '_', '-', ':', '/')");
+      if (out.contains(model)) {
+        throw item.error("model " + YamlValue.quote(model) + " is listed twice");
+      }
+      out.add(model);
+    }
+    return out;
   }
 
   /** Sidecar exporters: each one of {@link ServiceSpec#EXPORTERS}, at most once. */

@@ -22,6 +22,7 @@ import java.util.Optional;
  * @param exporters sidecar exporters to run next to the service: probe, node, gpu, ollama
  * @param auth (prometheus) TLS and basic auth on its web endpoints; empty means the backend's default
  *     (on for SLURM, off for local)
+ * @param models (ollama) models pulled through Ollama's /api/pull before the service counts as ready
  */
 public record ServiceSpec(
     String name,
@@ -36,7 +37,8 @@ public record ServiceSpec(
     List<MonitoringTarget> monitoringTargets,
     Optional<String> scrapeInterval,
     List<String> exporters,
-    Optional<Boolean> auth) {
+    Optional<Boolean> auth,
+    List<String> models) {
 
   /** The exporters a recipe may ask for. */
   public static final List<String> EXPORTERS = List.of("probe", "node", "gpu", "ollama");
@@ -59,7 +61,17 @@ public record ServiceSpec(
         scrapeInterval, exporters, Optional.empty());
   }
 
+  /** A service that pulls no models. */
+  public ServiceSpec(String name, String description, Optional<String> command, List<String> args,
+      Optional<ContainerSpec> container, ResourceSpec resources, Map<String, String> environment,
+      List<Integer> ports, Optional<HealthCheck> healthCheck, List<MonitoringTarget> monitoringTargets,
+      Optional<String> scrapeInterval, List<String> exporters, Optional<Boolean> auth) {
+    this(name, description, command, args, container, resources, environment, ports, healthCheck, monitoringTargets,
+        scrapeInterval, exporters, auth, List.of());
+  }
+
   public ServiceSpec {
+    models = List.copyOf(models);
     exporters = List.copyOf(exporters);
     args = List.copyOf(args);
     environment = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(environment));

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.NodeTuple;
 import org.yaml.snakeyaml.nodes.ScalarNode;
@@ -20,6 +21,7 @@ import org.yaml.snakeyaml.nodes.ScalarNode;
  * <p>Not thread-safe; one loader reads one mapping.
  */
 public final class YamlMapping {
+  private static final Pattern KEY_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_-]{0,63}");
   private final YamlValue self;
   private final Map<String, NodeTuple> entries;
   private final Set<String> asked = new LinkedHashSet<>();
@@ -113,6 +115,12 @@ public final class YamlMapping {
   }
 
   private InputException unknownKey(String key) {
+    // A file's top level shows first whether it is a recipe or config at all; text there that is
+    // no key name (a symlink to /etc/shadow gives 'root:$6$...') is not echoed.
+    if (self.path().isEmpty() && !KEY_NAME.matcher(key).matches()) {
+      return keyError(key, "not a recipe or config file: a top-level key that is no key name (not shown)"
+          + (asked.isEmpty() ? "" : "; allowed: " + String.join(", ", asked)));
+    }
     String message = "unknown key " + YamlValue.quote(key)
         + DidYouMean.closest(key, asked).map(k -> ", did you mean '" + k + "'?")
             .orElse(asked.isEmpty() ? "" : " (allowed: " + String.join(", ", asked) + ")");

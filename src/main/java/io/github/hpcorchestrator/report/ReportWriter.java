@@ -20,6 +20,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -67,8 +68,10 @@ public final class ReportWriter {
   private final ObjectMapper mapper = new ObjectMapper().enable(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN);
 
   /**
-   * Writes {@code base.json} and {@code base.html} (mode 0644). A {@code .json} or {@code .html}
-   * ending of {@code base} is dropped first, so {@code report.json} gives the same two files.
+   * Writes {@code base.json} and {@code base.html} (mode 0644), together or not at all: the HTML
+   * page goes into place first and the JSON last, as the commit marker, so an HTML page without
+   * its JSON is an unfinished write. A {@code .json} or {@code .html} ending of {@code base} is
+   * dropped first, so {@code report.json} gives the same two files.
    *
    * @return the JSON file, then the HTML file
    */
@@ -76,8 +79,10 @@ public final class ReportWriter {
     String name = base.getFileName().toString().replaceFirst("\\.(json|html)$", "");
     Path json = base.resolveSibling(name + ".json");
     Path html = base.resolveSibling(name + ".html");
-    AtomicFiles.write(json, (jsonText(data) + "\n").getBytes(StandardCharsets.UTF_8), 0644);
-    AtomicFiles.write(html, html(data).getBytes(StandardCharsets.UTF_8), 0644);
+    Map<Path, byte[]> files = new LinkedHashMap<>();
+    files.put(html, html(data).getBytes(StandardCharsets.UTF_8));
+    files.put(json, (jsonText(data) + "\n").getBytes(StandardCharsets.UTF_8));
+    AtomicFiles.writeTogether(files, 0644);
     return List.of(json, html);
   }
 

@@ -32,6 +32,12 @@ public interface LaunchContext {
   String schedulerRoot();
 
   /**
+   * The orchestrator's own folder on the side where jobs run (SLURM: the expanded remote_dir;
+   * local: the state dir), for data kept across jobs, such as models.
+   */
+  String dataDir();
+
+  /**
    * New credentials for the service being planned (a Prometheus with auth); the orchestrator
    * keeps them in the user's private state once the service starts.
    */

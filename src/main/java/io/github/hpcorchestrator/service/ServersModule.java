@@ -108,7 +108,7 @@ public final class ServersModule {
       try {
         submitted = scheduler.submit(job);
       } catch (RuntimeException e) {
-        store.put(withState(pending, JobState.FAILED, clock.instant()));
+        store.put(withState(pending, JobState.FAILED, clock.instant(), ""));
         throw e;
       }
       ServiceRecord record = new ServiceRecord(serviceId, spec.name(), sessionId, scheduler.name(),
@@ -116,7 +116,13 @@ public final class ServersModule {
           Optional.empty(), pending.submittedAt(), Optional.empty(), Optional.empty(), recipe);
       store.put(record);
       if (waitReady) {
-        readiness.await(record, health(kind, spec), kind, this::observe);
+        try {
+          readiness.await(record, health(kind, spec), kind.forStart(spec, job, scheduler.name()), this::observe);
+        } catch (NotServingException e) {
+          scheduler.cancel(record.job()); // it answers, but never will serve: nothing is left running
+          store.put(withState(store.service(serviceId).orElse(record), JobState.FAILED, clock.instant(), e.getMessage()));
+          throw e;
+        }
       }
       return serviceId;
     }
@@ -275,10 +281,10 @@ public final class ServersModule {
     return Optional.of(plain);
   }
 
-  private static ServiceRecord withState(ServiceRecord r, JobState state, Instant at) {
+  private static ServiceRecord withState(ServiceRecord r, JobState state, Instant at, String reason) {
     return new ServiceRecord(r.serviceId(), r.name(), r.sessionId(), r.backend(), r.jobId(), r.serviceDir(),
         r.requestedPort(), state, r.node(), r.host(), r.port(), r.exitCode(), r.submittedAt(), r.startedAt(),
-        Optional.of(at), r.recipe());
+        Optional.of(at), r.recipe(), reason);
   }
 
   /** The credentials of a monitor started from this machine, if it has any. */
@@ -356,6 +362,13 @@ public final class ServersModule {
     @Override
     public String schedulerRoot() {
       return scheduler.rootDir();
+    }
+
+    @Override
+    public String dataDir() {
+      // The local scheduler keeps its service folders in <state_dir>/services.
+      String root = scheduler.rootDir();
+      return scheduler.name().equals("local") ? java.nio.file.Path.of(root).getParent().toString() : root;
     }
 
     @Override

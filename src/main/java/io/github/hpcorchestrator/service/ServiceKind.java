@@ -29,10 +29,20 @@ public interface ServiceKind {
   /**
    * Whether a service whose health check already passes is fully ready; a Prometheus is ready
    * once every target has been scraped, so a query right after start sees them.
+   *
+   * @throws NotServingException when the service answers but can never serve
    */
   default boolean ready(String serviceId, java.net.InetSocketAddress address,
       java.util.function.Consumer<String> progress) {
     return true;
+  }
+
+  /**
+   * This kind as it readies one service just submitted as {@code job} on {@code backend}; a kind
+   * whose readiness depends on the recipe (an Ollama's models) returns one that knows it.
+   */
+  default ServiceKind forStart(ServiceSpec spec, JobSpec job, String backend) {
+    return this;
   }
 
   /**

@@ -1,13 +1,11 @@
 package io.github.hpcorchestrator.state;
 
+import io.github.hpcorchestrator.InputException;
 import io.github.hpcorchestrator.OperationFailedException;
 import io.github.hpcorchestrator.cluster.JobState;
-import io.github.hpcorchestrator.transport.AtomicFiles;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -24,7 +22,6 @@ import java.util.Optional;
  * writers wait for each other (busy timeout), so parallel CLI calls lose nothing.
  */
 public final class StateStore implements AutoCloseable {
-  private static final int SCHEMA_VERSION = 2;
   private static final String COLUMNS = "service_id, name, session_id, backend, job_id, service_dir,"
       + " requested_port, state, node, host, port, exit_code, submitted_at, started_at, ended_at, recipe, reason";
   private static final String FINAL_STATES = java.util.Arrays.stream(JobState.values())
@@ -32,6 +29,7 @@ public final class StateStore implements AutoCloseable {
       .collect(java.util.stream.Collectors.joining(","));
   private final Path stateDir;
   private Connection db;
+  private boolean readOnly;
 
   private StateStore(Path stateDir) {
     this.stateDir = stateDir;
@@ -40,160 +38,43 @@ public final class StateStore implements AutoCloseable {
   /**
    * The state database in {@code stateDir}, a 0700 folder. Nothing is created until the first
    * write: reading state that does not exist yet finds nothing, so a rejected command leaves no
-   * trace.
+   * trace. A database that cannot be written is opened for reading: reads work, status
+   * observations are not kept, and every other write fails with one line saying what to do.
+   *
+   * @throws InputException when {@code stateDir} exists and is not a folder
    */
   public static StateStore open(Path stateDir) {
+    if (Files.exists(stateDir) && !Files.isDirectory(stateDir)) {
+      throw new InputException("state_dir " + stateDir + " is not a folder: move that file aside, or set"
+          + " state_dir in the config to a folder");
+    }
     StateStore store = new StateStore(stateDir);
-    if (Files.exists(stateDir.resolve("state.db"))) {
+    if (Files.exists(stateDir.resolve(StateDatabase.FILE))) {
       store.connect();
-    } else if (Files.isDirectory(stateDir)) {
-      // An existing folder is made private now, before anything is written into it.
-      try {
-        Files.setPosixFilePermissions(stateDir, AtomicFiles.permissions(0700));
-      } catch (IOException e) {
-        throw new OperationFailedException("cannot make " + stateDir + " private: " + e.getMessage(), e);
-      }
+    } else if (Files.isDirectory(stateDir) && Files.isWritable(stateDir)) {
+      StateDatabase.makePrivate(stateDir);
     }
     return store;
   }
 
+  /** Whether the database could only be opened for reading (a read-only file, folder or mount). */
+  public boolean readOnly() {
+    return connected() && readOnly;
+  }
+
   /** Whether the database exists (it is created by the first write). */
   private boolean connected() {
-    if (db == null && Files.exists(stateDir.resolve("state.db"))) {
+    if (db == null && Files.exists(stateDir.resolve(StateDatabase.FILE))) {
       connect();
     }
     return db != null;
   }
 
   private synchronized void connect() {
-    if (db != null) {
-      return;
-    }
-    try {
-      if (!Files.isDirectory(stateDir)) {
-        Files.createDirectories(stateDir);
-      }
-      Files.setPosixFilePermissions(stateDir, AtomicFiles.permissions(0700));
-      Path file = stateDir.resolve("state.db");
-      if (!Files.exists(file)) {
-        createInitialized(file);
-      }
-      db = openConnection(file);
-      // Older databases may still be in rollback mode; WAL only lets readers run beside a writer, so
-      // a busy database is left as it is rather than waited for.
-      if (!"wal".equalsIgnoreCase(journalMode(db))) {
-        try (Statement st = db.createStatement()) {
-          st.execute("PRAGMA journal_mode = WAL");
-        } catch (SQLException busy) {
-          // Still correct in rollback mode: writers wait for each other through the busy timeout.
-        }
-      }
-      // Migrating takes the write lock; a database already at this version is only read.
-      if (!atCurrentVersion(db)) {
-        migrate(db);
-      }
-    } catch (IOException | SQLException e) {
-      throw new OperationFailedException("cannot open state in " + stateDir + ": " + e.getMessage(), e);
-    }
-  }
-
-  /**
-   * Creates the database complete (WAL mode, schema) under a private name and links it into place,
-   * so no process ever opens a half-made database. Switching a shared database to WAL fails with
-   * SQLITE_BUSY without waiting when another process holds it, which parallel first calls did.
-   */
-  private void createInitialized(Path file) throws IOException, SQLException {
-    Path draft = stateDir.resolve("state.db." + ProcessHandle.current().pid() + "."
-        + java.util.UUID.randomUUID() + ".new");
-    Files.createFile(draft, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
-        AtomicFiles.permissions(0600)));
-    try {
-      try (Connection c = openConnection(draft)) {
-        try (Statement st = c.createStatement()) {
-          st.execute("PRAGMA journal_mode = WAL");
-        }
-        migrate(c);
-      }
-      try {
-        Files.createLink(file, draft);
-      } catch (java.nio.file.FileAlreadyExistsException e) {
-        // Another process made it first; theirs is just as complete.
-      }
-    } finally {
-      for (String suffix : List.of("", "-wal", "-shm")) {
-        Files.deleteIfExists(stateDir.resolve(draft.getFileName() + suffix));
-      }
-    }
-  }
-
-  private static Connection openConnection(Path file) throws SQLException {
-    org.sqlite.SQLiteConfig config = new org.sqlite.SQLiteConfig();
-    config.setBusyTimeout(30_000);
-    config.setSynchronous(org.sqlite.SQLiteConfig.SynchronousMode.NORMAL);
-    return DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath(), config.toProperties());
-  }
-
-  private static String journalMode(Connection c) throws SQLException {
-    try (Statement st = c.createStatement();
-         ResultSet rs = st.executeQuery("PRAGMA journal_mode")) {
-      return rs.next() ? rs.getString(1) : "";
-    }
-  }
-
-  private static boolean atCurrentVersion(Connection c) {
-    try (Statement st = c.createStatement();
-         ResultSet rs = st.executeQuery("SELECT value FROM meta WHERE key = 'schema_version'")) {
-      return rs.next() && Integer.toString(SCHEMA_VERSION).equals(rs.getString(1));
-    } catch (SQLException noMetaTable) {
-      return false;
-    }
-  }
-
-  private static void migrate(Connection c) throws SQLException {
-    try (Statement st = c.createStatement()) {
-      st.execute("BEGIN IMMEDIATE");
-      try {
-        st.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
-        st.execute("CREATE TABLE IF NOT EXISTS sessions ("
-            + " seq INTEGER PRIMARY KEY AUTOINCREMENT,"
-            + " session_id TEXT UNIQUE,"
-            + " recipe TEXT NOT NULL,"
-            + " started_at INTEGER NOT NULL,"
-            + " ended_at INTEGER)");
-        st.execute("CREATE TABLE IF NOT EXISTS services ("
-            + " service_id TEXT PRIMARY KEY,"
-            + " name TEXT NOT NULL,"
-            + " session_id TEXT NOT NULL,"
-            + " backend TEXT NOT NULL,"
-            + " job_id TEXT NOT NULL,"
-            + " service_dir TEXT NOT NULL,"
-            + " requested_port INTEGER NOT NULL,"
-            + " state TEXT NOT NULL,"
-            + " node TEXT NOT NULL,"
-            + " host TEXT NOT NULL,"
-            + " port INTEGER NOT NULL,"
-            + " exit_code INTEGER,"
-            + " submitted_at INTEGER NOT NULL,"
-            + " started_at INTEGER,"
-            + " ended_at INTEGER,"
-            + " recipe TEXT NOT NULL,"
-            + " reason TEXT NOT NULL DEFAULT '')");
-        // Version 1 had no reason column; a database made by it gets one.
-        boolean hasReason = false;
-        try (ResultSet columns = st.executeQuery("PRAGMA table_info(services)")) {
-          while (columns.next()) {
-            hasReason |= "reason".equals(columns.getString("name"));
-          }
-        }
-        if (!hasReason) {
-          st.execute("ALTER TABLE services ADD COLUMN reason TEXT NOT NULL DEFAULT ''");
-        }
-        st.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('schema_version', '" + SCHEMA_VERSION + "')");
-        st.execute("COMMIT");
-      } catch (SQLException e) {
-        st.execute("ROLLBACK");
-        throw e;
-      }
+    if (db == null) {
+      StateDatabase.Handle handle = StateDatabase.connect(stateDir);
+      db = handle.connection();
+      readOnly = handle.readOnly();
     }
   }
 
@@ -237,7 +118,7 @@ public final class StateStore implements AutoCloseable {
     if (!connected()) {
       return false;
     }
-    return inTransaction(() -> {
+    return inRead(() -> {
       try (PreparedStatement ps = db.prepareStatement("SELECT 1 FROM sessions WHERE session_id = ?")) {
         ps.setString(1, sessionId);
         try (ResultSet rs = ps.executeQuery()) {
@@ -273,10 +154,11 @@ public final class StateStore implements AutoCloseable {
   /**
    * Stores what a status refresh observed, in one transaction. A service that another call has
    * meanwhile put into a final state (stopped it) keeps that state: an observation made before the
-   * stop must not bring it back to life.
+   * stop must not bring it back to life. A read-only database keeps nothing: what was observed is
+   * a cache of the scheduler's truth, observed again next time.
    */
   public void observe(Collection<ServiceRecord> records) {
-    if (records.isEmpty()) {
+    if (records.isEmpty() || readOnly()) {
       return;
     }
     inTransaction(() -> {
@@ -301,7 +183,7 @@ public final class StateStore implements AutoCloseable {
     if (!connected()) {
       return List.of();
     }
-    return inTransaction(() -> {
+    return inRead(() -> {
       List<ServiceRecord> out = new ArrayList<>();
       try (Statement st = db.createStatement();
           ResultSet rs = st.executeQuery("SELECT * FROM services ORDER BY submitted_at, service_id")) {
@@ -318,7 +200,7 @@ public final class StateStore implements AutoCloseable {
     if (!connected()) {
       return Optional.empty();
     }
-    return inTransaction(() -> {
+    return inRead(() -> {
       try (PreparedStatement ps = db.prepareStatement("SELECT * FROM services WHERE service_id = ?")) {
         ps.setString(1, serviceId);
         try (ResultSet rs = ps.executeQuery()) {
@@ -397,12 +279,25 @@ public final class StateStore implements AutoCloseable {
     T run() throws SQLException;
   }
 
-  private synchronized <T> T inTransaction(Work<T> work) {
+  private <T> T inTransaction(Work<T> work) {
     connect();
+    if (readOnly) {
+      throw StateDatabase.readOnly(stateDir.resolve(StateDatabase.FILE));
+    }
+    // BEGIN IMMEDIATE takes the write lock up front, so two processes never both read-then-write.
+    return run("BEGIN IMMEDIATE", work);
+  }
+
+  /** Reads in one transaction without the write lock, so a read-only database can be read. */
+  private <T> T inRead(Work<T> work) {
+    connect();
+    return run("BEGIN DEFERRED", work);
+  }
+
+  private synchronized <T> T run(String begin, Work<T> work) {
     try {
-      // BEGIN IMMEDIATE takes the write lock up front, so two processes never both read-then-write.
       try (Statement st = db.createStatement()) {
-        st.execute("BEGIN IMMEDIATE");
+        st.execute(begin);
       }
       try {
         T result = work.run();
@@ -417,7 +312,8 @@ public final class StateStore implements AutoCloseable {
         throw e;
       }
     } catch (SQLException e) {
-      throw new OperationFailedException("state database error: " + e.getMessage(), e);
+      throw new OperationFailedException("state database " + stateDir.resolve(StateDatabase.FILE) + ": "
+          + String.valueOf(e.getMessage()).strip().replaceAll("\\s+", " "), e);
     }
   }
 

@@ -152,6 +152,23 @@ class RecipeLoaderTest {
   }
 
   @Test
+  void ollamaModelsKeepRecipeOrderAndOtherServicesHaveNone() throws IOException {
+    Path file = write("""
+        services:
+          - name: ollama
+            models: [llama3.2:1b, "hf.co/bartowski/Llama-3.2-1B-Instruct-GGUF:Q4_K_M", qwen2.5]
+          - name: web
+            command: /bin/true
+        """);
+
+    List<ServiceSpec> services = loader.load(file).services();
+
+    assertThat(services.get(0).models())
+        .containsExactly("llama3.2:1b", "hf.co/bartowski/Llama-3.2-1B-Instruct-GGUF:Q4_K_M", "qwen2.5");
+    assertThat(services.get(1).models()).isEmpty();
+  }
+
+  @Test
   void healthCheckDefaults() throws IOException {
     Path file = write("service:\n  name: a\n  ports: 80\n  health_check:\n    endpoint: /\n");
 
@@ -226,7 +243,7 @@ class RecipeLoaderTest {
         Arguments.of("service:\n  name: a: b\n", ":2: invalid YAML: mapping values are not allowed here"),
         Arguments.of("service:\n\tname: a\n", ":2: invalid YAML: found character '\\t(TAB)' that cannot start any token. (Do not use \\t(TAB) for indentation)"),
         Arguments.of("service: {name: a}\n---\nservice: {name: b}\n", ":2: invalid YAML: but found another document"),
-        Arguments.of("service: &a {name: a, x: *a}\n", ":1: service: unknown key 'x' (allowed: name, description, command, args, container, resources, environment, ports, health_check, monitoring_targets, scrape_interval, exporters, auth)"),
+        Arguments.of("service: &a {name: a, x: *a}\n", ":1: an alias refers to a mapping or list that contains it"),
         Arguments.of("", ": the file is empty; expected 'service:' or 'services:'"),
         Arguments.of("# only a comment\n", ": the file is empty; expected 'service:' or 'services:'"),
         Arguments.of("- name: a\n", ":1: expected a mapping with 'service:' or 'services:' at the top level, found a list"),
@@ -235,7 +252,7 @@ class RecipeLoaderTest {
         Arguments.of("servce:\n  name: a\n", ":1: unknown key 'servce', did you mean 'service'?"),
         Arguments.of("service:\n  name: a\n  prots: [80]\n", ":3: service: unknown key 'prots', did you mean 'ports'?"),
         Arguments.of("service:\n  nmae: a\n", ":2: service: unknown key 'nmae', did you mean 'name'?"),
-        Arguments.of("service:\n  name: a\n  colour: red\n", ":3: service: unknown key 'colour' (allowed: name, description, command, args, container, resources, environment, ports, health_check, monitoring_targets, scrape_interval, exporters, auth)"),
+        Arguments.of("service:\n  name: a\n  colour: red\n", ":3: service: unknown key 'colour' (allowed: name, description, command, args, container, resources, environment, ports, health_check, monitoring_targets, scrape_interval, exporters, auth, models)"),
         Arguments.of("service:\n  name: a\n  resources:\n    memory: 4G\n", ":4: service.resources: unknown key 'memory', did you mean 'mem'?"),
         Arguments.of("service:\n  description: x\n", ":2: service: missing required key 'name'"),
         Arguments.of("service:\n  name: \"\"\n", ":2: service.name: invalid name '': use 1-48 letters, digits, '_' or '-', starting with a letter"),
@@ -279,6 +296,12 @@ class RecipeLoaderTest {
         Arguments.of("service:\n  name: prometheus\n  scrape_interval: fast\n", ":3: service.scrape_interval: expected a Prometheus duration like 15s or 1m, found 'fast'"),
         Arguments.of("services:\n  - name: a\n  - name: b\n    ports: [x]\n", ":4: services[1].ports[0]: expected a port number 1-65535, found 'x'"),
         Arguments.of("services: []\n", ":1: services: expected at least one service"),
+        Arguments.of("service:\n  name: web\n  command: x\n  models: [llama3.2:1b]\n", ":4: service.models: only allowed when name is ollama"),
+        Arguments.of("service:\n  name: ollama\n  models: llama3.2:1b\n", ":3: service.models: expected a list of model names such as [llama3.2:1b], found 'llama3.2:1b'"),
+        Arguments.of("service:\n  name: ollama\n  models: {llama3: 1b}\n", ":3: service.models: expected a list of model names such as [llama3.2:1b], found a mapping"),
+        Arguments.of("service:\n  name: ollama\n  models: [[a]]\n", ":3: service.models[0]: expected a model name such as llama3.2:1b (letters, digits, '.', '_', '-', ':', '/'), found a list"),
+        Arguments.of("service:\n  name: ollama\n  models: [\"-x\"]\n", ":3: service.models[0]: expected a model name such as llama3.2:1b (letters, digits, '.', '_', '-', ':', '/'), found '-x'"),
+        Arguments.of("service:\n  name: ollama\n  models: [a, b, a]\n", ":3: service.models[2]: model 'a' is listed twice"),
         Arguments.of("other: 1\n", ":1: unknown key 'other' (allowed: service, services)"));
   }
 

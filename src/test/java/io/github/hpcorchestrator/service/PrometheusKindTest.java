@@ -58,6 +58,11 @@ class PrometheusKindTest {
     }
 
     @Override
+    public String dataDir() {
+      return "/state";
+    }
+
+    @Override
     public io.github.hpcorchestrator.prometheus.PrometheusCredentials newCredentials() {
       return io.github.hpcorchestrator.prometheus.PrometheusCredentials.generate(new java.security.SecureRandom());
     }
