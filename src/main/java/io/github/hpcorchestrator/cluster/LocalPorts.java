@@ -51,8 +51,10 @@ final class LocalPorts {
   /** Runs {@code step} while no other start (thread or process) picks ports in {@code root}. */
   <T> T locked(Step<T> step) throws IOException {
     Files.createDirectories(root);
-    try (FileChannel channel = FileChannel.open(root.resolve(LOCK_FILE), StandardOpenOption.CREATE,
-        StandardOpenOption.WRITE)) {
+    // Private like every other file of the state folder.
+    try (FileChannel channel = FileChannel.open(root.resolve(LOCK_FILE), java.util.Set.of(StandardOpenOption.CREATE,
+        StandardOpenOption.WRITE), java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+            AtomicFiles.permissions(0600)))) {
       long deadline = System.nanoTime() + LOCK_WAIT.toNanos();
       while (true) {
         FileLock lock = tryLock(channel);

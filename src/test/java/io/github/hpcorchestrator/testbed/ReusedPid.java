@@ -15,7 +15,6 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ReusedPid {
   private static final Path NS_LAST_PID = Path.of("/proc/sys/kernel/ns_last_pid");
-  private static final int TRIES = 100;
 
   private ReusedPid() {}
 
@@ -26,37 +25,34 @@ public final class ReusedPid {
 
   /**
    * Starts {@code sleep 300} as the leader of a new process group with process ID {@code pid},
-   * which must be free. Other processes of the machine may fork in between and take the ID: each
-   * miss is killed and tried again, at most {@value #TRIES} times.
+   * which must be free. Other processes and threads of the machine may fork in between and take
+   * the ID: each miss is killed and tried again while the ID is free, for at most 30 s. The loop
+   * runs in one bash, so no thread of this JVM is made between setting the ID and the fork.
    *
    * @return the process, which the caller must kill
    */
   public static ProcessHandle start(long pid) throws IOException, InterruptedException {
-    String last = "";
-    for (int attempt = 0; attempt < TRIES; attempt++) {
-      // bash forks the background job right after the write; setsid in a process that leads no
-      // group makes it a leader without forking again, and exec keeps the ID.
-      Process p = new ProcessBuilder("bash", "-c",
-          "echo \"$1\" > /proc/sys/kernel/ns_last_pid || exit 1; setsid sleep 300 </dev/null >/dev/null 2>&1 & echo $!",
-          "bash", Long.toString(pid - 1)).redirectErrorStream(true).start();
-      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-      if (!p.waitFor(10, TimeUnit.SECONDS)) {
-        p.destroyForcibly();
-      }
-      if (p.isAlive() || p.exitValue() != 0 || !out.matches("\\d{1,10}")) {
-        // A busy machine may fail an attempt; it counts as a miss.
-        last = "exit " + (p.isAlive() ? "none" : p.exitValue()) + ", output '" + out + "'";
-        continue;
-      }
-      long got = Long.parseLong(out);
-      Optional<ProcessHandle> handle = ProcessHandle.of(got);
-      if (got == pid && handle.isPresent()) {
-        return handle.get();
-      }
-      handle.ifPresent(ProcessHandle::destroyForcibly);
-      last = "got " + got;
+    // setsid in a process that leads no group makes it a leader without forking again, and exec
+    // keeps the ID. A taken ID (a process, or a thread, which has /proc/ID too) is waited out.
+    String loop = String.join("\n",
+        "n=$1; end=$(( SECONDS + 30 ))",
+        "while (( SECONDS < end )); do",
+        "  if [ -e \"/proc/$n\" ]; then sleep 0.05; continue; fi",
+        "  echo $(( n - 1 )) > /proc/sys/kernel/ns_last_pid || exit 1",
+        "  setsid sleep 300 </dev/null >/dev/null 2>&1 &",
+        "  got=$!",
+        "  if [ \"$got\" = \"$n\" ]; then echo \"$got\"; exit 0; fi",
+        "  kill -KILL \"$got\" 2>/dev/null; wait \"$got\" 2>/dev/null",
+        "done",
+        "echo \"process ID $n was not handed to the test's program within 30 s\"; exit 1");
+    Process p = new ProcessBuilder("bash", "-c", loop, "bash", Long.toString(pid)).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+    if (!p.waitFor(60, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      throw new AssertionError("choosing process ID " + pid + " did not end: " + out);
     }
-    throw new AssertionError("process ID " + pid + " was not handed to the test's program in " + TRIES
-        + " tries (last: " + last + ")");
+    Optional<ProcessHandle> handle = out.equals(Long.toString(pid)) ? ProcessHandle.of(pid) : Optional.empty();
+    return handle.orElseThrow(() -> new AssertionError("could not start a program with process ID " + pid
+        + " (exit " + p.exitValue() + "): " + out));
   }
 }
