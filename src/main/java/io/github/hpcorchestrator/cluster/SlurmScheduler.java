@@ -36,13 +36,6 @@ public final class SlurmScheduler implements Scheduler {
   private static final Pattern JOB_ID = Pattern.compile("\\d{1,12}");
   private static final String CANCELLED_WORDS = "stopped by the orchestrator";
   private static final int FAILED_LOG_LINES = 10;
-  /**
-   * What squeue prints when it cannot reach slurmctld (down, restarting, overloaded): worth asking
-   * again after a pause, unlike a bad option or an unknown user.
-   */
-  private static final Pattern CONTROLLER_UNREACHABLE = Pattern.compile(
-      "(?i)unable to contact slurm controller|connection refused|socket timed out|connection timed out"
-      + "|communication connection failure|zero bytes were transmitted|connection reset");
   /** System property (seconds) that bounds the retries of an unreachable controller; tests shorten it. */
   public static final String CONTROLLER_RETRY_PROPERTY = "orchestrator.slurm.controller-retry-seconds";
   /** How long squeue is retried while the controller cannot be reached, unless the property says otherwise. */
@@ -55,9 +48,7 @@ public final class SlurmScheduler implements Scheduler {
   private final Clock clock;
   private Duration cancelWait = Duration.ofSeconds(30);
   private Duration cancelPollEvery = Duration.ofMillis(500);
-  private Duration controllerRetry = controllerRetryFromProperty();
-  private Duration firstRetryPause = Duration.ofSeconds(1);
-  private java.util.function.Consumer<String> retryProgress = line -> System.err.println(line);
+  private final SqueueRetry squeueRetry = new SqueueRetry();
 
   private Instant queueAt;
   private List<SqueueParser.Row> queue;
@@ -94,21 +85,12 @@ public final class SlurmScheduler implements Scheduler {
    * {@link Duration#ZERO} turns retries off.
    */
   public void controllerRetry(Duration total, Duration firstPause) {
-    this.controllerRetry = total;
-    this.firstRetryPause = firstPause;
+    squeueRetry.bound(total, firstPause);
   }
 
   /** Receives one line per retry of an unreachable controller (default: stderr). */
   public void onControllerRetry(java.util.function.Consumer<String> progress) {
-    this.retryProgress = progress;
-  }
-
-  private static Duration controllerRetryFromProperty() {
-    String value = System.getProperty(CONTROLLER_RETRY_PROPERTY);
-    if (value != null && value.strip().matches("\\d{1,4}")) {
-      return Duration.ofSeconds(Integer.parseInt(value.strip()));
-    }
-    return CONTROLLER_RETRY;
+    squeueRetry.onRetry(progress);
   }
 
   @Override
@@ -287,38 +269,10 @@ public final class SlurmScheduler implements Scheduler {
     return queue;
   }
 
-  /**
-   * One squeue listing. While slurmctld cannot be reached (restarting, failing over), the call is
-   * repeated with growing pauses for at most {@link #controllerRetry}; squeue only reads, so asking
-   * again is safe. Any other failure, or a controller still gone after that, fails at once.
-   */
+  /** One squeue listing, asked again while the controller cannot be reached ({@link SqueueRetry}). */
   private CommandResult squeue() {
-    List<String> argv = List.of("squeue", "--me", "--noheader", "--states=all",
-        "--format=" + SqueueParser.FORMAT);
-    long start = System.nanoTime();
-    long deadline = start + controllerRetry.toNanos();
-    Duration pause = firstRetryPause;
-    for (int attempt = 1; ; attempt++) {
-      CommandResult r = shell.run(argv, Shell.SHORT_TIMEOUT);
-      if (r.ok()) {
-        return r;
-      }
-      String why = oneLine(r.stderr().isBlank() ? r.stdout() : r.stderr());
-      if (!CONTROLLER_UNREACHABLE.matcher(r.stderr() + r.stdout()).find()) {
-        throw new OperationFailedException("squeue failed: " + why);
-      }
-      long left = deadline - System.nanoTime();
-      if (left <= 0) {
-        long spent = Duration.ofNanos(System.nanoTime() - start).toSeconds();
-        throw new OperationFailedException("the SLURM controller cannot be reached (squeue tried " + attempt
-            + (attempt == 1 ? " time" : " times") + " over " + spent + " s): " + why);
-      }
-      Duration wait = Duration.ofNanos(Math.min(pause.toNanos(), left));
-      retryProgress.accept("squeue: the SLURM controller cannot be reached (" + why + "); retrying in "
-          + Math.max(1, Math.round(wait.toMillis() / 1000.0)) + " s");
-      sleep(wait);
-      pause = pause.plus(firstRetryPause);
-    }
+    return squeueRetry.run(shell, List.of("squeue", "--me", "--noheader", "--states=all",
+        "--format=" + SqueueParser.FORMAT));
   }
 
   @Override
