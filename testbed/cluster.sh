@@ -20,7 +20,9 @@
 #     `<ip> <node>  # testbed-<CLUSTER_NAME>` lines are added to /etc/hosts,
 #   - slurmctld on the host, one slurmd per node namespace (own UTS namespace, so `hostname` in a
 #     job prints the node name), all configured by DIR/etc/slurm.conf (use SLURM_CONF=...),
-#     with random free SlurmctldPort/SlurmdPort and all state/spool/pid/log files under DIR,
+#     with random free SlurmctldPort/SlurmdPort and all state/spool/pid/log files under DIR;
+#     each node has two pretend GPUs (gres gpu:2, plain files under DIR/gpu), so jobs may ask
+#     for --gres=gpu:1,
 #   - a "laptop" namespace <TAG>lap with a /30 veth (<TAG>vl on the host) to the host only; it has
 #     no route to the node bridge (and ip_forward is 0), so from there only sshd is reachable,
 #   - a login node: an sshd on 127.0.0.1 and the host side of the laptop veth, own port, own host
@@ -273,9 +275,18 @@ InactiveLimit=0
 WaitTime=0
 BatchStartTimeout=10
 
-NodeName=c${TAG}n[1-$NODE_COUNT] NodeAddr=$node_addrs CPUs=2 RealMemory=6000 State=UNKNOWN
+# pretend GPUs (see TESTBED.md): jobs may ask for --gres=gpu:N (N <= 2); no device is behind them
+GresTypes=gpu
+
+NodeName=c${TAG}n[1-$NODE_COUNT] NodeAddr=$node_addrs CPUs=2 RealMemory=6000 Gres=gpu:2 State=UNKNOWN
 PartitionName=debug Nodes=ALL Default=YES OverSubscribe=FORCE:4 MaxTime=INFINITE State=UP
 EOF
+  # gres.conf sits next to slurm.conf; two plain files stand for each node's GPUs (slurmd warns
+  # that they are no devices and still registers gpu:2; without files the nodes go INVAL).
+  mkdir -p "$DIR/gpu"
+  : >"$DIR/gpu/fakegpu0"
+  : >"$DIR/gpu/fakegpu1"
+  echo "NodeName=c${TAG}n[1-$NODE_COUNT] Name=gpu File=$DIR/gpu/fakegpu[0-1]" >"$DIR/etc/gres.conf"
 }
 
 write_wrappers() {

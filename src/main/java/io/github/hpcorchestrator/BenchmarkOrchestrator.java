@@ -1,5 +1,6 @@
 package io.github.hpcorchestrator;
 
+import io.github.hpcorchestrator.cluster.ContainerRuntime;
 import io.github.hpcorchestrator.cluster.LocalScheduler;
 import io.github.hpcorchestrator.cluster.Scheduler;
 import io.github.hpcorchestrator.cluster.SlurmScheduler;
@@ -12,6 +13,7 @@ import io.github.hpcorchestrator.recipe.RecipeLoader;
 import io.github.hpcorchestrator.recipe.ServiceSpec;
 import io.github.hpcorchestrator.report.StaleOutputs;
 import io.github.hpcorchestrator.service.GenericKind;
+import io.github.hpcorchestrator.service.JobPlanner;
 import io.github.hpcorchestrator.service.NodeExporterKind;
 import io.github.hpcorchestrator.service.OllamaKind;
 import io.github.hpcorchestrator.service.PrometheusKind;
@@ -94,10 +96,27 @@ public final class BenchmarkOrchestrator implements AutoCloseable {
         io.prometheus.metrics.model.snapshots.MetricSnapshots.class,
         io.prometheus.metrics.config.PrometheusProperties.class));
     this.servers = new ServersModule(scheduler, shell, store, kinds, new ServiceId(new SecureRandom()),
-        executables, new ReadinessWaiter(shell, progress), runtime, secrets, clock);
+        executables, new ReadinessWaiter(shell, progress), runtime, secrets,
+        new JobPlanner(containerRuntime(config, scheduler, shell, progress), progress), clock);
     this.monitors = new MonitorsModule(servers, config.metricsDir(), clock);
     // What a killed writer left (temp files, a report without its JSON) goes on the next start.
     StaleOutputs.clean(config.metricsDir());
+  }
+
+  /**
+   * Apptainer where jobs are submitted: on SLURM the login node after slurm.setup, images under
+   * the remote folder; locally this machine, images under the state folder.
+   */
+  private static ContainerRuntime containerRuntime(OrchestratorConfig config, Scheduler scheduler, Shell shell,
+      Consumer<String> progress) {
+    if (config.backend() == OrchestratorConfig.Backend.SLURM) {
+      return new ContainerRuntime(shell, "the login node", "load it in every job with slurm.setup in the config"
+          + " (or setup in the recipe), e.g. 'module load Apptainer'; images are built on the login node, so"
+          + " without network on the nodes keep them there (container.image_path names a prebuilt one)",
+          scheduler.rootDir(), config.slurm().setup(), progress);
+    }
+    return new ContainerRuntime(shell, "this machine", "install Apptainer (https://apptainer.org) or put it on"
+        + " PATH with setup in the recipe", config.stateDir().toAbsolutePath().toString(), List.of(), progress);
   }
 
   /** The shell that reaches the scheduler's side (this machine, or the login node over SSH). */
@@ -130,7 +149,7 @@ public final class BenchmarkOrchestrator implements AutoCloseable {
     // Plan every service before anything is recorded or started: a recipe that cannot run costs
     // nothing and leaves no trace.
     for (ServiceSpec spec : ordered) {
-      servers.renderJob(spec);
+      servers.renderJob(spec, true);
     }
     String session = store.newSession(recipe.source().toString(), clock.instant());
     List<String> started = new ArrayList<>();
@@ -187,7 +206,7 @@ public final class BenchmarkOrchestrator implements AutoCloseable {
   public String dryRun(Recipe recipe) {
     StringBuilder out = new StringBuilder();
     for (ServiceSpec spec : recipe.services()) {
-      out.append(servers.renderJob(spec));
+      out.append(servers.renderJob(spec, false));
     }
     return out.toString();
   }

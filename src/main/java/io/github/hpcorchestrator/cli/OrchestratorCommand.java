@@ -242,8 +242,9 @@ public final class OrchestratorCommand implements Callable<Integer> {
         return monitorStatus(orchestrator, action.monitorStatus);
       }
       if (action.clearState) {
-        int n = orchestrator.servers().clearState();
-        print(() -> "Forgot " + n + " finished service(s).\n", () -> object().put("forgotten", n));
+        var c = orchestrator.servers().clearState();
+        print(() -> c.summary() + "\n", () -> object().put("forgotten", c.forgotten())
+            .put("folders_removed", c.foldersRemoved()).put("bytes_freed", c.bytesFreed()));
         return 0;
       }
       if (action.demo) {

@@ -7,6 +7,7 @@ import java.util.Optional;
 /**
  * Parser for the connection file a job writes once its service started: {@code key=value} lines
  * with {@code host}, {@code port}, {@code job_id} and one {@code sidecar.<name>.port} per sidecar.
+ * An empty {@code port=} is a service whose recipe asked for no port: it runs, with no endpoint.
  */
 public final class ConnectionFile {
   private ConnectionFile() {}
@@ -23,8 +24,11 @@ public final class ConnectionFile {
     String host = values.get("host");
     String port = values.get("port");
     String jobId = values.getOrDefault("job_id", "");
-    if (host == null || host.isEmpty() || port == null || !port.matches("\\d{1,5}")) {
+    if (host == null || host.isEmpty() || port == null || !port.matches("\\d{0,5}")) {
       return Optional.empty();
+    }
+    if (port.isEmpty()) {
+      port = "0";
     }
     Map<String, Integer> sidecars = new java.util.TreeMap<>();
     values.forEach((key, value) -> {

@@ -60,7 +60,7 @@ public final class LocalScheduler implements Scheduler {
 
   @Override
   public String renderScript(JobSpec spec) {
-    return render(spec, dirOf(spec.serviceId()), spec.requestedPort());
+    return render(spec, serviceDir(spec.serviceId()), spec.requestedPort());
   }
 
   private String render(JobSpec spec, Path dir, int port) {
@@ -75,12 +75,16 @@ public final class LocalScheduler implements Scheduler {
     List<String> argv = spec.argv().stream().map(a -> substitute(a, dir, port)).toList();
     Map<String, String> values = new LinkedHashMap<>();
     values.put("SERVICE_ID", spec.serviceId());
+    values.put("SETUP", SetupBlock.render(spec.setup()));
     values.put("SERVICE_DIR", ShellQuoting.quote(dir.toString()));
     values.put("ENVIRONMENT", env.toString().stripTrailing());
     values.put("HOST", "localhost");
-    values.put("PORT", Integer.toString(port));
+    // An empty port in the connection file: the service asked for none and is reached nowhere.
+    values.put("PORT", port > 0 ? Integer.toString(port) : "''");
     values.put("REQUESTED_PORT", Integer.toString(Math.max(0, spec.requestedPort())));
-    values.put("COMMAND", ShellQuoting.join(argv));
+    values.put("COMMAND", ShellQuoting.join(spec.container().isEmpty() ? argv : ContainerCommand.words(spec,
+        ImagePath.resolve(spec.container().get(), servicesRoot.getParent().toString(), System.getProperty("user.home")),
+        dir.toString(), argv, v -> substitute(v, dir, port))));
     StringBuilder sidecars = new StringBuilder();
     StringBuilder lines = new StringBuilder();
     for (int i = 0; i < spec.sidecars().size(); i++) {
@@ -105,7 +109,7 @@ public final class LocalScheduler implements Scheduler {
   }
 
   private static String substitute(String text, Path dir, int port) {
-    return text.replace(JobSpec.PORT_TOKEN, Integer.toString(port))
+    return text.replace(JobSpec.PORT_TOKEN, port > 0 ? Integer.toString(port) : "")
         .replace(JobSpec.SCRATCH_TOKEN, dir.resolve("data").toString())
         .replace(JobSpec.DIR_TOKEN, dir.toString())
         .replace(JobSpec.LISTEN_TOKEN, "127.0.0.1");
@@ -113,7 +117,7 @@ public final class LocalScheduler implements Scheduler {
 
   @Override
   public SubmittedJob submit(JobSpec spec) {
-    Path dir = dirOf(spec.serviceId());
+    Path dir = serviceDir(spec.serviceId());
     try {
       // The folders and every file in them (the service's own included) are the user's alone,
       // like the state folder they live in.
@@ -132,7 +136,7 @@ public final class LocalScheduler implements Scheduler {
     // One pass over /proc for every folder's job, as in poll.
     java.util.Set<Long> live = processes.liveGroups();
     java.util.Set<Integer> taken = ports.taken(dir, d -> jobLive(d, live));
-    int port = picker.pick(spec.requestedPort(), taken);
+    int port = spec.hasPort() ? picker.pick(spec.requestedPort(), taken) : 0;
     taken.add(port);
     List<Integer> sidecarPorts = new ArrayList<>();
     for (Sidecar sidecar : spec.sidecars()) {
@@ -248,9 +252,9 @@ public final class LocalScheduler implements Scheduler {
   private Path ownFolder(SubmittedJob job) {
     Path dir = Path.of(job.serviceDir());
     if (job.serviceDir().isEmpty() || !job.jobId().matches("\\d{1,10}")
-        || !dir.toAbsolutePath().normalize().equals(dirOf(job.serviceId()).normalize())) {
+        || !dir.toAbsolutePath().normalize().equals(serviceDir(job.serviceId()).normalize())) {
       throw new OperationFailedException("refusing to stop " + job.serviceId() + ": job " + job.jobId()
-          + " in " + job.serviceDir() + " is not a job in this config's folder " + dirOf(job.serviceId()));
+          + " in " + job.serviceDir() + " is not a job in this config's folder " + serviceDir(job.serviceId()));
     }
     return dir;
   }
@@ -343,11 +347,12 @@ public final class LocalScheduler implements Scheduler {
   }
 
   @Override
-  public String serviceDir(String serviceId) {
-    return dirOf(serviceId).toString();
+  public String folderOf(String serviceId) {
+    return serviceDir(serviceId).toString();
   }
 
-  private Path dirOf(String serviceId) {
+  /** The folder that holds a service's files. */
+  public Path serviceDir(String serviceId) {
     return servicesRoot.resolve(serviceId);
   }
 
@@ -355,7 +360,7 @@ public final class LocalScheduler implements Scheduler {
   // recording it is found there, running or ended.
   @Override
   public Optional<SubmittedJob> find(String serviceId) {
-    Path dir = dirOf(serviceId);
+    Path dir = serviceDir(serviceId);
     return readInt(dir.resolve("job.pid")).map(pid -> new SubmittedJob(serviceId, pid.toString(), dir.toString()));
   }
 

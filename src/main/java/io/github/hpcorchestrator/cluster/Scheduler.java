@@ -19,8 +19,8 @@ public interface Scheduler {
    */
   String rootDir();
 
-  /** The folder {@link #submit} gives the job of {@code serviceId}, known before it is submitted. */
-  String serviceDir(String serviceId);
+  /** The folder a job of {@code serviceId} runs in, as its {@link SubmittedJob#serviceDir()} says it. */
+  String folderOf(String serviceId);
 
   /**
    * The job that runs or ran for {@code serviceId} in its folder under {@link #rootDir}, found by

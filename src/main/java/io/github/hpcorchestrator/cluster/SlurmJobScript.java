@@ -15,7 +15,7 @@ import java.util.stream.Collectors;
 /**
  * Renders the batch script for one service from the template {@code slurm-job.sh}: {@code #SBATCH}
  * lines from the job's resources over the config defaults, then a body that picks the port on the
- * node, fills in the tokens and runs the command natively or in Apptainer.
+ * node, fills in the tokens and runs the command natively or in its container (see ContainerCommand).
  */
 public final class SlurmJobScript {
   private static final ScriptTemplate TEMPLATE = ScriptTemplate.load(SlurmJobScript.class, "slurm-job.sh");
@@ -61,6 +61,9 @@ public final class SlurmJobScript {
     Map<String, String> values = new LinkedHashMap<>();
     values.put("DIRECTIVES", directives(spec, serviceDir));
     values.put("SERVICE_ID", spec.serviceId());
+    List<String> setup = new ArrayList<>(defaults.setup());
+    setup.addAll(spec.setup());
+    values.put("SETUP", SetupBlock.render(setup));
     values.put("SERVICE_DIR", ShellQuoting.quote(serviceDir));
     values.put("REQUESTED_PORT", Integer.toString(Math.max(0, spec.requestedPort())));
     values.put("ARGV", words(spec.argv()));
@@ -75,7 +78,7 @@ public final class SlurmJobScript {
       requireRelativeFile(file);
     }
     values.put("FILES", words(List.copyOf(spec.files().keySet())));
-    values.put("COMMAND", spec.container().map(this::containerCommand)
+    values.put("COMMAND", spec.container().map(c -> ContainerCommand.bash(spec, image(c)))
         .orElse("# No container: the command runs natively on the node.\ncmd=(\"${argv[@]}\")"));
     values.put("READY_TIMEOUT_S", Integer.toString(READY_TIMEOUT_S));
     values.put("SIDECARS", sidecars(spec.sidecars()));
@@ -125,6 +128,8 @@ public final class SlurmJobScript {
     directive(lines, "ntasks", r.ntasks().map(String::valueOf));
     directive(lines, "ntasks-per-node", r.ntasksPerNode().map(String::valueOf));
     directive(lines, "gres", r.gres());
+    directive(lines, "gpus", r.gpus());
+    directive(lines, "gpus-per-node", r.gpusPerNode());
     for (String extra : defaults.extraDirectives()) {
       String text = extra.strip();
       if (text.startsWith("#SBATCH")) {
@@ -162,41 +167,8 @@ public final class SlurmJobScript {
     }
   }
 
-  private String containerCommand(ContainerSpec container) {
-    String image = image(container);
-    StringBuilder s = new StringBuilder();
-    s.append("# Container: run the command in Apptainer, with the service folder and environment.\n");
-    s.append("IMAGE=").append(ShellQuoting.quote(image)).append('\n');
-    s.append("if [ ! -e \"$IMAGE\" ]; then\n");
-    if (container.dockerSource().isPresent()) {
-      s.append("  # Two jobs of one image may start together: the lock lets one build while the other\n");
-      s.append("  # waits and then finds the image. Building to .part keeps a failed build from looking done.\n");
-      s.append("  mkdir -p \"$(dirname \"$IMAGE\")\" || finish 96\n");
-      s.append("  flock \"$IMAGE.lock\" bash -c '[ -e \"$1\" ] || { apptainer build --force \"$1.part\" \"$2\" && mv -f \"$1.part\" \"$1\"; }' \\\n");
-      s.append("    build \"$IMAGE\" ").append(ShellQuoting.quote(container.dockerSource().get()))
-          .append(" || finish 96\n");
-    } else {
-      s.append("  echo \"orchestrator: image $IMAGE is missing and the recipe has no docker_source\" >&2\n");
-      s.append("  finish 96\n");
-    }
-    s.append("fi\n");
-    s.append("cmd=(apptainer exec --bind \"$SERVICE_DIR\")\n");
-    s.append("for name in \"${env_names[@]}\"; do\n");
-    s.append("  cmd+=(--env \"$name=${!name}\")\n");
-    s.append("done\n");
-    s.append("cmd+=(\"$IMAGE\" \"${argv[@]}\")");
-    return s.toString();
-  }
-
   private String image(ContainerSpec container) {
-    if (container.imagePath().isPresent()) {
-      String path = expandHome(container.imagePath().get(), home);
-      return path.startsWith("/") ? path : remoteDir + "/" + path;
-    }
-    String source = container.dockerSource()
-        .orElseThrow(() -> new IllegalArgumentException("a container needs docker_source or image_path"));
-    String name = source.replaceFirst("^[a-z]+://", "").replaceAll("[^A-Za-z0-9._-]", "_");
-    return remoteDir + "/images/" + name + ".sif";
+    return ImagePath.resolve(container, remoteDir, home);
   }
 
   /** Each value as one shell word (single-quoted unless plain), for a bash array. */

@@ -103,9 +103,14 @@ public final class SlurmScheduler implements Scheduler {
     return remoteDir;
   }
 
-  @Override
+  /** The folder of one service on the cluster. */
   public String serviceDir(String serviceId) {
     return jobs.serviceDir(serviceId);
+  }
+
+  @Override
+  public String folderOf(String serviceId) {
+    return serviceDir(serviceId);
   }
 
   @Override

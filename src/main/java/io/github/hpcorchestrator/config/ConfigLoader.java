@@ -1,6 +1,7 @@
 package io.github.hpcorchestrator.config;
 
 import io.github.hpcorchestrator.InputException;
+import io.github.hpcorchestrator.recipe.SetupLines;
 import io.github.hpcorchestrator.recipe.SlurmFormats;
 import io.github.hpcorchestrator.recipe.YamlDocument;
 import io.github.hpcorchestrator.recipe.YamlMapping;
@@ -113,8 +114,9 @@ public final class ConfigLoader {
       }
       directives.add(directive);
     }
+    List<String> setup = map.get("setup").map(SetupLines::of).orElse(List.of());
     map.rejectUnknownKeys();
-    return new SlurmDefaults(account, partition, qos, time, directives);
+    return new SlurmDefaults(account, partition, qos, time, directives, setup);
   }
 
   /** A local path; a leading {@code ~} or {@code $HOME} means this user's home directory. */

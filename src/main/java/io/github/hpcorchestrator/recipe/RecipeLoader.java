@@ -24,6 +24,14 @@ public final class RecipeLoader {
   /** The service name whose recipes may list models to pull. */
   public static final String OLLAMA = "ollama";
 
+  /**
+   * The service names whose kind has a port of its own (service/*Kind#defaultPort); a service of
+   * any other name without {@code ports} has no port and no endpoint.
+   */
+  public static final java.util.Set<String> NAMES_WITH_DEFAULT_PORT = java.util.Set.of(PROMETHEUS, "node_exporter",
+      "ollama");
+  private static final String PORT_TOKEN = "{port}";
+
   // Names become file names, job names and shell words later, so only a safe subset is allowed.
   private static final Pattern NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_-]{0,47}");
   private static final Pattern ENV_KEY = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
@@ -102,7 +110,11 @@ public final class RecipeLoader {
     List<String> exporters = map.get("exporters").map(RecipeLoader::exporters).orElse(List.of());
     Optional<YamlValue> authValue = map.get("auth");
     Optional<YamlValue> modelsValue = map.get("models");
+    List<String> setup = map.get("setup").map(SetupLines::of).orElse(List.of());
     map.rejectUnknownKeys();
+    if (ports.isEmpty() && !NAMES_WITH_DEFAULT_PORT.contains(name)) {
+      rejectPortUses(map);
+    }
 
     boolean prometheus = name.equals(PROMETHEUS);
     // Only the prometheus kind reads these; elsewhere they would be silently ignored.
@@ -124,7 +136,7 @@ public final class RecipeLoader {
     Optional<String> scrapeInterval = intervalValue
         .map(v -> v.asMatching(PROMETHEUS_DURATION, "a Prometheus duration like 15s or 1m"));
     return new ServiceSpec(name, description, command, args, container, resources, environment,
-        ports, healthCheck, targets, scrapeInterval, exporters, auth, models);
+        ports, healthCheck, targets, scrapeInterval, exporters, auth, models, setup);
   }
 
   /** Ollama model names such as llama3.2:1b, each at most once. */
@@ -141,6 +153,31 @@ public final class RecipeLoader {
       out.add(model);
     }
     return out;
+  }
+
+  /**
+   * Rejects what needs the port of a service that has none: an HTTP health check, a probe or
+   * ollama exporter, and the {@code {port}} token in args or environment values.
+   */
+  private static void rejectPortUses(YamlMapping map) {
+    String add = ": add 'ports: [N]' to the service (without ports it is ready once its job runs)";
+    Optional<YamlValue> health = map.get("health_check");
+    if (health.isPresent()) {
+      throw health.get().error("an HTTP health check needs a port, and this service lists no ports" + add);
+    }
+    for (YamlValue item : map.get("exporters").map(YamlValue::asListOrSingle).orElse(List.of())) {
+      if (List.of("probe", "ollama").contains(item.asString())) {
+        throw item.error("exporter " + YamlValue.quote(item.asString()) + " needs the service's port" + add);
+      }
+    }
+    List<YamlValue> words = new ArrayList<>(map.get("args").map(YamlValue::asList).orElse(List.of()));
+    Optional<YamlMapping> env = map.get("environment").map(YamlValue::asMapping);
+    env.ifPresent(e -> e.keys().forEach(k -> words.add(e.get(k).orElseThrow())));
+    for (YamlValue word : words) {
+      if (word.isScalar() && word.asString().contains(PORT_TOKEN)) {
+        throw word.error("uses " + PORT_TOKEN + " but the service lists no ports" + add);
+      }
+    }
   }
 
   /** Sidecar exporters: each one of {@link ServiceSpec#EXPORTERS}, at most once. */
@@ -168,11 +205,28 @@ public final class RecipeLoader {
     YamlMapping map = value.asMapping();
     Optional<String> dockerSource = map.get("docker_source").map(YamlValue::asLine);
     Optional<String> imagePath = map.get("image_path").map(YamlValue::asLine);
+    List<String> options = map.get("options").map(RecipeLoader::containerOptions).orElse(List.of());
     map.rejectUnknownKeys();
     if (dockerSource.isEmpty() && imagePath.isEmpty()) {
       throw value.error("a container needs docker_source or image_path");
     }
-    return new ContainerSpec(dockerSource, imagePath);
+    return new ContainerSpec(dockerSource, imagePath, options);
+  }
+
+  /** Options for {@code apptainer exec}: a list of words, each passed as one argv word. */
+  private static List<String> containerOptions(YamlValue value) {
+    if (!value.isList()) {
+      throw value.error("expected a list of apptainer exec options like [--cleanenv, --bind=/data], found "
+          + value.kind());
+    }
+    List<String> options = new ArrayList<>();
+    for (YamlValue item : value.asList()) {
+      if (!item.isScalar()) {
+        throw item.error("expected an option (a string) like --cleanenv, found " + item.kind());
+      }
+      options.add(item.asLine());
+    }
+    return options;
   }
 
   private static ResourceSpec resources(YamlValue value) {
@@ -187,7 +241,9 @@ public final class RecipeLoader {
         map.get("nodes").map(YamlValue::asPositiveInt),
         map.get("ntasks").map(YamlValue::asPositiveInt),
         map.get("ntasks_per_node").map(YamlValue::asPositiveInt),
-        map.get("gres").map(SlurmFormats::gres));
+        map.get("gres").map(SlurmFormats::gres),
+        map.get("gpus").map(SlurmFormats::gpus),
+        map.get("gpus_per_node").map(SlurmFormats::gpus));
     map.rejectUnknownKeys();
     return spec;
   }

@@ -23,6 +23,7 @@ import java.util.Optional;
  * @param auth (prometheus) TLS and basic auth on its web endpoints; empty means the backend's default
  *     (on for SLURM, off for local)
  * @param models (ollama) models pulled through Ollama's /api/pull before the service counts as ready
+ * @param setup shell lines the job runs first, as written (after the config's slurm.setup)
  */
 public record ServiceSpec(
     String name,
@@ -38,7 +39,8 @@ public record ServiceSpec(
     Optional<String> scrapeInterval,
     List<String> exporters,
     Optional<Boolean> auth,
-    List<String> models) {
+    List<String> models,
+    List<String> setup) {
 
   /** The exporters a recipe may ask for. */
   public static final List<String> EXPORTERS = List.of("probe", "node", "gpu", "ollama");
@@ -70,6 +72,15 @@ public record ServiceSpec(
         scrapeInterval, exporters, auth, List.of());
   }
 
+  /** A service without setup lines. */
+  public ServiceSpec(String name, String description, Optional<String> command, List<String> args,
+      Optional<ContainerSpec> container, ResourceSpec resources, Map<String, String> environment,
+      List<Integer> ports, Optional<HealthCheck> healthCheck, List<MonitoringTarget> monitoringTargets,
+      Optional<String> scrapeInterval, List<String> exporters, Optional<Boolean> auth, List<String> models) {
+    this(name, description, command, args, container, resources, environment, ports, healthCheck, monitoringTargets,
+        scrapeInterval, exporters, auth, models, List.of());
+  }
+
   public ServiceSpec {
     models = List.copyOf(models);
     exporters = List.copyOf(exporters);
@@ -77,6 +88,13 @@ public record ServiceSpec(
     environment = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(environment));
     ports = List.copyOf(ports);
     monitoringTargets = List.copyOf(monitoringTargets);
+    setup = List.copyOf(setup);
+  }
+
+  /** The same service with {@code other} as its container (empty: it runs natively). */
+  public ServiceSpec withContainer(Optional<ContainerSpec> other) {
+    return new ServiceSpec(name, description, command, args, other, resources, environment, ports, healthCheck,
+        monitoringTargets, scrapeInterval, exporters, auth, models, setup);
   }
 
   /** The first requested port, if any. */

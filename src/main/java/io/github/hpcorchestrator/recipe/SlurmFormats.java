@@ -11,6 +11,7 @@ public final class SlurmFormats {
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.-]+");
   private static final Pattern MEM = Pattern.compile("[0-9]+[KMGT]?");
   private static final Pattern GRES = Pattern.compile("[A-Za-z0-9_:.,-]+");
+  private static final Pattern GPUS = Pattern.compile("([A-Za-z0-9_.-]+:)?[1-9][0-9]{0,3}");
   // minutes | MM:SS | HH:MM:SS | D-HH:MM:SS; minutes and seconds are checked below 60 by the pattern.
   private static final Pattern TIME = Pattern.compile(
       "[0-9]+|[0-9]+:[0-5][0-9]|[0-9]+:[0-5][0-9]:[0-5][0-9]|[0-9]+-[0-9]{1,2}:[0-5][0-9]:[0-5][0-9]");
@@ -35,5 +36,10 @@ public final class SlurmFormats {
   /** A generic resource request like gpu:1 or gpu:a100:2. */
   public static String gres(YamlValue value) {
     return value.asMatching(GRES, "a GRES like gpu:1 (letters, digits, '_', ':', '.', ',', '-')");
+  }
+
+  /** A GPU count, optionally with a type: 1 or a100:2 (--gpus, --gpus-per-node). */
+  public static String gpus(YamlValue value) {
+    return value.asMatching(GPUS, "a GPU count like 1 or a100:2");
   }
 }

@@ -34,7 +34,9 @@ public final class GenericKind implements ServiceKind {
     List<String> argv = new ArrayList<>();
     argv.add(command);
     argv.addAll(spec.args());
-    return new JobSpec(serviceId, argv, withPort(spec.environment()), requestedPort(spec),
+    // A service without ports gets no PORT: nothing would listen there.
+    int port = requestedPort(spec);
+    return new JobSpec(serviceId, argv, port > 0 ? withPort(spec.environment()) : spec.environment(), port,
         spec.resources(), spec.container(), Map.of());
   }
 

@@ -13,6 +13,14 @@ public interface LaunchContext {
   String executable(String tool);
 
   /**
+   * The program that runs {@code tool} for {@code spec}: in its container, the image's own
+   * {@code tool} from the image's PATH; natively, {@link #executable}.
+   */
+  default String program(io.github.hpcorchestrator.recipe.ServiceSpec spec, String tool) {
+    return spec.container().isPresent() ? tool : executable(tool);
+  }
+
+  /**
    * The running service {@code typedId} (full ID or unique hex part) names.
    *
    * @throws io.github.hpcorchestrator.InputException when it is unknown or not running

@@ -26,9 +26,14 @@ public final class NodeExporterKind implements ServiceKind {
   }
 
   @Override
+  public boolean runsWithoutContainer() {
+    return true;
+  }
+
+  @Override
   public JobSpec plan(ServiceSpec spec, String serviceId, LaunchContext context) {
     List<String> argv = new ArrayList<>();
-    argv.add(spec.command().orElseGet(() -> context.executable("node_exporter")));
+    argv.add(spec.command().orElseGet(() -> context.program(spec, "node_exporter")));
     argv.add("--web.listen-address=" + JobSpec.LISTEN_TOKEN + ":" + JobSpec.PORT_TOKEN);
     argv.addAll(spec.args());
     return new JobSpec(serviceId, argv, spec.environment(), requestedPort(spec), spec.resources(),

@@ -78,7 +78,7 @@ final class OrphanJobs {
 
   /** {@code r} with its folder always set (rows of older versions had none before the job ID). */
   private ServiceRecord with(ServiceRecord r, String jobId, JobState state, Optional<Instant> endedAt, String reason) {
-    String dir = r.serviceDir().isEmpty() ? scheduler.serviceDir(r.serviceId()) : r.serviceDir();
+    String dir = r.serviceDir().isEmpty() ? scheduler.folderOf(r.serviceId()) : r.serviceDir();
     return new ServiceRecord(r.serviceId(), r.name(), r.sessionId(), r.backend(), jobId, dir, r.requestedPort(),
         state, r.node(), r.host(), r.port(), r.exitCode(), r.submittedAt(), r.startedAt(), endedAt, r.recipe(),
         reason);

@@ -96,6 +96,11 @@ public final class PrometheusKind implements ServiceKind {
   }
 
   @Override
+  public boolean runsWithoutContainer() {
+    return true;
+  }
+
+  @Override
   public JobSpec plan(ServiceSpec spec, String serviceId, LaunchContext context) {
     Optional<DiscoverySpec> discovery = discovery(spec, serviceId, context);
     boolean auth = auth(spec, context.backend());
@@ -116,7 +121,7 @@ public final class PrometheusKind implements ServiceKind {
           + " duration such as 15d or 12h, found '" + retention + "'");
     }
     List<String> argv = new ArrayList<>();
-    argv.add(spec.command().orElseGet(() -> context.executable("prometheus")));
+    argv.add(spec.command().orElseGet(() -> context.program(spec, "prometheus")));
     argv.add("--config.file=" + JobSpec.DIR_TOKEN + "/" + CONFIG_FILE);
     argv.add("--storage.tsdb.path=" + JobSpec.SCRATCH_TOKEN);
     argv.add("--storage.tsdb.retention.time=" + retention);

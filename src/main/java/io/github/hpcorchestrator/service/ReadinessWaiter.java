@@ -1,6 +1,7 @@
 package io.github.hpcorchestrator.service;
 
 import io.github.hpcorchestrator.OperationFailedException;
+import io.github.hpcorchestrator.cluster.JobState;
 import io.github.hpcorchestrator.recipe.HealthCheck;
 import io.github.hpcorchestrator.state.ServiceRecord;
 import io.github.hpcorchestrator.transport.Shell;
@@ -12,7 +13,8 @@ import java.util.function.Function;
 
 /**
  * Waits until a started service is ready: its job runs, its health endpoint answers 2xx (or its
- * port accepts), and its kind's own condition holds. Polls with a deadline and reports progress.
+ * port accepts), and its kind's own condition holds; a service that asked for no port is ready once
+ * its job runs (or completed). Polls with a deadline and reports progress.
  */
 public final class ReadinessWaiter {
   private static final Duration DEFAULT_DEADLINE = Duration.ofMinutes(2);
@@ -47,10 +49,17 @@ public final class ReadinessWaiter {
     while (true) {
       ServiceStatus status = observe.apply(current);
       current = status.record();
+      boolean noPort = record.requestedPort() == 0;
+      if (noPort && status.state() == JobState.COMPLETED) {
+        return status; // a batch step that already did its work
+      }
       if (status.state().isFinal()) {
         throw new OperationFailedException("service " + record.serviceId() + " ended before it got ready: "
             + status.state() + status.job().exitCode().map(c -> " (exit code " + c + ")").orElse("")
             + lastLines(status));
+      }
+      if (noPort && status.runsWithoutPort()) {
+        return status; // nothing to probe: no port was asked for
       }
       if (status.endpoint().isPresent()) {
         ServiceEndpoint endpoint = status.endpoint().get();
@@ -76,7 +85,7 @@ public final class ReadinessWaiter {
             return status;
           }
         }
-      } else if (status.state().name().equals("RUNNING")) {
+      } else if (status.state() == JobState.RUNNING) {
         waitingFor = "its connection file";
       }
       long now = System.nanoTime();

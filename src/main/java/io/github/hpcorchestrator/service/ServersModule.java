@@ -36,7 +36,6 @@ import java.util.function.Function;
 public final class ServersModule {
   private static final int MAX_ID_ATTEMPTS = 16;
   private static final String SESSION_FILE = "session";
-  private static final java.util.Set<String> SECRET_FILES = java.util.Set.of("tls.key", "scrape.password");
   private static final int LOG_TAIL_LINES = 10;
 
   private final Scheduler scheduler;
@@ -48,6 +47,7 @@ public final class ServersModule {
   private final ReadinessWaiter readiness;
   private final RuntimeBundle runtime;
   private final SecretStore secrets;
+  private final JobPlanner planner;
   private final SecureRandom random = new SecureRandom();
   private final Clock clock;
   private final OrphanJobs orphans;
@@ -56,10 +56,11 @@ public final class ServersModule {
    * @param executables maps a tool name ("prometheus") to the executable jobs run
    * @param runtime the orchestrator's own code where jobs run, for sidecars
    * @param secrets where monitors' credentials are kept
+   * @param planner turns recipes into jobs (setup lines, containers)
    */
   public ServersModule(Scheduler scheduler, Shell shell, StateStore store, ServiceKinds kinds,
       ServiceId ids, Function<String, String> executables, ReadinessWaiter readiness, RuntimeBundle runtime,
-      SecretStore secrets, Clock clock) {
+      SecretStore secrets, JobPlanner planner, Clock clock) {
     this.scheduler = scheduler;
     this.shell = shell;
     this.store = store;
@@ -69,6 +70,7 @@ public final class ServersModule {
     this.readiness = readiness;
     this.runtime = runtime;
     this.secrets = secrets;
+    this.planner = planner;
     this.clock = clock;
     this.orphans = new OrphanJobs(scheduler, clock);
   }
@@ -91,12 +93,12 @@ public final class ServersModule {
       String serviceId = ids.generate(spec.name());
       // Each service folder says which session it belongs to, for monitors that follow a session.
       Context context = new Context(sessionId);
-      JobSpec job = ExporterSidecars.add(kind.plan(spec, serviceId, context), spec, kind, context)
-          .withFile(SESSION_FILE, sessionId + "\n");
+      JobSpec job = planner.plan(kind, spec, serviceId, context, true).withFile(SESSION_FILE, sessionId + "\n");
+      planner.prepare(job);
       // Recorded with its folder, and its credentials saved, before the job can start: a start cut
       // off after submit leaves a row whose job the next refresh adopts (OrphanJobs).
       ServiceRecord pending = new ServiceRecord(serviceId, spec.name(), sessionId, scheduler.name(), "",
-          scheduler.serviceDir(serviceId), job.requestedPort(), JobState.PENDING, "", "", 0, Optional.empty(),
+          scheduler.folderOf(serviceId), job.requestedPort(), JobState.PENDING, "", "", 0, Optional.empty(),
           clock.instant(), Optional.empty(), Optional.empty(), recipe);
       if (!store.insert(pending)) {
         continue; // another service already has this ID; draw again
@@ -108,7 +110,8 @@ public final class ServersModule {
       try {
         submitted = scheduler.submit(job);
       } catch (RuntimeException e) {
-        store.put(withState(pending, JobState.FAILED, clock.instant(), ""));
+        // sbatch's own words stay the reason: every later --status still says why it never ran.
+        store.put(withState(pending, JobState.FAILED, clock.instant(), String.valueOf(e.getMessage())));
         throw e;
       }
       ServiceRecord record = new ServiceRecord(serviceId, spec.name(), sessionId, scheduler.name(),
@@ -129,18 +132,11 @@ public final class ServersModule {
     throw new OperationFailedException("could not draw a free service ID for " + spec.name());
   }
 
-  /** The job script a start of {@code spec} would submit, for a dry run. */
-  public String renderJob(ServiceSpec spec) {
-    ServiceKind kind = kinds.forName(spec.name());
-    Context context = new Context("(dry run)");
-    JobSpec job = ExporterSidecars.add(kind.plan(spec, ids.generate(spec.name()), context), spec, kind, context);
-    StringBuilder out = new StringBuilder(scheduler.renderScript(job));
-    job.files().forEach((name, content) -> {
-      out.append("\n# ---- file ").append(name).append(" (written into the service folder) ----\n");
-      // Keys and passwords never appear in printed output.
-      out.append(SECRET_FILES.contains(name) ? "(secret, not shown)\n" : content);
-    });
-    return out.toString();
+  /** The job script (and files) a start of {@code spec} would submit; strict: failing as the start would. */
+  public String renderJob(ServiceSpec spec, boolean strict) {
+    JobSpec job = planner.plan(kinds.forName(spec.name()), spec, ids.generate(spec.name()), new Context("(dry run)"),
+        strict);
+    return JobPlanner.describe(scheduler.renderScript(job), job);
   }
 
   private Optional<HealthCheck> health(ServiceKind kind, ServiceSpec spec) {
@@ -194,8 +190,9 @@ public final class ServersModule {
   public ServiceEndpoint getServiceEndpoint(String typedId) {
     ServiceStatus status = checkServiceStatus(typedId);
     return status.endpoint().orElseThrow(() -> new OperationFailedException("service "
-        + status.serviceId() + " has no endpoint: it is " + status.state()
-        + (status.job().reason().isEmpty() ? "" : " (" + status.job().reason() + ")")));
+        + status.serviceId() + " has no endpoint: " + (status.runsWithoutPort()
+            ? "it is RUNNING without a port (its recipe lists no ports)" : "it is " + status.state()
+        + (status.job().reason().isEmpty() ? "" : " (" + status.job().reason() + ")"))));
   }
 
   /** The current status of one service, by full ID or unique hex part. */
@@ -205,10 +202,14 @@ public final class ServersModule {
     return all.stream().filter(s -> s.serviceId().equals(id)).findFirst().orElseThrow();
   }
 
-  /** Forgets services that ended; returns how many. */
-  public int clearState() {
-    refresh();
-    return store.forgetFinished();
+  /**
+   * Forgets services that ended and removes what they left: their folders where they ran and
+   * their secrets here. Never touches a service that runs.
+   */
+  public ClearedState clearState() {
+    List<ServiceRecord> ended = refresh().stream().map(ServiceStatus::record).filter(r -> r.state().isFinal()).toList();
+    store.requireWritable(); // a state that cannot forget them keeps their folders too
+    return new EndedServiceFolders(scheduler, shell).clear(ended, secrets, store::forgetFinished);
   }
 
   /**
@@ -253,7 +254,8 @@ public final class ServersModule {
   private ServiceRecord update(ServiceRecord r, JobStatus job) {
     String host = r.host();
     int port = r.port();
-    if (port == 0 && job.state() == JobState.RUNNING) {
+    // Read until seen once: a service without a port publishes a host and no port.
+    if (host.isEmpty() && job.state() == JobState.RUNNING) {
       Optional<Connection> c = scheduler.connection(r.job());
       if (c.isPresent()) {
         host = c.get().host();
@@ -273,12 +275,8 @@ public final class ServersModule {
       return Optional.empty();
     }
     ServiceEndpoint plain = ServiceEndpoint.of(r.serviceId(), r.name(), r.host(), r.port());
-    if (r.isMonitor() && secrets.get(r.serviceId()).isPresent()) {
-      // A monitor with auth answers HTTPS only.
-      return Optional.of(new ServiceEndpoint(plain.serviceId(), plain.host(), plain.port(),
-          plain.api().replaceFirst("^http:", "https:"), plain.ui().replaceFirst("^http:", "https:")));
-    }
-    return Optional.of(plain);
+    // A monitor with auth answers HTTPS only.
+    return Optional.of(r.isMonitor() && secrets.get(r.serviceId()).isPresent() ? plain.https() : plain);
   }
 
   private static ServiceRecord withState(ServiceRecord r, JobState state, Instant at, String reason) {
@@ -324,10 +322,10 @@ public final class ServersModule {
     public DiscoveredService runningService(String typedId) {
       String id = ServiceIdResolver.resolve(typedId, statuses().stream().map(ServiceStatus::serviceId).toList());
       ServiceStatus s = statuses().stream().filter(x -> x.serviceId().equals(id)).findFirst().orElseThrow();
-      if (s.endpoint().isEmpty()) {
+      if (s.endpoint().isEmpty() && !s.runsWithoutPort()) {
         throw new InputException("service " + id + " is " + s.state() + ", not RUNNING with a known port");
       }
-      return runningServices().stream().filter(d -> d.serviceId().equals(id)).findFirst().orElse(discovered(s));
+      return runningServices().stream().filter(d -> d.serviceId().equals(id)).findFirst().orElse(s.discovered());
     }
 
     @Override
@@ -340,8 +338,9 @@ public final class ServersModule {
 
     private List<DiscoveredService> readRunningServices() {
       // The connection files add each service's sidecar (exporter) ports.
-      return statuses().stream().filter(s -> s.endpoint().isPresent()).map(s -> {
-        DiscoveredService d = discovered(s);
+      // A service without a port is no target itself (port 0), but its exporters' sidecars are.
+      return statuses().stream().filter(s -> s.endpoint().isPresent() || s.runsWithoutPort()).map(s -> {
+        DiscoveredService d = s.discovered();
         Map<String, Integer> sidecars = scheduler.connection(s.record().job()).map(Connection::sidecarPorts)
             .orElse(Map.of());
         return new DiscoveredService(d.serviceId(), d.name(), d.jobId(), d.node(), d.host(), d.port(), d.sessionId(),
@@ -381,13 +380,6 @@ public final class ServersModule {
     public List<String> javaCommand(String mainClass) {
       return runtime.javaCommand(mainClass, scheduler.name().equals("local"));
     }
-  }
-
-  private static DiscoveredService discovered(ServiceStatus s) {
-    ServiceRecord r = s.record();
-    ServiceEndpoint e = s.endpoint().orElseThrow();
-    return new DiscoveredService(r.serviceId(), r.name(), r.jobId(), r.node(), e.host(), e.port(), r.sessionId(),
-        Map.of(), r.requestedPort());
   }
 
   /** Every ID known to state or the scheduler. */

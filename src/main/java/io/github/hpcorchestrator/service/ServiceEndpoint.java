@@ -11,6 +11,12 @@ package io.github.hpcorchestrator.service;
  */
 public record ServiceEndpoint(String serviceId, String host, int port, String api, String ui) {
 
+  /** The same endpoint over HTTPS (a monitor with auth answers HTTPS only). */
+  public ServiceEndpoint https() {
+    return new ServiceEndpoint(serviceId, host, port, api.replaceFirst("^http:", "https:"),
+        ui.replaceFirst("^http:", "https:"));
+  }
+
   /** The endpoint of {@code serviceId} listening at {@code host:port}. */
   public static ServiceEndpoint of(String serviceId, String name, String host, int port) {
     String api = "http://" + host + ":" + port;

@@ -61,6 +61,14 @@ public interface ServiceKind {
     return defaultHealthEndpoint();
   }
 
+  /**
+   * Whether a service of this kind can run without the container its recipe names, when no
+   * container runtime is there: the orchestrator brings or finds its program itself.
+   */
+  default boolean runsWithoutContainer() {
+    return false;
+  }
+
   /** The port a service of this kind asks for. */
   default int requestedPort(ServiceSpec spec) {
     return spec.mainPort().orElse(defaultPort());

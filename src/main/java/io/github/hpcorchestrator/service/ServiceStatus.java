@@ -2,6 +2,7 @@ package io.github.hpcorchestrator.service;
 
 import io.github.hpcorchestrator.cluster.JobState;
 import io.github.hpcorchestrator.cluster.JobStatus;
+import io.github.hpcorchestrator.prometheus.DiscoveredService;
 import io.github.hpcorchestrator.state.ServiceRecord;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,6 +23,21 @@ public record ServiceStatus(ServiceRecord record, JobStatus job, Optional<Servic
 
   public JobState state() {
     return job.state();
+  }
+
+  /**
+   * Whether it runs without any port: its job published a connection with none, because its
+   * recipe lists no ports. It has no endpoint by design, not one still to come.
+   */
+  public boolean runsWithoutPort() {
+    return job.state() == JobState.RUNNING && !record.host().isEmpty() && record.port() == 0;
+  }
+
+  /** It as monitors' discovery sees it, without sidecars; port 0 for a service without a port. */
+  public DiscoveredService discovered() {
+    return new DiscoveredService(record.serviceId(), record.name(), record.jobId(), record.node(),
+        endpoint.map(ServiceEndpoint::host).orElse(record.host()), endpoint.map(ServiceEndpoint::port).orElse(0),
+        record.sessionId(), java.util.Map.of(), record.requestedPort());
   }
 
   /** How long it has run (until now, or until it ended); zero if it never started. */

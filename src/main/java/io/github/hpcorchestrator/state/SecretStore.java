@@ -45,6 +45,17 @@ public final class SecretStore {
     }
   }
 
+  /** Deletes the credentials of {@code serviceId}; returns the bytes freed (0 if there were none). */
+  public long remove(String serviceId) {
+    Path file = file(serviceId);
+    try {
+      long size = Files.exists(file) ? Files.size(file) : 0;
+      return Files.deleteIfExists(file) ? size : 0;
+    } catch (IOException e) {
+      throw new OperationFailedException("cannot delete the credentials of " + serviceId + ": " + e.getMessage(), e);
+    }
+  }
+
   private Path file(String serviceId) {
     if (!serviceId.matches("[A-Za-z0-9_-]+")) {
       throw new IllegalArgumentException("not a service ID: " + serviceId);

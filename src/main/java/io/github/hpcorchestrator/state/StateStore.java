@@ -62,6 +62,16 @@ public final class StateStore implements AutoCloseable {
     return connected() && readOnly;
   }
 
+  /**
+   * Fails in one line naming the database when it cannot be written, for a command that must find
+   * out before it changes anything elsewhere (--clear-state removes folders, then forgets).
+   */
+  public void requireWritable() {
+    if (readOnly()) {
+      throw StateDatabase.readOnly(stateDir.resolve(StateDatabase.FILE));
+    }
+  }
+
   /** Whether the database exists (it is created by the first write). */
   private boolean connected() {
     if (db == null && Files.exists(stateDir.resolve(StateDatabase.FILE))) {

@@ -13,6 +13,9 @@ read -r proc_stat < /proc/$$/stat
 read -r -a proc_fields <<< "${proc_stat##*) }"
 echo "${proc_fields[19]}" > job.start
 echo "$$" > job.pid
+{{SETUP}}
+# A setup line may change the folder; the job's files below are relative to the service folder.
+cd {{SERVICE_DIR}} || exit 97
 {{ENVIRONMENT}}
 # The connection file tells the orchestrator where the service listens (the port may differ from
 # the one the recipe asked for when that one was taken).

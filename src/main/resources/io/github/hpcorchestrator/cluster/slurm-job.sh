@@ -5,6 +5,7 @@
 # sbatch runs this script on the first node of the allocation. It picks the service's port on that
 # node, starts the service and records where it listens (connection) and how it ended (exit_code)
 # in the service folder: the queue forgets a job minutes after it ends, these files do not.
+{{SETUP}}
 set -u
 SERVICE_DIR={{SERVICE_DIR}}
 # Files of this job are the user's alone (connection, exit code, generated configs).
@@ -39,8 +40,12 @@ free_port() {
 }
 
 # Keep the port the recipe asked for if it is free. The connection file tells the real port.
-free_port {{REQUESTED_PORT}}
-PORT=$REPLY
+# A service whose recipe asks for no port (0) gets none: PORT stays empty and nothing waits for it.
+PORT=
+if (( {{REQUESTED_PORT}} > 0 )); then
+  free_port {{REQUESTED_PORT}}
+  PORT=$REPLY
+fi
 SIDECAR_PORT=
 LISTEN_ADDRESS=0.0.0.0
 # Node-local disk for data that must not live on a shared filesystem (Prometheus's TSDB does not
@@ -99,12 +104,13 @@ stopping=0
 trap 'stopping=1; kill -TERM "$child" "${sidecars[@]}" 2>/dev/null' TERM INT
 
 # Publish the connection only once the service accepts connections, so a reader never tries a
-# port that is not open yet. Bounded, and only while the service is alive.
+# port that is not open yet. Bounded, and only while the service is alive. Without a port it is
+# published at once, with an empty port: the service runs and has no endpoint.
 deadline=$(( SECONDS + {{READY_TIMEOUT_S}} ))
-while kill -0 "$child" 2>/dev/null && ! port_in_use "$PORT" && (( SECONDS < deadline )); do
+while [ -n "$PORT" ] && kill -0 "$child" 2>/dev/null && ! port_in_use "$PORT" && (( SECONDS < deadline )); do
   sleep 0.5
 done
-if kill -0 "$child" 2>/dev/null && port_in_use "$PORT"; then
+if kill -0 "$child" 2>/dev/null && { [ -z "$PORT" ] || port_in_use "$PORT"; }; then
   {
     printf 'host=%s\nport=%s\nrequested_port=%s\njob_id=%s\nnode=%s\n' "$(hostname)" "$PORT" {{REQUESTED_PORT}} \
       "${SLURM_JOB_ID:-}" "$(hostname)"

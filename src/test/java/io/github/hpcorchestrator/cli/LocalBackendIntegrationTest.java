@@ -299,6 +299,81 @@ class LocalBackendIntegrationTest {
   }
 
   @Test
+  void serviceWithoutPortsRunsAtOnceWithoutAnEndpoint() throws Exception {
+    Path recipe = Files.writeString(dir.resolve("sleeper.yaml"), """
+        service:
+          name: sleeper
+          command: sleep
+          args: ["300"]
+        """);
+
+    long before = System.nanoTime();
+    JsonNode started = start(recipe);
+    Duration took = Duration.ofNanos(System.nanoTime() - before);
+
+    // Nothing waits for a port nobody asked for (it used to wait 120 s and fail).
+    assertThat(took).isLessThan(Duration.ofSeconds(20));
+    JsonNode service = started.path("services").get(0);
+    String id = service.path("service_id").asText();
+    assertThat(service.path("state").asText()).isEqualTo("RUNNING");
+    assertThat(service.has("endpoint")).as(service.toString()).isFalse();
+    assertThat(service.has("port")).as(service.toString()).isFalse();
+    JsonNode row = statusRow(id);
+    assertThat(row.path("state").asText()).isEqualTo("RUNNING");
+    assertThat(row.path("endpoint").isNull()).as(row.toString()).isTrue();
+    Result text = run("--status");
+    assertThat(text.out()).contains(id).doesNotContain("http://");
+    Result endpoint = run("--service-endpoint", id);
+    assertThat(endpoint.code()).isEqualTo(1);
+    assertThat(endpoint.out()).isEmpty();
+    assertThat(endpoint.err().strip()).isEqualTo("error: service " + id
+        + " has no endpoint: it is RUNNING without a port (its recipe lists no ports)");
+    // The job published where it runs, with no port, and the service got no PORT.
+    Path folder = dir.resolve("state/services").resolve(id);
+    assertThat(Files.readString(folder.resolve("connection"))).contains("host=localhost\nport=\n");
+    assertThat(Files.readString(folder.resolve("job.sh"))).doesNotContain("export PORT=");
+  }
+
+  @Test
+  void clearStateRemovesEndedServicesFoldersAndSecretsAndKeepsRunningOnes() throws Exception {
+    Path running = Files.writeString(dir.resolve("sleeper.yaml"), """
+        service:
+          name: sleeper
+          command: sleep
+          args: ["300"]
+        """);
+    Path writer = Files.writeString(dir.resolve("writer.yaml"), """
+        service:
+          name: writer
+          command: bash
+          args: ["-c", "head -c 300000 /dev/zero > output.bin"]
+        """);
+    String keep = start(running).at("/services/0/service_id").asText();
+    String ended = start(writer, "--no-wait").at("/services/0/service_id").asText();
+    await("COMPLETED", () -> statusRow(ended).path("state").asText().equals("COMPLETED")
+        ? Optional.of(true) : Optional.empty());
+    Path services = dir.resolve("state/services");
+    Path secrets = Files.createDirectories(dir.resolve("state/secrets"));
+    Files.writeString(secrets.resolve(ended + ".json"), "{}");
+    Files.writeString(secrets.resolve(keep + ".json"), "{}");
+    assertThat(services.resolve(ended).resolve("output.bin")).exists();
+
+    JsonNode cleared = json("--clear-state");
+
+    assertThat(cleared.path("forgotten").asInt()).isEqualTo(1);
+    assertThat(cleared.path("folders_removed").asInt()).isEqualTo(1);
+    assertThat(cleared.path("bytes_freed").asLong()).isGreaterThanOrEqualTo(300_000L);
+    assertThat(services.resolve(ended)).doesNotExist();
+    assertThat(secrets.resolve(ended + ".json")).doesNotExist();
+    // A running service keeps its folder and secrets, and runs on.
+    assertThat(services.resolve(keep).resolve("job.sh")).exists();
+    assertThat(secrets.resolve(keep + ".json")).exists();
+    assertThat(statusRow(keep).path("state").asText()).isEqualTo("RUNNING");
+    Result again = run("--clear-state");
+    assertThat(again.out()).isEqualTo("Forgot 0 finished service(s); removed 0 service folder(s), freed 0 B.\n");
+  }
+
+  @Test
   void demoStartsQueriesAndStopsBoth() {
     Result demo = run("--demo");
 

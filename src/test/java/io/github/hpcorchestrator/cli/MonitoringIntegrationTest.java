@@ -206,6 +206,36 @@ class MonitoringIntegrationTest {
   }
 
   @Test
+  void serviceWithoutPortsIsNoTargetButItsExporterSidecarIs() throws IOException {
+    Path worker = Files.writeString(dir.resolve("worker.yaml"), String.join("\n",
+        "service:",
+        "  name: worker",
+        "  command: sleep",
+        "  args: [\"300\"]",
+        "  exporters: [node]", ""));
+    String id = start(worker);
+    Path recipe = Files.writeString(dir.resolve("prometheus.yaml"), String.join("\n",
+        "service:",
+        "  name: prometheus",
+        "  scrape_interval: 1s",
+        "  monitoring_targets:",
+        "    - service_id: " + id,
+        "      job_name: work",
+        "  ports: [9090]", ""));
+    String monitor = start(recipe);
+
+    // The worker's node exporter is scraped; the worker itself, with no port, is no target at all.
+    Map<String, String> up = LocalCli.await("the worker's exporter up", Duration.ofSeconds(15), () -> {
+      Map<String, String> found = upByService(monitor, "work-node");
+      return found.containsValue("1") ? Optional.of(found) : Optional.empty();
+    });
+    assertThat(up).containsOnlyKeys(id);
+    assertThat(upByService(monitor, "work")).isEmpty();
+    JsonNode targets = cli.json("--monitor-status", monitor).path("targets");
+    assertThat(targets.toString()).doesNotContain(":0\"").contains("work-node");
+  }
+
+  @Test
   void theSpecsExampleProgramRunsEndToEnd() throws Exception {
     List<String> argv = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-cp", System.getProperty("java.class.path"), "io.github.hpcorchestrator.examples.MonitorExample",
@@ -215,5 +245,24 @@ class MonitoringIntegrationTest {
     assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
     assertThat(p.exitValue()).as(output).isZero();
     assertThat(output).contains("up node = 1").contains("up prometheus = 1").contains("running monitors after stop: []");
+  }
+
+  @Test
+  void theExampleProgramStopsWhatItStartedWhenItFailsMidway() throws Exception {
+    // Its recipes folder has the exporter but no prometheus.yaml: it fails after the exporter runs.
+    Path recipes = Files.createDirectories(dir.resolve("half-recipes"));
+    Files.copy(LocalCli.REPO.resolve("recipes/services/node_exporter.yaml"), recipes.resolve("node_exporter.yaml"));
+    Path config = Files.writeString(dir.resolve("half.yaml"), Files.readString(cli.config())
+        .replace("recipes_dir: " + LocalCli.REPO.resolve("recipes/services"), "recipes_dir: " + recipes));
+    Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", System.getProperty("java.class.path"), "io.github.hpcorchestrator.examples.MonitorExample",
+        config.toString()).redirectErrorStream(true).start();
+    String output = new String(p.getInputStream().readAllBytes());
+    assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).as(output).isNotZero();
+    assertThat(output).contains("prometheus.yaml").containsPattern("stopped node_exporter_[0-9a-f]{8} after the failure");
+    JsonNode services = cli.json("--status").path("services");
+    assertThat(services).as(services.toString()).hasSize(1);
+    assertThat(services.get(0).path("state").asText()).isEqualTo("CANCELLED");
   }
 }

@@ -200,8 +200,103 @@ class SlurmBackendIntegrationTest {
     slurmHere.run(List.of("scancel", "--me"), Duration.ofSeconds(30));
   }
 
+  private String sleeperId;
+
+  private JsonNode statusRow(String id) throws Exception {
+    SlurmCli.Run status = cli(configNode1, "--status", "--output", "json");
+    assertThat(status.code()).as(status.err()).isZero();
+    for (JsonNode s : status.json().get("services")) {
+      if (s.get("service_id").asText().equals(id)) {
+        return s;
+      }
+    }
+    throw new AssertionError("no " + id + " in " + status.out());
+  }
+
   @Test
   @Order(6)
+  void serviceWithoutPortsRunsAtOnceWithoutAnEndpoint() throws Exception {
+    Path recipe = Files.writeString(work.resolve("sleeper.yaml"),
+        "service:\n  name: sleeper\n  command: sleep\n  args: [\"300\"]\n");
+    long before = System.nanoTime();
+    SlurmCli.Run start = cli(configNode1, "--recipe", recipe.toString(), "--output", "json");
+    Duration took = Duration.ofNanos(System.nanoTime() - before);
+
+    // The job script used to wait for a port nobody asked for and never publish its connection.
+    assertThat(start.code()).as(start.err()).isZero();
+    assertThat(took).isLessThan(Duration.ofSeconds(60));
+    JsonNode service = start.json().at("/services/0");
+    sleeperId = service.get("service_id").asText();
+    assertThat(service.get("state").asText()).isEqualTo("RUNNING");
+    assertThat(service.has("endpoint")).as(service.toString()).isFalse();
+    JsonNode row = statusRow(sleeperId);
+    assertThat(row.get("state").asText()).isEqualTo("RUNNING");
+    assertThat(row.get("endpoint").isNull()).as(row.toString()).isTrue();
+    SlurmCli.Run endpoint = cli(configNode1, "--service-endpoint", sleeperId);
+    assertThat(endpoint.code()).isEqualTo(1);
+    assertThat(endpoint.err()).contains("error: service " + sleeperId
+        + " has no endpoint: it is RUNNING without a port (its recipe lists no ports)");
+  }
+
+  @Test
+  @Order(7)
+  void jobRefusedBySbatchKeepsSbatchsWordsInEveryLaterStatus() throws Exception {
+    Path recipe = Files.writeString(work.resolve("refused.yaml"), "service:\n  name: refused\n  command: sleep\n"
+        + "  args: [\"300\"]\n  resources:\n    partition: nosuchpartition\n");
+    SlurmCli.Run start = cli(configNode1, "--recipe", recipe.toString());
+    assertThat(start.code()).isEqualTo(1);
+    assertThat(start.err()).contains("sbatch refused refused_");
+
+    for (int call = 0; call < 2; call++) {
+      SlurmCli.Run text = cli(configNode1, "--status");
+      assertThat(text.out()).containsPattern("refused_[0-9a-f]{8}\\s+\\|\\s+FAILED \\|.*\\(sbatch refused refused_"
+          + "[0-9a-f]{8}: .*(?i:partition)");
+      SlurmCli.Run json = cli(configNode1, "--status", "--output", "json");
+      JsonNode row = null;
+      for (JsonNode s : json.json().get("services")) {
+        if (s.get("name").asText().equals("refused")) {
+          row = s;
+        }
+      }
+      assertThat(row).as(json.out()).isNotNull();
+      assertThat(row.get("state").asText()).isEqualTo("FAILED");
+      assertThat(row.get("reason").asText()).startsWith("sbatch refused refused_").containsIgnoringCase("partition");
+    }
+  }
+
+  @Test
+  @Order(8)
+  void clearStateRemovesEndedServicesFoldersOnTheClusterAndKeepsRunningOnes() throws Exception {
+    assumeTrue(sleeperId != null, "needs the running service of an earlier test");
+    Path recipe = Files.writeString(work.resolve("writer.yaml"), "service:\n  name: writer\n  command: bash\n"
+        + "  args: [\"-c\", \"head -c 300000 /dev/zero > output.bin\"]\n");
+    SlurmCli.Run start = cli(configNode1, "--recipe", recipe.toString(), "--no-wait", "--output", "json");
+    assertThat(start.code()).as(start.err()).isZero();
+    String writer = start.json().at("/services/0/service_id").asText();
+    LocalCli.await("COMPLETED of " + writer, Duration.ofSeconds(60), () -> {
+      try {
+        return statusRow(writer).get("state").asText().equals("COMPLETED") ? Optional.of(true) : Optional.empty();
+      } catch (Exception e) {
+        throw new AssertionError(e);
+      }
+    });
+    Path services = work.resolve("remote/services");
+    assertThat(services.resolve(writer).resolve("output.bin")).exists();
+
+    SlurmCli.Run cleared = cli(configNode1, "--clear-state", "--output", "json");
+
+    assertThat(cleared.code()).as(cleared.err()).isZero();
+    assertThat(cleared.json().get("folders_removed").asInt()).isPositive();
+    assertThat(cleared.json().get("bytes_freed").asLong()).isGreaterThanOrEqualTo(300_000L);
+    assertThat(services.resolve(writer)).doesNotExist();
+    assertThat(services.resolve(sleeperId).resolve("connection")).exists();
+    assertThat(statusRow(sleeperId).get("state").asText()).isEqualTo("RUNNING");
+    SlurmCli.Run stop = cli(configNode1, "--stop-service", sleeperId);
+    assertThat(stop.code()).as(stop.err()).isZero();
+  }
+
+  @Test
+  @Order(9)
   void aSecondConfigNeitherListsNorCancelsTheFirstConfigsJobsNorAForeignOne() throws Exception {
     Path recipe = Files.writeString(work.resolve("sleeper.yaml"),
         "service:\n  name: sleeper\n  command: sleep\n  args: [\"300\"]\n");

@@ -22,7 +22,8 @@ class SidecarTest {
   private static JobSpec withSidecar(String id) {
     Sidecar sidecar = new Sidecar("probe", List.of("bash", "-c", "echo \"$1 $2\" > sidecar_seen; exec sleep 60", "_",
         JobSpec.SIDECAR_PORT_TOKEN, JobSpec.PORT_TOKEN), Map.of("WHERE", "{service_dir}"), true);
-    return new JobSpec(id, List.of("sleep", "60"), Map.of(), 0, ResourceSpec.none(), Optional.empty(), Map.of())
+    // A port is asked for (taken: another is picked), so the sidecar sees the service's port too.
+    return new JobSpec(id, List.of("sleep", "60"), Map.of(), 49152, ResourceSpec.none(), Optional.empty(), Map.of())
         .withSidecar(sidecar);
   }
 

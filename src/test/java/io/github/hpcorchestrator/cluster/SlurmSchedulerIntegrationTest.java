@@ -182,7 +182,7 @@ class SlurmSchedulerIntegrationTest {
     String tricky = "a & b \\ $HOME 'q' {port}";
     SubmittedJob job = slurm.submit(new JobSpec("tokens_0123abcd",
         List.of("bash", "-c", "printf '%s|%s|%s\\n' \"$1\" \"$T\" \"$(cat in.txt)\" > out.txt", "_", tricky),
-        Map.of("T", "{service_dir}:{listen_address}"), 0, ResourceSpec.none(), Optional.empty(),
+        Map.of("T", "{service_dir}:{listen_address}"), 18123, ResourceSpec.none(), Optional.empty(),
         Map.of("in.txt", "p={port} d={service_dir}\n\n")));
     submitted.add(job);
     await(job, JobState.COMPLETED);
