@@ -98,7 +98,7 @@ public final class BenchmarkOrchestrator implements AutoCloseable {
     this.servers = new ServersModule(scheduler, shell, store, kinds, new ServiceId(new SecureRandom()),
         executables, new ReadinessWaiter(shell, progress), runtime, secrets,
         new JobPlanner(containerRuntime(config, scheduler, shell, progress), progress), clock);
-    this.monitors = new MonitorsModule(servers, config.metricsDir(), clock);
+    this.monitors = new MonitorsModule(servers, config.metricsDir(), clock, config.limits());
     // What a killed writer left (temp files, a report without its JSON) goes on the next start.
     StaleOutputs.clean(config.metricsDir());
   }

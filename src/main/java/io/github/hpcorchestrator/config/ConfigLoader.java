@@ -22,6 +22,7 @@ import java.util.regex.Pattern;
 public final class ConfigLoader {
   // ssh takes a leading '-' as an option, so host and user names must not start with one.
   private static final Pattern HOSTNAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]*");
+  private static final Pattern SIZE = Pattern.compile("([0-9]+)\\s*([KkMmGg](?:i?[Bb])?|[Bb])?");
   private static final Pattern USERNAME = Pattern.compile("[A-Za-z0-9_.][A-Za-z0-9_.-]*");
 
   private final Path home;
@@ -48,7 +49,7 @@ public final class ConfigLoader {
     if (root.isEmpty()) {
       return new OrchestratorConfig(Optional.of(file), defaults.backend(), home.resolve(".orchestrator"),
           defaults.recipesDir(), defaults.metricsDir(), Optional.empty(), defaults.slurm(),
-          defaults.remoteDir());
+          defaults.remoteDir(), defaults.limits());
     }
     if (!root.get().isMapping()) {
       throw root.get().error("expected a mapping at the top level, found " + root.get().kind());
@@ -66,9 +67,10 @@ public final class ConfigLoader {
         .orElse(defaults.remoteDir());
     Optional<HpcConfig> hpc = map.get("hpc").map(this::hpc);
     SlurmDefaults slurm = map.get("slurm").map(ConfigLoader::slurm).orElse(defaults.slurm());
+    Limits limits = map.get("limits").map(ConfigLoader::limits).orElse(defaults.limits());
     map.rejectUnknownKeys();
     return new OrchestratorConfig(Optional.of(file), backend, stateDir, recipesDir, metricsDir, hpc,
-        slurm, remoteDir);
+        slurm, remoteDir, limits);
   }
 
   private HpcConfig hpc(YamlValue value) {
@@ -117,6 +119,43 @@ public final class ConfigLoader {
     List<String> setup = map.get("setup").map(SetupLines::of).orElse(List.of());
     map.rejectUnknownKeys();
     return new SlurmDefaults(account, partition, qos, time, directives, setup);
+  }
+
+  private static Limits limits(YamlValue value) {
+    YamlMapping map = value.asMapping();
+    Limits defaults = Limits.defaults();
+    long maxAnswer = map.get("max_answer_bytes").map(ConfigLoader::bytes).orElse(defaults.maxAnswerBytes());
+    java.time.Duration request = map.get("request_timeout").map(YamlValue::asDuration)
+        .orElse(defaults.requestTimeout());
+    java.time.Duration status = map.get("status_timeout").map(YamlValue::asDuration)
+        .orElse(defaults.statusTimeout());
+    map.rejectUnknownKeys();
+    return new Limits(maxAnswer, request, status);
+  }
+
+  /** A size: a whole number of bytes, or one with a unit (KiB, MiB, GiB; KB, MB, GB are the same). */
+  private static long bytes(YamlValue value) {
+    String what = "a size like 64MiB, 512KiB or a number of bytes, " + Limits.MIN_ANSWER_BYTES + " bytes to 4GiB";
+    if (!value.isScalar()) {
+      throw value.expected(what);
+    }
+    java.util.regex.Matcher m = SIZE.matcher(value.asString().trim());
+    if (!m.matches() || m.group(1).length() > 12) {
+      throw value.expected(what);
+    }
+    long amount = Long.parseLong(m.group(1));
+    String unit = m.group(2) == null ? "" : m.group(2).toLowerCase(Locale.ROOT);
+    long scale = switch (unit) {
+      case "k", "kb", "kib" -> 1024L;
+      case "m", "mb", "mib" -> 1024L * 1024;
+      case "g", "gb", "gib" -> 1024L * 1024 * 1024;
+      default -> 1L;
+    };
+    if (amount > Limits.MAX_ANSWER_BYTES / scale || amount * scale < Limits.MIN_ANSWER_BYTES
+        || amount * scale > Limits.MAX_ANSWER_BYTES) {
+      throw value.expected(what);
+    }
+    return amount * scale;
   }
 
   /** A local path; a leading {@code ~} or {@code $HOME} means this user's home directory. */

@@ -14,6 +14,7 @@ import java.util.Optional;
  * @param hpc how to reach the cluster's login node; empty means SLURM commands run on this machine
  * @param slurm defaults for job resources that recipes override
  * @param remoteDir the orchestrator's folder on the cluster ("$HOME" and "~" expand there)
+ * @param limits bounds on Prometheus answers and waits
  */
 public record OrchestratorConfig(
     Optional<Path> source,
@@ -23,7 +24,8 @@ public record OrchestratorConfig(
     Path metricsDir,
     Optional<HpcConfig> hpc,
     SlurmDefaults slurm,
-    String remoteDir) {
+    String remoteDir,
+    Limits limits) {
 
   /** Which scheduler runs services. */
   public enum Backend {
@@ -36,16 +38,16 @@ public record OrchestratorConfig(
     Path home = Path.of(System.getProperty("user.home"));
     return new OrchestratorConfig(Optional.empty(), Backend.LOCAL, home.resolve(".orchestrator"),
         Path.of("recipes/services"), Path.of("metrics"), Optional.empty(), SlurmDefaults.none(),
-        "$HOME/.orchestrator");
+        "$HOME/.orchestrator", Limits.defaults());
   }
 
   /** The same config with another recipes directory. */
   public OrchestratorConfig withRecipesDir(Path dir) {
-    return new OrchestratorConfig(source, backend, stateDir, dir, metricsDir, hpc, slurm, remoteDir);
+    return new OrchestratorConfig(source, backend, stateDir, dir, metricsDir, hpc, slurm, remoteDir, limits);
   }
 
   /** The same config with another state directory (tests and --state-dir). */
   public OrchestratorConfig withStateDir(Path dir) {
-    return new OrchestratorConfig(source, backend, dir, recipesDir, metricsDir, hpc, slurm, remoteDir);
+    return new OrchestratorConfig(source, backend, dir, recipesDir, metricsDir, hpc, slurm, remoteDir, limits);
   }
 }

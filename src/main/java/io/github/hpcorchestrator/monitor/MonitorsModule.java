@@ -3,6 +3,7 @@ package io.github.hpcorchestrator.monitor;
 import io.github.hpcorchestrator.InputException;
 import io.github.hpcorchestrator.OperationFailedException;
 import io.github.hpcorchestrator.OrchestratorException;
+import io.github.hpcorchestrator.config.Limits;
 import io.github.hpcorchestrator.report.MetricsFiles;
 import io.github.hpcorchestrator.report.OutputLocation;
 import io.github.hpcorchestrator.report.RangeQueries;
@@ -12,12 +13,14 @@ import io.github.hpcorchestrator.report.ReportWindow;
 import io.github.hpcorchestrator.report.ReportWriter;
 import io.github.hpcorchestrator.report.SavedMetrics;
 import io.github.hpcorchestrator.report.SavedMetricsWriter;
+import io.github.hpcorchestrator.report.WindowSave;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import io.github.hpcorchestrator.prometheus.NotReachableException;
 import io.github.hpcorchestrator.prometheus.PrometheusClient;
 import io.github.hpcorchestrator.prometheus.QueryResult;
 import io.github.hpcorchestrator.prometheus.TargetHealth;
@@ -44,18 +47,24 @@ public final class MonitorsModule {
   /** Name of the saved range export of a monitor's session window, in its metrics folder. */
   public static final String SAVED_METRICS = "session-metrics.json";
 
+  /** The PromQL of every report metric: what a report reads back from a saved window. */
+  private static final List<String> REPORT_QUERIES = ReportCollector.METRICS.stream().map(m -> m.promql()).toList();
+
   private final ServersModule servers;
   private final Path metricsDir;
   private final Clock clock;
+  private final Limits limits;
   private final MetricsFiles files = new MetricsFiles();
 
   /**
    * @param metricsDir where collected metrics, session exports and reports go (one folder per monitor)
+   * @param limits bound every request to a monitor and every answer it brings
    */
-  public MonitorsModule(ServersModule servers, Path metricsDir, Clock clock) {
+  public MonitorsModule(ServersModule servers, Path metricsDir, Clock clock, Limits limits) {
     this.servers = servers;
     this.metricsDir = metricsDir;
     this.clock = clock;
+    this.limits = limits;
   }
 
   /** Starts a Prometheus from {@code recipe}, waits until it scraped its targets, returns its ID. */
@@ -74,19 +83,29 @@ public final class MonitorsModule {
    */
   public boolean stopMonitor(String monitorId, java.util.function.Consumer<String> progress) {
     ServiceStatus s = monitor(monitorId);
-    if (s.endpoint().isPresent()) {
+    boolean live = s.endpoint().isPresent();
+    Path saved = metricsDir.resolve(s.serviceId()).resolve(SAVED_METRICS);
+    if (live) {
       try {
         progress.accept("saved the session's metrics to " + saveSessionMetrics(s));
+      } catch (NotReachableException e) {
+        // Asking again for the report would only wait as long again: it comes from what was saved.
+        live = false;
+        progress.accept("could not save the session's metrics: " + e.getMessage()
+            + (Files.exists(saved) ? "; the report uses " + saved + " from before" : ""));
       } catch (OrchestratorException e) {
         progress.accept("could not save the session's metrics: " + e.getMessage());
+      } catch (RuntimeException e) {
+        // Whatever went wrong with the save, the monitor must still stop; the line says what it was.
+        progress.accept("could not save the session's metrics: " + e.getClass().getSimpleName()
+            + (e.getMessage() == null ? "" : ": " + e.getMessage()));
       }
     } else {
-      Path saved = metricsDir.resolve(s.serviceId()).resolve(SAVED_METRICS);
       progress.accept("could not save the session's metrics: monitor " + s.serviceId() + " is " + s.state()
           + (Files.exists(saved) ? "; the report uses " + saved + " from before" : "; nothing was saved before"));
     }
     try {
-      progress.accept("wrote the report " + constructReport(s, Optional.empty()));
+      progress.accept("wrote the report " + constructReport(s, Optional.empty(), live));
     } catch (OrchestratorException e) {
       progress.accept("could not write the report: " + e.getMessage());
     }
@@ -152,18 +171,9 @@ public final class MonitorsModule {
   // The helpers below take the status observed once, so one stop or report costs one refresh.
   private Path saveSessionMetrics(ServiceStatus s) {
     PrometheusClient client = client(s);
-    ReportWindow window = window(s);
-    Map<String, QueryResult> answers = new LinkedHashMap<>();
-    RangeQueries recording = ((RangeQueries) client::queryRange).recordingInto(answers);
-    for (var metric : ReportCollector.METRICS) {
-      recording.queryRange(metric.promql(), window.start(), window.end(), window.step());
-    }
-    for (String job : client.activeTargets().stream().map(TargetHealth::job).distinct().sorted().toList()) {
-      recording.queryRange("{job=\"" + job.replace("\\", "\\\\").replace("\"", "\\\"") + "\"}",
-          window.start(), window.end(), window.step());
-    }
+    List<String> jobs = client.activeTargets().stream().map(TargetHealth::job).distinct().sorted().toList();
     Path file = metricsDir.resolve(s.serviceId()).resolve(SAVED_METRICS);
-    SavedMetricsWriter.write(file, window, answers);
+    new WindowSave(client).save(file, window(s), REPORT_QUERIES, jobs);
     return file;
   }
 
@@ -175,14 +185,15 @@ public final class MonitorsModule {
    */
   public List<Path> constructReport(String monitorId, Optional<Path> base) {
     Optional<Path> target = base.map(b -> OutputLocation.resolve(metricsDir, b.toString()));
-    return constructReport(monitor(monitorId), target);
+    ServiceStatus s = monitor(monitorId);
+    return constructReport(s, target, s.endpoint().isPresent());
   }
 
-  private List<Path> constructReport(ServiceStatus s, Optional<Path> base) {
+  private List<Path> constructReport(ServiceStatus s, Optional<Path> base, boolean live) {
     MonitorStatus status = monitorStatus(s);
     Path target = base.orElse(metricsDir.resolve(s.serviceId()).resolve("report"));
     ReportData data;
-    if (s.endpoint().isPresent()) {
+    if (live) {
       PrometheusClient client = client(s);
       Map<String, QueryResult> answers = new LinkedHashMap<>();
       ReportWindow window = window(s);
@@ -195,10 +206,10 @@ public final class MonitorsModule {
     } else {
       Path saved = metricsDir.resolve(s.serviceId()).resolve(SAVED_METRICS);
       if (!Files.exists(saved)) {
-        throw new OperationFailedException("monitor " + s.serviceId() + " is " + s.state()
-            + " and nothing was saved for it (" + saved + " does not exist)");
+        throw new OperationFailedException("monitor " + s.serviceId() + (s.endpoint().isEmpty()
+            ? " is " + s.state() : " does not answer") + " and nothing was saved for it (" + saved + " does not exist)");
       }
-      SavedMetrics metrics = SavedMetrics.read(saved);
+      SavedMetrics metrics = SavedMetrics.read(saved, java.util.Set.copyOf(REPORT_QUERIES), limits.maxAnswerBytes());
       data = new ReportCollector(metrics, clock).collect(s.serviceId(), status, List.of(), metrics.window());
     }
     return new ReportWriter().write(data, target);
@@ -226,6 +237,27 @@ public final class MonitorsModule {
     return client(monitorId).query(promql);
   }
 
+  /**
+   * The targets of every running monitor among {@code monitors}, all asked at once and each
+   * within {@code limits.status_timeout}, keyed by monitor ID.
+   */
+  public Map<String, TargetProbes.Probe> probeTargets(List<ServiceStatus> monitors) {
+    Map<String, PrometheusClient> clients = new LinkedHashMap<>();
+    Map<String, TargetProbes.Probe> unreachable = new LinkedHashMap<>();
+    for (ServiceStatus s : monitors) {
+      if (s.record().isMonitor() && s.endpoint().isPresent()) {
+        try {
+          clients.put(s.serviceId(), client(s).withLimits(limits.statusTimeout(), limits.maxAnswerBytes()));
+        } catch (OrchestratorException e) {
+          unreachable.put(s.serviceId(), TargetProbes.Probe.failed(e.getMessage()));
+        }
+      }
+    }
+    Map<String, TargetProbes.Probe> probes = TargetProbes.probe(clients, limits.statusTimeout());
+    probes.putAll(unreachable);
+    return probes;
+  }
+
   /** The monitor's scrape targets and their health. */
   public List<TargetHealth> targets(String monitorId) {
     return client(monitorId).activeTargets();
@@ -251,7 +283,8 @@ public final class MonitorsModule {
     ServiceEndpoint endpoint = s.endpoint().orElseThrow(() -> new OperationFailedException(
         "monitor " + s.serviceId() + " is " + s.state() + ", not running: nothing to query"));
     InetSocketAddress address = servers.shell().reach(endpoint.host(), endpoint.port());
-    return PrometheusClient.at(address.getHostString(), address.getPort(), servers.credentials(s.serviceId()));
+    return PrometheusClient.at(address.getHostString(), address.getPort(), servers.credentials(s.serviceId()))
+        .withLimits(limits.requestTimeout(), limits.maxAnswerBytes());
   }
 
   private ServiceStatus monitor(String typedId) {

@@ -1,15 +1,14 @@
 package io.github.hpcorchestrator.prometheus;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.hpcorchestrator.OperationFailedException;
 import java.io.IOException;
-import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.net.ConnectException;
-import java.net.HttpURLConnection;
-import java.net.Proxy;
 import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -33,9 +32,11 @@ import java.util.TreeMap;
  * {@code PromQL error (type): words}, unreachable servers as
  * {@code Prometheus at URI not reachable: why}. Thread-safe.
  *
- * <p>Built on {@link HttpURLConnection} (kept-alive connections, no background thread): the JDK's
- * HttpClient keeps a selector thread waiting in native code, and the JVM waits about 300 ms for such
- * a thread when it exits, which every short CLI call would pay.
+ * <p>Every request is bounded: it ends by a total deadline (a server trickling its answer cannot
+ * hold it), and an answer larger than the cap fails with one line naming the limit. Requests go
+ * through {@link HttpGet}, one socket each and no background thread: the JDK's HttpClient keeps a
+ * selector thread waiting in native code, and the JVM waits about 300 ms for such a thread when it
+ * exits, which every short CLI call would pay.
  */
 public final class PrometheusClient {
 
@@ -43,12 +44,22 @@ public final class PrometheusClient {
   public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
   /** Whole-request timeout of {@link #of(URI)}. */
   public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(30);
+  /** Largest answer body of {@link #of(URI)}, in bytes (64 MiB). */
+  public static final long DEFAULT_MAX_ANSWER_BYTES = 64L * 1024 * 1024;
+
+  /** Receives each series of a streamed range answer. */
+  @FunctionalInterface
+  public interface SeriesSink {
+    /** Consumes the one series object at {@code parser}'s current START_OBJECT, and no more. */
+    void series(JsonParser parser) throws IOException;
+  }
 
   private final String base;
   private final Optional<BasicAuth> auth;
   private final Optional<javax.net.ssl.SSLContext> tls;
   private final Duration connectTimeout;
   private final Duration requestTimeout;
+  private final long maxAnswerBytes;
   private final ObjectMapper json = new ObjectMapper();
 
   /**
@@ -56,7 +67,7 @@ public final class PrometheusClient {
    *     Prometheus behind a proxy) is kept
    * @param auth basic credentials sent with every request, if any
    * @param connectTimeout how long to wait for the TCP connection
-   * @param requestTimeout how long the server may stay silent before a request gives up
+   * @param requestTimeout the most one request may take, answer included
    */
   public PrometheusClient(URI baseUri, Optional<BasicAuth> auth, Duration connectTimeout, Duration requestTimeout) {
     this(baseUri, auth, Optional.empty(), connectTimeout, requestTimeout);
@@ -67,12 +78,29 @@ public final class PrometheusClient {
    */
   public PrometheusClient(URI baseUri, Optional<BasicAuth> auth, Optional<javax.net.ssl.SSLContext> tls,
       Duration connectTimeout, Duration requestTimeout) {
+    this(baseUri, auth, tls, connectTimeout, requestTimeout, DEFAULT_MAX_ANSWER_BYTES);
+  }
+
+  /**
+   * @param maxAnswerBytes the largest answer body accepted, in bytes
+   */
+  public PrometheusClient(URI baseUri, Optional<BasicAuth> auth, Optional<javax.net.ssl.SSLContext> tls,
+      Duration connectTimeout, Duration requestTimeout, long maxAnswerBytes) {
+    if (maxAnswerBytes < 1 || requestTimeout.isNegative() || requestTimeout.isZero()) {
+      throw new IllegalArgumentException("limits must be positive: " + maxAnswerBytes + " bytes, " + requestTimeout);
+    }
     String text = baseUri.toString();
     this.base = text.endsWith("/") ? text.substring(0, text.length() - 1) : text;
     this.auth = auth;
     this.tls = tls;
     this.connectTimeout = connectTimeout;
     this.requestTimeout = requestTimeout;
+    this.maxAnswerBytes = maxAnswerBytes;
+  }
+
+  /** The same server and credentials with another total deadline per request and another answer cap. */
+  public PrometheusClient withLimits(Duration requestTimeout, long maxAnswerBytes) {
+    return new PrometheusClient(URI.create(base), auth, tls, connectTimeout, requestTimeout, maxAnswerBytes);
   }
 
   /**
@@ -108,6 +136,39 @@ public final class PrometheusClient {
    * @throws IllegalArgumentException if {@code step} is not positive
    */
   public QueryResult queryRange(String promql, Instant start, Instant end, Duration step) {
+    return QueryResult.fromResponse(getJson("/api/v1/query_range", rangeParams(promql, start, end, step)));
+  }
+
+  /**
+   * As {@link #queryRange}, but each series of the matrix goes to {@code sink} as it arrives, so an
+   * answer is never held whole; the cap still bounds it. Returns how many series came.
+   *
+   * @throws UncheckedIOException if {@code sink} fails (e.g. its file cannot be written)
+   */
+  public int streamRange(String promql, Instant start, Instant end, Duration step, SeriesSink sink) {
+    String path = "/api/v1/query_range";
+    MatrixStream.Streamed answer = call(path, rangeParams(promql, start, end, step),
+        (status, body) -> MatrixStream.read(json.getFactory(), status, body, sink));
+    if (answer.whole() != null) {
+      // Not a streamed success: the usual checks find the words for what went wrong.
+      checked(answer.status(), answer.whole(), path);
+      throw unexpected("the answer to " + path + " is not a matrix");
+    }
+    return answer.count();
+  }
+
+  /** The values of {@code label} among series matching {@code match} over {@code [start, end]}. */
+  public List<String> labelValues(String label, String match, Instant start, Instant end) {
+    Map<String, String> params = new LinkedHashMap<>();
+    params.put("match[]", match);
+    params.put("start", start.toString());
+    params.put("end", end.toString());
+    List<String> values = new ArrayList<>();
+    getJson("/api/v1/label/" + encode(label) + "/values", params).path("data").forEach(v -> values.add(v.asText()));
+    return values;
+  }
+
+  private static Map<String, String> rangeParams(String promql, Instant start, Instant end, Duration step) {
     if (step.isNegative() || step.isZero()) {
       throw new IllegalArgumentException("query step must be positive: " + step);
     }
@@ -116,7 +177,11 @@ public final class PrometheusClient {
     params.put("start", start.toString());
     params.put("end", end.toString());
     params.put("step", BigDecimal.valueOf(step.toMillis()).movePointLeft(3).stripTrailingZeros().toPlainString());
-    return QueryResult.fromResponse(getJson("/api/v1/query_range", params));
+    return params;
+  }
+
+  private static OperationFailedException unexpected(String what) {
+    return new OperationFailedException("Prometheus sent an unexpected query result: " + what);
   }
 
   /** The targets Prometheus currently scrapes, in the order it lists them. */
@@ -143,7 +208,10 @@ public final class PrometheusClient {
    */
   public boolean ready() {
     try {
-      return send("/-/ready", Map.of()).status() == 200;
+      return send("/-/ready", Map.of(), (status, body) -> {
+        body.transferTo(java.io.OutputStream.nullOutputStream());
+        return status;
+      }) == 200;
     } catch (IOException e) {
       return false;
     }
@@ -157,14 +225,14 @@ public final class PrometheusClient {
    * @throws OperationFailedException if the server cannot be reached or reports an error
    */
   public JsonNode getJson(String path, Map<String, String> params) {
-    Response response;
-    try {
-      response = send(path, params);
-    } catch (IOException e) {
-      throw new OperationFailedException("Prometheus at " + base + " not reachable: " + describe(e), e);
-    }
-    int status = response.status();
-    JsonNode body = parse(response.body());
+    Response response = call(path, params,
+        (status, body) -> new Response(status, new String(body.readAllBytes(), StandardCharsets.UTF_8)));
+    return checked(response.status(), response.body(), path);
+  }
+
+  /** The parsed body of a successful API answer, else the one-line error that says why not. */
+  private JsonNode checked(int status, String text, String path) {
+    JsonNode body = parse(text);
     if (body != null && "error".equals(body.path("status").asText())) {
       // 400 bad_data, 422 execution, 503 timeout/canceled: Prometheus' own words say what went wrong.
       throw new OperationFailedException("PromQL error (" + body.path("errorType").asText("unknown") + "): "
@@ -174,7 +242,7 @@ public final class PrometheusClient {
       throw new OperationFailedException("Prometheus at " + base + " refused the request (HTTP " + status
           + (auth.isPresent() ? "): check the username and password" : "): it needs credentials"));
     }
-    if (status == 400 && base.startsWith("http:") && response.body().contains("HTTPS")) {
+    if (status == 400 && base.startsWith("http:") && text.contains("HTTPS")) {
       throw new OperationFailedException("Prometheus at " + base + " answers HTTPS only: it was started with auth,"
           + " and its credentials are kept only in the state folder of the machine that started it (secrets/)");
     }
@@ -188,10 +256,23 @@ public final class PrometheusClient {
     return body;
   }
 
-  /** One GET's status and body, read whole so the connection can be reused. */
+  /** One GET's status and whole body. */
   private record Response(int status, String body) {}
 
-  private Response send(String path, Map<String, String> params) throws IOException {
+  /** {@link #send}, with every failure to get an answer as the one line that says why. */
+  private <T> T call(String path, Map<String, String> params, HttpGet.BodyReader<T> reader) {
+    try {
+      return send(path, params, reader);
+    } catch (HttpGet.TooLargeException e) {
+      throw new OperationFailedException("Prometheus at " + base + ": the answer to " + path + " is larger than"
+          + " limits.max_answer_bytes (" + maxAnswerBytes + " bytes); narrow the query or raise the limit", e);
+    } catch (IOException e) {
+      throw new NotReachableException("Prometheus at " + base + " not reachable: " + describe(e), e);
+    }
+  }
+
+  private <T> T send(String path, Map<String, String> params, HttpGet.BodyReader<T> reader) throws IOException {
+    Instant deadline = Instant.now().plus(requestTimeout);
     StringJoiner query = new StringJoiner("&", "?", "").setEmptyValue("");
     // Sorted so the same call always produces the same URL (easier to read in server logs).
     new TreeMap<>(params).forEach((name, value) -> query.add(encode(name) + "=" + encode(value)));
@@ -201,33 +282,12 @@ public final class PrometheusClient {
     } catch (IllegalArgumentException e) {
       throw new IOException("not a valid URL: " + base + path, e);
     }
-    // Endpoints are tunnels or compute nodes: a proxy from the environment would only be in the way.
-    HttpURLConnection connection = (HttpURLConnection) uri.toURL().openConnection(Proxy.NO_PROXY);
-    if (tls.isPresent() && connection instanceof javax.net.ssl.HttpsURLConnection https) {
-      https.setSSLSocketFactory(tls.get().getSocketFactory());
-      // The certificate is pinned exactly, which proves more than a host name would; the name seen
-      // here is usually the local end of a tunnel, not the one in the certificate.
-      https.setHostnameVerifier((host, session) -> true);
-    }
-    connection.setConnectTimeout(millis(connectTimeout));
-    connection.setReadTimeout(millis(requestTimeout));
-    connection.setInstanceFollowRedirects(false);
-    connection.setUseCaches(false);
-    connection.setRequestProperty("Accept", "application/json");
-    auth.ifPresent(a -> connection.setRequestProperty("Authorization", a.headerValue()));
-    try {
-      int status = connection.getResponseCode();
-      try (InputStream in = status >= 400 ? connection.getErrorStream() : connection.getInputStream()) {
-        return new Response(status, in == null ? "" : new String(in.readAllBytes(), StandardCharsets.UTF_8));
-      }
-    } catch (IOException e) {
-      connection.disconnect();
-      throw e;
-    }
-  }
-
-  private static int millis(Duration d) {
-    return (int) Math.max(1, Math.min(Integer.MAX_VALUE, d.toMillis()));
+    Map<String, String> headers = new LinkedHashMap<>();
+    headers.put("Accept", "application/json");
+    auth.ifPresent(a -> headers.put("Authorization", a.headerValue()));
+    // The certificate is pinned exactly (tls), which proves more than a host name would; the name
+    // seen here is usually the local end of a tunnel, not the one in the certificate.
+    return HttpGet.get(uri, headers, tls, connectTimeout, deadline, maxAnswerBytes, reader);
   }
 
   private static String encode(String text) {
@@ -242,7 +302,10 @@ public final class PrometheusClient {
     }
   }
 
-  private static String describe(IOException e) {
+  private String describe(IOException e) {
+    if (e instanceof HttpGet.DeadlineException) {
+      return "no complete answer within " + PrometheusDuration.format(requestTimeout);
+    }
     if (e instanceof SocketTimeoutException) {
       // The JDK says "Connect timed out" or "Read timed out".
       String message = e.getMessage() == null ? "" : e.getMessage().toLowerCase(Locale.ROOT);

@@ -107,6 +107,8 @@ class InjectionIntegrationTest {
     for (int i = 0; i < h.size(); i++) {
       y.append("    EVIL_").append(i).append(": ").append(q(h.get(i))).append('\n');
     }
+    // A port, so the hostile health endpoint is a valid key (an HTTP health check needs a port).
+    y.append("  ports: [45873]\n");
     y.append("  health_check:\n    endpoint: ").append(q("/x;touch${IFS}" + pwn + "-9;$(touch${IFS}" + pwn
         + "-9b)")).append('\n');
     y.append("  resources:\n    time: \"00:05:00\"\n    mem: 100M\n    cpus_per_task: 1\n");

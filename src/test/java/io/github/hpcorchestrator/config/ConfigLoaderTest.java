@@ -9,6 +9,7 @@ import io.github.hpcorchestrator.config.OrchestratorConfig.Backend;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -53,6 +54,10 @@ class ConfigLoaderTest {
           time: "01:00:00"
           extra_directives:
             - --constraint=a100
+        limits:
+          max_answer_bytes: 8MiB
+          request_timeout: 10s
+          status_timeout: 2s
         """);
 
     OrchestratorConfig config = loader.load(file);
@@ -64,7 +69,7 @@ class ConfigLoaderTest {
             HostKeyChecking.ACCEPT_NEW)),
         new SlurmDefaults(Optional.of("proj_1"), Optional.of("gpu"), Optional.of("normal"),
             Optional.of("01:00:00"), List.of("--constraint=a100")),
-        "$HOME/orch"));
+        "$HOME/orch", new Limits(8L * 1024 * 1024, Duration.ofSeconds(10), Duration.ofSeconds(2))));
   }
 
   @Test
@@ -75,7 +80,23 @@ class ConfigLoaderTest {
 
     assertThat(config).isEqualTo(new OrchestratorConfig(Optional.of(file), Backend.LOCAL,
         HOME.resolve(".orchestrator"), Path.of("recipes/services"), Path.of("metrics"),
-        Optional.empty(), SlurmDefaults.none(), "$HOME/.orchestrator"));
+        Optional.empty(), SlurmDefaults.none(), "$HOME/.orchestrator", Limits.defaults()));
+  }
+
+  @ParameterizedTest
+  @CsvSource({"1048576, 1048576", "'512 KiB', 524288", "64MiB, 67108864", "2GB, 2147483648", "1k, 1024"})
+  void answerLimitTakesBytesOrAUnit(String written, long bytes) throws IOException {
+    Path file = write("limits:\n  max_answer_bytes: " + written + "\n");
+
+    assertThat(loader.load(file).limits().maxAnswerBytes()).isEqualTo(bytes);
+  }
+
+  @Test
+  void limitsDefaultTo64MiBAnd30sAnd5s() throws IOException {
+    Path file = write("limits: {}\n");
+
+    assertThat(loader.load(file).limits()).isEqualTo(Limits.defaults());
+    assertThat(Limits.defaults()).isEqualTo(new Limits(64L << 20, Duration.ofSeconds(30), Duration.ofSeconds(5)));
   }
 
   @Test
@@ -139,6 +160,10 @@ class ConfigLoaderTest {
         Arguments.of("slurm:\n  extra_directives:\n    - \"a\\nb\"\n", ":3: slurm.extra_directives[0]: must be a single line, found 'a\\nb'"),
         Arguments.of("slurm:\n  extra_directives:\n    - \"#SBATCH --exclusive\"\n", ":3: slurm.extra_directives[0]: write the directive without '#SBATCH', e.g. --constraint=gpu"),
         Arguments.of("slurm:\n  time: 1h\n", ":2: slurm.time: expected a time limit like 02:00:00, 1-00:00:00, 30:00 or minutes, found '1h'"),
+        Arguments.of("limits:\n  max_answer_bytes: 5GiB\n", ":2: limits.max_answer_bytes: expected a size like 64MiB, 512KiB or a number of bytes, 1024 bytes to 4GiB, found '5GiB'"),
+        Arguments.of("limits:\n  max_answer_bytes: 99999999999999999999\n", ":2: limits.max_answer_bytes: expected a size like 64MiB, 512KiB or a number of bytes, 1024 bytes to 4GiB, found '99999999999999999999'"),
+        Arguments.of("limits:\n  status_timeout: soon\n", ":2: limits.status_timeout: expected a duration like 30s, 5m, 2h or a number of seconds, found 'soon'"),
+        Arguments.of("limits: 64MiB\n", ":1: limits: expected a mapping, found a string"),
         Arguments.of("- backend\n", ":1: expected a mapping at the top level, found a list"),
         Arguments.of("backend: local\nbackend: slurm\n", ":2: duplicate key 'backend' (first on line 1)"),
         Arguments.of("backend: [local\n", ":2: invalid YAML: expected ',' or ']', but got <stream end>"));

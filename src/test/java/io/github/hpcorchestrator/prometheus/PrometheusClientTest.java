@@ -173,7 +173,7 @@ class PrometheusClientTest {
 
     assertThatThrownBy(() -> client.query("up"))
         .isInstanceOf(OperationFailedException.class)
-        .hasMessage("Prometheus at " + serverUri() + " not reachable: no answer in time");
+        .hasMessage("Prometheus at " + serverUri() + " not reachable: no complete answer within 300ms");
   }
 
   @Test
