@@ -41,7 +41,15 @@ public final class ReusedPid {
         "  echo $(( n - 1 )) > /proc/sys/kernel/ns_last_pid || exit 1",
         "  setsid sleep 300 </dev/null >/dev/null 2>&1 &",
         "  got=$!",
-        "  if [ \"$got\" = \"$n\" ]; then echo \"$got\"; exit 0; fi",
+        "  if [ \"$got\" = \"$n\" ]; then",
+        // The child runs setsid after the fork: answer once it leads its own group, as the job did.
+        "    for (( i = 0; i < 500; i++ )); do",
+        "      read -r st < \"/proc/$got/stat\" || break; st=${st##*) }; read -r -a f <<< \"$st\"",
+        "      if [ \"${f[2]}\" = \"$got\" ]; then echo \"$got\"; exit 0; fi",
+        "      sleep 0.01",
+        "    done",
+        "    kill -KILL \"$got\"; echo \"process $got did not become the leader of its own group\"; exit 1",
+        "  fi",
         "  kill -KILL \"$got\" 2>/dev/null; wait \"$got\" 2>/dev/null",
         "done",
         "echo \"process ID $n was not handed to the test's program within 30 s\"; exit 1");
