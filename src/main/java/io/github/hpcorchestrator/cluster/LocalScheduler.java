@@ -34,9 +34,11 @@ public final class LocalScheduler implements Scheduler {
 
   private final Path servicesRoot;
   private final Shell shell;
-  private final PortPicker ports;
+  private final PortPicker picker;
+  private final LocalPorts ports;
   private final Duration stopGrace;
   private final ProcessTable processes = new ProcessTable();
+  private final LocalJobOwnership ownership = new LocalJobOwnership(processes);
 
   /**
    * @param servicesRoot folder that holds one folder per service
@@ -46,7 +48,8 @@ public final class LocalScheduler implements Scheduler {
   public LocalScheduler(Path servicesRoot, Shell shell, Duration stopGrace) {
     this.servicesRoot = servicesRoot.toAbsolutePath();
     this.shell = shell;
-    this.ports = new PortPicker(InetAddress.getLoopbackAddress());
+    this.picker = new PortPicker(InetAddress.getLoopbackAddress());
+    this.ports = new LocalPorts(this.servicesRoot);
     this.stopGrace = stopGrace;
   }
 
@@ -115,42 +118,57 @@ public final class LocalScheduler implements Scheduler {
   @Override
   public SubmittedJob submit(JobSpec spec) {
     Path dir = serviceDir(spec.serviceId());
-    int port = spec.hasPort() ? ports.pick(spec.requestedPort()) : 0;
-    List<Integer> sidecarPorts = new ArrayList<>();
-    for (Sidecar sidecar : spec.sidecars()) {
-      sidecarPorts.add(sidecar.needsPort() ? ports.pick(0) : -1);
-    }
     try {
       // The folders and every file in them (the service's own included) are the user's alone,
       // like the state folder they live in.
       Files.createDirectories(dir);
       Files.setPosixFilePermissions(servicesRoot, AtomicFiles.permissions(0700));
       Files.setPosixFilePermissions(dir, AtomicFiles.permissions(0700));
-      for (Map.Entry<String, String> file : spec.files().entrySet()) {
-        AtomicFiles.write(dir.resolve(file.getKey()),
-            substitute(file.getValue(), dir, port).getBytes(StandardCharsets.UTF_8), 0600);
-      }
-      Path script = dir.resolve("job.sh");
-      AtomicFiles.write(script, render(spec, dir, port, sidecarPorts).getBytes(StandardCharsets.UTF_8), 0700);
-      Path log = dir.resolve(LOG);
-      if (!Files.exists(log)) {
-        Files.createFile(log, PosixFilePermissions.asFileAttribute(AtomicFiles.permissions(0600)));
-      }
-      // setsid makes the script the leader of a new session and process group: the service
-      // survives this JVM and the terminal, and a stop reaches every process it started. umask 077
-      // keeps what the script and the service write (connection, exit_code, data) private; exec
-      // keeps the process ID, which is the job ID.
-      ProcessBuilder builder = new ProcessBuilder("setsid", "bash", "-c", "umask 077 && exec bash \"$0\"",
-          script.toString())
-          .directory(dir.toFile())
-          .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-          .redirectErrorStream(true)
-          .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-      Process process = builder.start();
-      return new SubmittedJob(spec.serviceId(), Long.toString(process.pid()), dir.toString());
+      // Picked, recorded and started under one lock: a second start never gets a port that the
+      // first has been handed but not bound yet.
+      return ports.locked(() -> start(spec, dir));
     } catch (IOException e) {
       throw new OperationFailedException("cannot start " + spec.serviceId() + ": " + e.getMessage(), e);
     }
+  }
+
+  private SubmittedJob start(JobSpec spec, Path dir) throws IOException {
+    // One pass over /proc for every folder's job, as in poll.
+    java.util.Set<Long> live = processes.liveGroups();
+    java.util.Set<Integer> taken = ports.taken(dir, d -> jobLive(d, live));
+    int port = spec.hasPort() ? picker.pick(spec.requestedPort(), taken) : 0;
+    taken.add(port);
+    List<Integer> sidecarPorts = new ArrayList<>();
+    for (Sidecar sidecar : spec.sidecars()) {
+      int own = sidecar.needsPort() ? picker.pick(0, taken) : -1;
+      taken.add(own);
+      sidecarPorts.add(own);
+    }
+    List<Integer> handedOut = new ArrayList<>(List.of(port));
+    handedOut.addAll(sidecarPorts);
+    LocalPorts.record(dir, handedOut);
+    for (Map.Entry<String, String> file : spec.files().entrySet()) {
+      AtomicFiles.write(dir.resolve(file.getKey()),
+          substitute(file.getValue(), dir, port).getBytes(StandardCharsets.UTF_8), 0600);
+    }
+    Path script = dir.resolve("job.sh");
+    AtomicFiles.write(script, render(spec, dir, port, sidecarPorts).getBytes(StandardCharsets.UTF_8), 0700);
+    Path log = dir.resolve(LOG);
+    if (!Files.exists(log)) {
+      Files.createFile(log, PosixFilePermissions.asFileAttribute(AtomicFiles.permissions(0600)));
+    }
+    // setsid makes the script the leader of a new session and process group: the service
+    // survives this JVM and the terminal, and a stop reaches every process it started. umask 077
+    // keeps what the script and the service write (connection, exit_code, data) private; exec
+    // keeps the process ID, which is the job ID.
+    ProcessBuilder builder = new ProcessBuilder("setsid", "bash", "-c", "umask 077 && exec bash \"$0\"",
+        script.toString())
+        .directory(dir.toFile())
+        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+        .redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+    Process process = builder.start();
+    return new SubmittedJob(spec.serviceId(), Long.toString(process.pid()), dir.toString());
   }
 
   @Override
@@ -170,8 +188,11 @@ public final class LocalScheduler implements Scheduler {
     // reads must not look like one that vanished without an outcome.
     // A job missing from the snapshot may have run setsid just after it was taken: look again,
     // for that job alone, before calling it gone.
-    boolean alive = (job.jobId().matches("\\d{1,10}") && live.contains(Long.parseLong(job.jobId())))
-        || starting(job.jobId(), dir) || groupAlive(job.jobId());
+    boolean member = (job.jobId().matches("\\d{1,10}") && live.contains(Long.parseLong(job.jobId())))
+        || groupAlive(job.jobId());
+    // A group whose leader is another program got the job's ID after the job was gone.
+    boolean reused = member && !ours(job.jobId(), dir);
+    boolean alive = starting(job.jobId(), dir) || (member && !reused);
     Optional<Integer> exit = readInt(dir.resolve("exit_code"));
     boolean cancelled = Files.exists(dir.resolve("cancelled"));
     List<String> node = List.of(hostname());
@@ -196,20 +217,25 @@ public final class LocalScheduler implements Scheduler {
       return new JobStatus(JobState.CANCELLED, "stopped by the orchestrator", Optional.empty(), node,
           started, List.of());
     }
-    return new JobStatus(JobState.FAILED, "process group vanished without an exit code (killed?)",
-        Optional.empty(), node, started, logTail(job, 10));
+    return new JobStatus(JobState.FAILED, reused
+        ? "process gone without an exit code (killed?); its process group ID " + job.jobId() + " now belongs to another program"
+        : "process group vanished without an exit code (killed?)", Optional.empty(), node, started, logTail(job, 10));
   }
 
   @Override
   public void cancel(SubmittedJob job) {
-    Path dir = Path.of(job.serviceDir());
+    Path dir = ownFolder(job);
     AtomicFiles.write(dir.resolve("cancelled"), new byte[0], 0600);
-    if (!groupAlive(job.jobId())) {
+    // Only the group the orchestrator started is signalled: a reused group ID is another program's.
+    if (!groupAlive(job.jobId()) || !ours(job.jobId(), dir)) {
       return;
     }
     signal(job.jobId(), "TERM");
     if (waitUntil(() -> !groupAlive(job.jobId()), stopGrace)) {
       return;
+    }
+    if (!ours(job.jobId(), dir)) {
+      return; // it ended during the grace and its ID went to another program
     }
     signal(job.jobId(), "KILL");
     if (!waitUntil(() -> !groupAlive(job.jobId()), Duration.ofSeconds(10))) {
@@ -220,6 +246,27 @@ public final class LocalScheduler implements Scheduler {
       // SIGKILL left no chance to record an outcome; record it for the status.
       AtomicFiles.write(dir.resolve("exit_code"), "137\n".getBytes(StandardCharsets.UTF_8), 0600);
     }
+  }
+
+  /** The job's folder, which must be a service folder under this scheduler's root. */
+  private Path ownFolder(SubmittedJob job) {
+    Path dir = Path.of(job.serviceDir());
+    if (job.serviceDir().isEmpty() || !job.jobId().matches("\\d{1,10}")
+        || !dir.toAbsolutePath().normalize().equals(serviceDir(job.serviceId()).normalize())) {
+      throw new OperationFailedException("refusing to stop " + job.serviceId() + ": job " + job.jobId()
+          + " in " + job.serviceDir() + " is not a job in this config's folder " + serviceDir(job.serviceId()));
+    }
+    return dir;
+  }
+
+  private boolean ours(String pgid, Path dir) {
+    return pgid.matches("\\d{1,10}") && ownership.ours(Long.parseLong(pgid), dir);
+  }
+
+  /** Whether the job of a service folder that has a job.pid still runs as the group it started. */
+  private boolean jobLive(Path dir, java.util.Set<Long> live) {
+    Optional<Integer> pid = readInt(dir.resolve("job.pid"));
+    return pid.isPresent() && live.contains(pid.get().longValue()) && ours(pid.get().toString(), dir);
   }
 
   private void signal(String pgid, String signal) {
@@ -268,7 +315,8 @@ public final class LocalScheduler implements Scheduler {
         String id = dir.getFileName().toString();
         Optional<Integer> pid = readInt(dir.resolve("job.pid"));
         // Like squeue, discovery lists only jobs that still run.
-        if (SERVICE_ID.matcher(id).matches() && pid.isPresent() && live.contains(pid.get().longValue())) {
+        if (SERVICE_ID.matcher(id).matches() && pid.isPresent() && live.contains(pid.get().longValue())
+            && ours(pid.get().toString(), dir)) {
           found.add(new SubmittedJob(id, pid.get().toString(), dir.toString()));
         }
       }
@@ -306,6 +354,14 @@ public final class LocalScheduler implements Scheduler {
   /** The folder that holds a service's files. */
   public Path serviceDir(String serviceId) {
     return servicesRoot.resolve(serviceId);
+  }
+
+  // The job ID is in the folder from the script's first lines: a start whose caller died before
+  // recording it is found there, running or ended.
+  @Override
+  public Optional<SubmittedJob> find(String serviceId) {
+    Path dir = serviceDir(serviceId);
+    return readInt(dir.resolve("job.pid")).map(pid -> new SubmittedJob(serviceId, pid.toString(), dir.toString()));
   }
 
   private static String read(Path file) {

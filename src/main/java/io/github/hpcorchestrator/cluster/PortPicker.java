@@ -8,6 +8,7 @@ import java.net.ServerSocket;
 
 /** Chooses a port on this machine: the requested one when nobody listens there, else a free one. */
 public final class PortPicker {
+  private static final int MAX_ATTEMPTS = 100;
   private final InetAddress bindAddress;
 
   public PortPicker(InetAddress bindAddress) {
@@ -16,9 +17,28 @@ public final class PortPicker {
 
   /** {@code requested} if it can be bound now, otherwise a port the kernel hands out as free. */
   public int pick(int requested) {
-    if (requested > 0 && canBind(requested)) {
+    return pick(requested, java.util.Set.of());
+  }
+
+  /**
+   * Like {@link #pick(int)}, but never one of {@code taken}: ports already handed to jobs that may
+   * not have bound them yet, which a bind test alone cannot see.
+   */
+  public int pick(int requested, java.util.Set<Integer> taken) {
+    if (requested > 0 && !taken.contains(requested) && canBind(requested)) {
       return requested;
     }
+    for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      int port = kernelPick();
+      if (!taken.contains(port)) {
+        return port;
+      }
+    }
+    throw new OperationFailedException("no free port on " + bindAddress.getHostAddress() + " outside the "
+        + taken.size() + " ports already handed out (" + MAX_ATTEMPTS + " tries)");
+  }
+
+  private int kernelPick() {
     try (ServerSocket socket = new ServerSocket()) {
       socket.setReuseAddress(false);
       socket.bind(new InetSocketAddress(bindAddress, 0));

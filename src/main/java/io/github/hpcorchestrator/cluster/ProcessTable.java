@@ -30,6 +30,42 @@ public final class ProcessTable {
     }
   }
 
+  /**
+   * Process {@code pid} as /proc shows it now, if it exists.
+   */
+  public java.util.Optional<ProcessInfo> process(long pid) {
+    Path dir = proc.resolve(Long.toString(pid));
+    String text;
+    byte[] cmdline;
+    try {
+      text = Files.readString(dir.resolve("stat"));
+      cmdline = Files.readAllBytes(dir.resolve("cmdline"));
+    } catch (IOException e) {
+      return java.util.Optional.empty(); // no such process, or it ended while we looked
+    }
+    int close = text.lastIndexOf(')');
+    if (close < 0 || close + 2 > text.length()) {
+      return java.util.Optional.empty();
+    }
+    // After "(comm) ": state is field 3, so field 22 (start time) is index 19.
+    String[] fields = text.substring(close + 2).split(" ");
+    if (fields.length < 20 || !fields[19].matches("\\d{1,19}")) {
+      return java.util.Optional.empty();
+    }
+    java.util.List<String> argv = new java.util.ArrayList<>();
+    int from = 0;
+    for (int i = 0; i < cmdline.length; i++) {
+      if (cmdline[i] == 0) {
+        argv.add(new String(cmdline, from, i - from, java.nio.charset.StandardCharsets.UTF_8));
+        from = i + 1;
+      }
+    }
+    if (from < cmdline.length) {
+      argv.add(new String(cmdline, from, cmdline.length - from, java.nio.charset.StandardCharsets.UTF_8));
+    }
+    return java.util.Optional.of(new ProcessInfo(pid, fields[0], Long.parseLong(fields[19]), argv));
+  }
+
   /** The process groups that have a live (non-zombie) member, from one pass over /proc. */
   public java.util.Set<Long> liveGroups() {
     java.util.Set<Long> groups = new java.util.HashSet<>();

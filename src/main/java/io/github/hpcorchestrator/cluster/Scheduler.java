@@ -22,6 +22,13 @@ public interface Scheduler {
   /** The folder a job of {@code serviceId} runs in, as its {@link SubmittedJob#serviceDir()} says it. */
   String folderOf(String serviceId);
 
+  /**
+   * The job that runs or ran for {@code serviceId} in its folder under {@link #rootDir}, found by
+   * the identity the job carries rather than by a job ID: for a service whose start was cut off
+   * between submit and record. Empty when no such job is known (never submitted, or forgotten).
+   */
+  Optional<SubmittedJob> find(String serviceId);
+
   /** The job script {@link #submit} would run, for a dry run. */
   String renderScript(JobSpec spec);
 

@@ -33,17 +33,9 @@ import java.util.stream.Collectors;
 public final class SlurmScheduler implements Scheduler {
   /** How long one squeue listing answers {@link #poll} and {@link #discover} calls. */
   public static final Duration QUEUE_CACHE_FOR = Duration.ofSeconds(1);
-  private static final Pattern SERVICE_ID = Pattern.compile("[A-Za-z][A-Za-z0-9_-]*_[0-9a-f]{8}");
   private static final Pattern JOB_ID = Pattern.compile("\\d{1,12}");
   private static final String CANCELLED_WORDS = "stopped by the orchestrator";
   private static final int FAILED_LOG_LINES = 10;
-  /**
-   * What squeue prints when it cannot reach slurmctld (down, restarting, overloaded): worth asking
-   * again after a pause, unlike a bad option or an unknown user.
-   */
-  private static final Pattern CONTROLLER_UNREACHABLE = Pattern.compile(
-      "(?i)unable to contact slurm controller|connection refused|socket timed out|connection timed out"
-      + "|communication connection failure|zero bytes were transmitted|connection reset");
   /** System property (seconds) that bounds the retries of an unreachable controller; tests shorten it. */
   public static final String CONTROLLER_RETRY_PROPERTY = "orchestrator.slurm.controller-retry-seconds";
   /** How long squeue is retried while the controller cannot be reached, unless the property says otherwise. */
@@ -52,12 +44,11 @@ public final class SlurmScheduler implements Scheduler {
   private final Shell shell;
   private final String remoteDir;
   private final SlurmJobScript script;
+  private final SlurmServiceJobs jobs;
   private final Clock clock;
   private Duration cancelWait = Duration.ofSeconds(30);
   private Duration cancelPollEvery = Duration.ofMillis(500);
-  private Duration controllerRetry = controllerRetryFromProperty();
-  private Duration firstRetryPause = Duration.ofSeconds(1);
-  private java.util.function.Consumer<String> retryProgress = line -> System.err.println(line);
+  private final SqueueRetry squeueRetry = new SqueueRetry();
 
   private Instant queueAt;
   private List<SqueueParser.Row> queue;
@@ -78,6 +69,7 @@ public final class SlurmScheduler implements Scheduler {
     String home = shell.home().toString();
     this.remoteDir = stripSlash(SlurmJobScript.expandHome(remoteDir, home));
     this.script = new SlurmJobScript(defaults, this.remoteDir, home);
+    this.jobs = new SlurmServiceJobs(this.remoteDir);
     this.clock = clock;
   }
 
@@ -93,21 +85,12 @@ public final class SlurmScheduler implements Scheduler {
    * {@link Duration#ZERO} turns retries off.
    */
   public void controllerRetry(Duration total, Duration firstPause) {
-    this.controllerRetry = total;
-    this.firstRetryPause = firstPause;
+    squeueRetry.bound(total, firstPause);
   }
 
   /** Receives one line per retry of an unreachable controller (default: stderr). */
   public void onControllerRetry(java.util.function.Consumer<String> progress) {
-    this.retryProgress = progress;
-  }
-
-  private static Duration controllerRetryFromProperty() {
-    String value = System.getProperty(CONTROLLER_RETRY_PROPERTY);
-    if (value != null && value.strip().matches("\\d{1,4}")) {
-      return Duration.ofSeconds(Integer.parseInt(value.strip()));
-    }
-    return CONTROLLER_RETRY;
+    squeueRetry.onRetry(progress);
   }
 
   @Override
@@ -122,7 +105,7 @@ public final class SlurmScheduler implements Scheduler {
 
   /** The folder of one service on the cluster. */
   public String serviceDir(String serviceId) {
-    return remoteDir + "/services/" + serviceId;
+    return jobs.serviceDir(serviceId);
   }
 
   @Override
@@ -291,42 +274,19 @@ public final class SlurmScheduler implements Scheduler {
     return queue;
   }
 
-  /**
-   * One squeue listing. While slurmctld cannot be reached (restarting, failing over), the call is
-   * repeated with growing pauses for at most {@link #controllerRetry}; squeue only reads, so asking
-   * again is safe. Any other failure, or a controller still gone after that, fails at once.
-   */
+  /** One squeue listing, asked again while the controller cannot be reached ({@link SqueueRetry}). */
   private CommandResult squeue() {
-    List<String> argv = List.of("squeue", "--me", "--noheader", "--states=all",
-        "--format=" + SqueueParser.FORMAT);
-    long start = System.nanoTime();
-    long deadline = start + controllerRetry.toNanos();
-    Duration pause = firstRetryPause;
-    for (int attempt = 1; ; attempt++) {
-      CommandResult r = shell.run(argv, Shell.SHORT_TIMEOUT);
-      if (r.ok()) {
-        return r;
-      }
-      String why = oneLine(r.stderr().isBlank() ? r.stdout() : r.stderr());
-      if (!CONTROLLER_UNREACHABLE.matcher(r.stderr() + r.stdout()).find()) {
-        throw new OperationFailedException("squeue failed: " + why);
-      }
-      long left = deadline - System.nanoTime();
-      if (left <= 0) {
-        long spent = Duration.ofNanos(System.nanoTime() - start).toSeconds();
-        throw new OperationFailedException("the SLURM controller cannot be reached (squeue tried " + attempt
-            + (attempt == 1 ? " time" : " times") + " over " + spent + " s): " + why);
-      }
-      Duration wait = Duration.ofNanos(Math.min(pause.toNanos(), left));
-      retryProgress.accept("squeue: the SLURM controller cannot be reached (" + why + "); retrying in "
-          + Math.max(1, Math.round(wait.toMillis() / 1000.0)) + " s");
-      sleep(wait);
-      pause = pause.plus(firstRetryPause);
-    }
+    return squeueRetry.run(shell, List.of("squeue", "--me", "--noheader", "--states=all",
+        "--format=" + SqueueParser.FORMAT));
   }
 
   @Override
   public void cancel(SubmittedJob job) {
+    // Never a file outside the service's own folder, never a job without an ID of its own.
+    if (!JOB_ID.matcher(job.jobId()).matches() || !job.serviceDir().equals(serviceDir(job.serviceId()))) {
+      throw new OperationFailedException("refusing to cancel " + job.serviceId() + ": job " + job.jobId()
+          + " in " + job.serviceDir() + " is not a job in this config's folder " + serviceDir(job.serviceId()));
+    }
     shell.writeFile(job.serviceDir() + "/cancelled", "cancelled\n".getBytes(StandardCharsets.UTF_8), 0600);
     CommandResult r = shell.run(List.of("scancel", job.jobId()), Shell.SHORT_TIMEOUT);
     if (!r.ok() && !r.stderr().contains("Invalid job id") && !r.stderr().contains("already completing")) {
@@ -361,14 +321,12 @@ public final class SlurmScheduler implements Scheduler {
   }
 
   private List<SubmittedJob> discover(boolean fresh) {
-    List<SubmittedJob> found = new ArrayList<>();
-    for (SqueueParser.Row row : queue(fresh)) {
-      String name = row.name().strip();
-      if (SERVICE_ID.matcher(name).matches() && !SlurmStates.state(row.state()).isFinal()) {
-        found.add(new SubmittedJob(name, row.jobId(), serviceDir(name)));
-      }
-    }
-    return found;
+    return jobs.running(queue(fresh));
+  }
+
+  @Override
+  public Optional<SubmittedJob> find(String serviceId) {
+    return jobs.find(queue(false), serviceId);
   }
 
   @Override

@@ -4,12 +4,13 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Parses {@code squeue --noheader --format=} output in {@link #FORMAT}. The job name comes last
- * and takes the rest of the line, so a name with the delimiter in it cannot shift the fields.
+ * Parses {@code squeue --noheader --format=} output in {@link #FORMAT}. The job name and work
+ * folder come last, so a name with the delimiter in it cannot shift the other fields; it only
+ * spoils its own work folder, which then names no service folder of the orchestrator's.
  */
 public final class SqueueParser {
-  /** Job ID, state, reason, node list, start time, name. */
-  public static final String FORMAT = "%i|%T|%r|%N|%S|%j";
+  /** Job ID, state, reason, node list, start time, name, work folder. */
+  public static final String FORMAT = "%i|%T|%r|%N|%S|%j|%Z";
 
   private SqueueParser() {}
 
@@ -17,8 +18,11 @@ public final class SqueueParser {
    * One line of squeue.
    *
    * @param start start time as SLURM prints it ("N/A" when unknown; expected start when pending)
+   * @param workDir the job's working folder (sbatch --chdir); it tells the orchestrator's jobs
+   *     apart from other programs' and from other configs' with another remote_dir
    */
-  public record Row(String jobId, String state, String reason, List<String> nodes, String start, String name) {
+  public record Row(String jobId, String state, String reason, List<String> nodes, String start, String name,
+      String workDir) {
     public Row {
       nodes = List.copyOf(nodes);
     }
@@ -28,7 +32,7 @@ public final class SqueueParser {
   public static List<Row> parse(String output) {
     List<Row> rows = new ArrayList<>();
     for (String line : output.split("\n")) {
-      String[] f = line.strip().split("\\|", 6);
+      String[] f = line.strip().split("\\|", 7);
       if (f.length < 6 || f[0].isBlank()) {
         continue;
       }
@@ -38,7 +42,7 @@ public final class SqueueParser {
       } catch (IllegalArgumentException e) {
         nodes = List.of(f[3].trim());
       }
-      rows.add(new Row(f[0].trim(), f[1].trim(), f[2].trim(), nodes, f[4].trim(), f[5]));
+      rows.add(new Row(f[0].trim(), f[1].trim(), f[2].trim(), nodes, f[4].trim(), f[5], f.length > 6 ? f[6] : ""));
     }
     return rows;
   }

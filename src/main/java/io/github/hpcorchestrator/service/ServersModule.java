@@ -50,6 +50,7 @@ public final class ServersModule {
   private final JobPlanner planner;
   private final SecureRandom random = new SecureRandom();
   private final Clock clock;
+  private final OrphanJobs orphans;
 
   /**
    * @param executables maps a tool name ("prometheus") to the executable jobs run
@@ -71,6 +72,7 @@ public final class ServersModule {
     this.secrets = secrets;
     this.planner = planner;
     this.clock = clock;
+    this.orphans = new OrphanJobs(scheduler, clock);
   }
 
   /** Starts {@code spec} in a session of its own, waits until it is ready, and returns its ID. */
@@ -94,11 +96,16 @@ public final class ServersModule {
       JobSpec job = planner.plan(kind, spec, serviceId, context, true).withFile(SESSION_FILE, sessionId + "\n");
       planner.prepare(job);
       runtime.prepare(); // what the job runs is on the cluster before anything is recorded
-      ServiceRecord pending = new ServiceRecord(serviceId, spec.name(), sessionId, scheduler.name(), "", "",
-          job.requestedPort(), JobState.PENDING, "", "", 0, Optional.empty(), clock.instant(),
-          Optional.empty(), Optional.empty(), recipe);
+      // Recorded with its folder, and its credentials saved, before the job can start: a start cut
+      // off after submit leaves a row whose job the next refresh adopts (OrphanJobs).
+      ServiceRecord pending = new ServiceRecord(serviceId, spec.name(), sessionId, scheduler.name(), "",
+          scheduler.folderOf(serviceId), job.requestedPort(), JobState.PENDING, "", "", 0, Optional.empty(),
+          clock.instant(), Optional.empty(), Optional.empty(), recipe);
       if (!store.insert(pending)) {
         continue; // another service already has this ID; draw again
+      }
+      if (context.credentials != null) {
+        secrets.put(serviceId, context.credentials);
       }
       SubmittedJob submitted;
       try {
@@ -112,9 +119,6 @@ public final class ServersModule {
           submitted.jobId(), submitted.serviceDir(), job.requestedPort(), JobState.PENDING, "", "", 0,
           Optional.empty(), pending.submittedAt(), Optional.empty(), Optional.empty(), recipe);
       store.put(record);
-      if (context.credentials != null) {
-        secrets.put(serviceId, context.credentials);
-      }
       if (waitReady) {
         try {
           readiness.await(record, health(kind, spec), kind.forStart(spec, job, scheduler.name()), this::observe);
@@ -150,11 +154,15 @@ public final class ServersModule {
     if (status.state().isFinal()) {
       return false;
     }
-    scheduler.cancel(status.record().job());
     ServiceRecord r = status.record();
+    // The refresh above looked for a row's job by its identity; a row still without one has nothing to signal.
+    if (!r.jobId().isEmpty()) {
+      scheduler.cancel(r.job());
+    }
     store.put(new ServiceRecord(r.serviceId(), r.name(), r.sessionId(), r.backend(), r.jobId(),
         r.serviceDir(), r.requestedPort(), JobState.CANCELLED, r.node(), r.host(), r.port(), r.exitCode(),
-        r.submittedAt(), r.startedAt(), Optional.of(clock.instant()), r.recipe()));
+        r.submittedAt(), r.startedAt(), Optional.of(clock.instant()), r.recipe(),
+        r.jobId().isEmpty() ? "stopped before any job of it was found" : ""));
     return true;
   }
 
@@ -210,22 +218,13 @@ public final class ServersModule {
    * that local state does not know, and stores what it saw.
    */
   public List<ServiceStatus> refresh() {
-    Map<String, ServiceRecord> records = new LinkedHashMap<>();
-    for (ServiceRecord r : store.services()) {
-      records.put(r.serviceId(), r);
-    }
-    for (SubmittedJob job : scheduler.discover()) {
-      if (!records.containsKey(job.serviceId())) {
-        records.put(job.serviceId(), new ServiceRecord(job.serviceId(), ServiceId.namePart(job.serviceId()),
-            "discovered", scheduler.name(), job.jobId(), job.serviceDir(), 0, JobState.PENDING, "", "", 0,
-            Optional.empty(), clock.instant(), Optional.empty(), Optional.empty(), ""));
-      }
-    }
+    OrphanJobs.Merged merged = orphans.merge(store.services(), scheduler.discover());
+    Map<String, ServiceRecord> records = merged.records();
     List<SubmittedJob> live = records.values().stream()
         .filter(r -> !r.state().isFinal() && !r.jobId().isEmpty()).map(ServiceRecord::job).toList();
     Map<String, JobStatus> polled = live.isEmpty() ? Map.of() : scheduler.poll(live);
     List<ServiceStatus> out = new ArrayList<>();
-    List<ServiceRecord> changed = new ArrayList<>();
+    List<ServiceRecord> changed = new ArrayList<>(merged.settled());
     for (ServiceRecord r : records.values()) {
       JobStatus job = polled.get(r.serviceId());
       if (job == null) {

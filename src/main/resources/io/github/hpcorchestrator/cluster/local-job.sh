@@ -6,6 +6,12 @@
 # finished service a known outcome after every process of it is gone.
 set -u
 cd {{SERVICE_DIR}} || exit 97
+# This script's start time (field 22 of its /proc stat) tells this job apart from a later program
+# that is given the same process ID once the job is gone: only a group whose leader still matches
+# is ever signalled. Written before job.pid, so a job with a job.pid always has one.
+read -r proc_stat < /proc/$$/stat
+read -r -a proc_fields <<< "${proc_stat##*) }"
+echo "${proc_fields[19]}" > job.start
 echo "$$" > job.pid
 {{SETUP}}
 # A setup line may change the folder; the job's files below are relative to the service folder.

@@ -53,8 +53,10 @@ class BadCliInputTest {
   }
 
   @AfterEach
-  void stopSleeper() throws InterruptedException {
+  void stopSleeper() throws InterruptedException, java.io.IOException {
     if (sleeper != null) {
+      // The whole group: the job script's own sleep too.
+      new ProcessBuilder("kill", "-KILL", "--", "-" + sleeper.pid()).start().waitFor(10, TimeUnit.SECONDS);
       sleeper.destroyForcibly();
       sleeper.waitFor(10, TimeUnit.SECONDS);
     }
@@ -165,10 +167,12 @@ class BadCliInputTest {
 
   @Test
   void runningMonitorThatDoesNotAnswerIsARuntimeErrorOnOneLine() throws Exception {
-    // A live process group that state calls a Prometheus, with a port nobody listens on.
-    sleeper = new ProcessBuilder("setsid", "sleep", "120").start();
-    String pgid = Long.toString(sleeper.pid());
+    // A live process group that state calls a Prometheus, with a port nobody listens on. Its leader
+    // runs the folder's job.sh, as a real job's does: another program's group would read as gone.
     Path serviceDir = Files.createDirectories(state.resolve("services/prometheus_0badcafe"));
+    Path script = Files.writeString(serviceDir.resolve("job.sh"), "sleep 120\n");
+    sleeper = new ProcessBuilder("setsid", "bash", script.toString()).start();
+    String pgid = Long.toString(sleeper.pid());
     Files.writeString(serviceDir.resolve("job.pid"), pgid + "\n");
     int port = closedPort();
     try (StateStore store = StateStore.open(state)) {

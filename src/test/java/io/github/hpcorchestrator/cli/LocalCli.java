@@ -60,6 +60,31 @@ final class LocalCli {
     return r.json();
   }
 
+  /**
+   * Starts the CLI as its own JVM in {@code cwd} (as a user's terminal would, and so that it can
+   * be killed), writing its output to {@code out} and {@code err}.
+   */
+  Process start(Path cwd, Path out, Path err, String... args) throws IOException {
+    List<String> argv = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", System.getProperty("java.class.path"), Main.class.getName(), "--config", config.toString()));
+    argv.addAll(List.of(args));
+    return new ProcessBuilder(argv).directory(cwd.toFile()).redirectOutput(out.toFile()).redirectError(err.toFile())
+        .start();
+  }
+
+  /** Runs the CLI as its own JVM in {@code cwd} and waits for it (at most {@code deadline}). */
+  Result runIn(Path cwd, Duration deadline, String... args) throws IOException, InterruptedException {
+    Path out = Files.createTempFile(cwd.getParent(), "out", ".txt");
+    Path err = Files.createTempFile(cwd.getParent(), "err", ".txt");
+    Process p = start(cwd, out, err, args);
+    if (!p.waitFor(deadline.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+      p.destroyForcibly().waitFor();
+      throw new AssertionError("CLI did not finish within " + deadline.toSeconds() + " s: " + List.of(args)
+          + "\n" + Files.readString(err));
+    }
+    return new Result(p.exitValue(), Files.readString(out), Files.readString(err));
+  }
+
   /** Polls {@code probe} every 200 ms until it yields a value or {@code deadline} passes. */
   static <T> T await(String what, Duration deadline, Supplier<Optional<T>> probe) {
     long end = System.nanoTime() + deadline.toNanos();

@@ -295,6 +295,52 @@ class SlurmBackendIntegrationTest {
     assertThat(stop.code()).as(stop.err()).isZero();
   }
 
+  @Test
+  @Order(9)
+  void aSecondConfigNeitherListsNorCancelsTheFirstConfigsJobsNorAForeignOne() throws Exception {
+    Path recipe = Files.writeString(work.resolve("sleeper.yaml"),
+        "service:\n  name: sleeper\n  command: sleep\n  args: [\"300\"]\n");
+    SlurmCli.Run started = cli(configNode1, "--recipe", recipe.toString(), "--no-wait", "--output", "json");
+    assertThat(started.code()).as(started.err()).isZero();
+    String ours = started.json().at("/services/0/job_id").asText();
+    // Another program's job with a name that looks like a service ID.
+    String foreign = slurmHere.run(List.of("sbatch", "--parsable", "--job-name=train_deadbeef", "--chdir=/tmp",
+        "--output=/dev/null", "--wrap", "sleep 300"), Duration.ofSeconds(30)).stdout().strip();
+    try {
+      assertThat(foreign).matches("\\d+");
+      Path second = slurmCli.config("second.yaml", cluster.nodes().get(0), work.resolve("state-second"),
+          work.resolve("remote-second"));
+
+      SlurmCli.Run status = cli(second, "--status", "--output", "json");
+      assertThat(status.code()).as(status.err()).isZero();
+      assertThat(status.json().path("services")).as("services the second config lists").isEmpty();
+      SlurmCli.Run stopAll = cli(second, "--stop-all-services", "--output", "json");
+      assertThat(stopAll.code()).as(stopAll.err()).isZero();
+      assertThat(stopAll.json().path("stopped")).isEmpty();
+      assertThat(squeueIds()).contains(ours, foreign);
+
+      // The first config's remote_dir with a state folder that knows nothing: its job is found by
+      // its work folder (squeue %Z), the foreign one is not.
+      Path fresh = slurmCli.config("fresh.yaml", cluster.nodes().get(0), work.resolve("state-fresh"),
+          work.resolve("remote"));
+      SlurmCli.Run discovered = cli(fresh, "--status", "--output", "json");
+      assertThat(discovered.code()).as(discovered.err()).isZero();
+      List<String> discoveredJobs = new java.util.ArrayList<>();
+      discovered.json().path("services").forEach(s -> discoveredJobs.add(s.path("job_id").asText()));
+      assertThat(discoveredJobs).containsExactly(ours);
+
+      SlurmCli.Run first = cli(configNode1, "--status", "--output", "json");
+      List<String> firstJobs = new java.util.ArrayList<>();
+      first.json().path("services").forEach(s -> firstJobs.add(s.path("job_id").asText()));
+      assertThat(firstJobs).contains(ours).doesNotContain(foreign);
+      SlurmCli.Run stopFirst = cli(configNode1, "--stop-all-services", "--output", "json");
+      assertThat(stopFirst.code()).as(stopFirst.err()).isZero();
+      assertThat(squeueIds()).contains(foreign).doesNotContain(ours);
+    } finally {
+      slurmHere.run(List.of("scancel", ours, foreign), Duration.ofSeconds(30));
+    }
+  }
+
   private static void deleteRecursively(Path dir) throws IOException {
     if (!Files.exists(dir)) {
       return;

@@ -39,13 +39,18 @@ final class SlurmCli {
 
   /** A config that reaches the cluster over SSH from the laptop and pins jobs to {@code node}. */
   Path config(String name, String node) throws IOException {
+    return config(name, node, work.resolve("state"), work.resolve("remote"));
+  }
+
+  /** Like {@link #config(String, String)}, with a state folder and remote_dir of its own. */
+  Path config(String name, String node, Path stateDir, Path remoteDir) throws IOException {
     Path file = work.resolve(name);
     Files.writeString(file, String.join("\n",
         "backend: slurm",
-        "state_dir: " + work.resolve("state"),
+        "state_dir: " + stateDir,
         "recipes_dir: " + REPO.resolve("recipes/services"),
         "metrics_dir: " + work.resolve("metrics"),
-        "remote_dir: " + work.resolve("remote"),
+        "remote_dir: " + remoteDir,
         "hpc:",
         "  hostname: " + cluster.get("LAPTOP_LOGIN_HOST"),
         "  port: " + cluster.get("LOGIN_PORT"),

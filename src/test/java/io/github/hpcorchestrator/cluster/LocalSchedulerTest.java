@@ -180,6 +180,58 @@ class LocalSchedulerTest {
     assertThat(await("connection file", () -> scheduler.connection(job)).port()).isEqualTo(free);
   }
 
+  @Test
+  void twoJobsAskingForOnePortBeforeEitherBindsGetDifferentPorts() throws IOException {
+    int wanted;
+    try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      wanted = probe.getLocalPort();
+    }
+    // Neither job ever listens: only what the picker handed out can keep them apart.
+    SubmittedJob first = submit(spec("first_0123abcd", List.of("sleep", "30"), Map.of(), wanted));
+    SubmittedJob second = submit(spec("second_0123abcd", List.of("sleep", "30"), Map.of(), wanted));
+
+    assertThat(await("first connection", () -> scheduler.connection(first)).port()).isEqualTo(wanted);
+    assertThat(await("second connection", () -> scheduler.connection(second)).port()).isNotEqualTo(wanted);
+  }
+
+  @Test
+  void aPortOfAJobThatEndedIsHandedOutAgain() throws IOException {
+    int wanted;
+    try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      wanted = probe.getLocalPort();
+    }
+    SubmittedJob done = submit(spec("done_0123abcd", List.of("true"), Map.of(), wanted));
+    await("COMPLETED", () -> final1(done));
+    SubmittedJob next = submit(spec("next_0123abcd", List.of("sleep", "30"), Map.of(), wanted));
+    assertThat(await("connection", () -> scheduler.connection(next)).port()).isEqualTo(wanted);
+  }
+
+  @Test
+  void aGroupIdReusedByAnotherProgramIsReportedGoneAndNeverSignalled() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(io.github.hpcorchestrator.testbed.ReusedPid.possible(),
+        "choosing the next process ID needs root");
+    SubmittedJob job = submit(spec("victim_0123abcd", List.of("sleep", "300"), Map.of(), 0));
+    await("RUNNING", () -> poll(job).state() == JobState.RUNNING ? Optional.of(true) : Optional.empty());
+    long pgid = Long.parseLong(job.jobId());
+    // Killed like the OOM killer would: no trap runs, no exit code is written.
+    new ProcessBuilder("kill", "-KILL", "--", "-" + pgid).start().waitFor();
+    await("group gone", () -> groupMembers(pgid).isEmpty() && ProcessHandle.of(pgid).isEmpty()
+        ? Optional.of(true) : Optional.empty());
+    ProcessHandle impostor = io.github.hpcorchestrator.testbed.ReusedPid.start(pgid);
+    try {
+      assertThat(groupMembers(pgid)).containsExactly(pgid);
+
+      JobStatus status = poll(job);
+      assertThat(status.state()).isEqualTo(JobState.FAILED);
+      assertThat(status.reason()).startsWith("process gone");
+      assertThat(scheduler.discover()).isEmpty();
+      scheduler.cancel(job);
+      assertThat(impostor.isAlive()).as("the unrelated program with the job's old group ID").isTrue();
+    } finally {
+      impostor.destroyForcibly();
+    }
+  }
+
   private JobStatus poll(SubmittedJob job) {
     return scheduler.poll(List.of(job)).get(job.serviceId());
   }

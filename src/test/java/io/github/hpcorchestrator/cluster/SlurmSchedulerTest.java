@@ -182,7 +182,7 @@ class SlurmSchedulerTest {
     Map<String, JobStatus> status = slurm.poll(jobs);
     assertThat(shell.calls).hasSize(1);
     assertThat(shell.calls.get(0)).containsExactly("squeue", "--me", "--noheader", "--states=all",
-        "--format=%i|%T|%r|%N|%S|%j");
+        "--format=%i|%T|%r|%N|%S|%j|%Z");
     assertThat(status).hasSize(50);
     JobStatus running = status.get(jobs.get(0).serviceId());
     assertThat(running.state()).isEqualTo(JobState.RUNNING);
@@ -195,9 +195,9 @@ class SlurmSchedulerTest {
   @Test
   void pollAndDiscoverWithinASecondShareOneSqueue() {
     shell.answer("squeue", 0, """
-        7|RUNNING|None|cn1|2026-11-28T14:06:19|prom_0123abcd
-        8|RUNNING|None|cn1|2026-11-28T14:06:19|interactive
-        9|COMPLETED|None|cn1|2026-11-28T14:06:19|old_0123abcd
+        7|RUNNING|None|cn1|2026-11-28T14:06:19|prom_0123abcd|/home/alice/.orchestrator/services/prom_0123abcd
+        8|RUNNING|None|cn1|2026-11-28T14:06:19|interactive|/home/alice
+        9|COMPLETED|None|cn1|2026-11-28T14:06:19|old_0123abcd|/home/alice/.orchestrator/services/old_0123abcd
         """, "");
     List<SubmittedJob> found = slurm.discover();
     assertThat(found).containsExactly(new SubmittedJob("prom_0123abcd", "7", DIR));
@@ -210,8 +210,39 @@ class SlurmSchedulerTest {
   }
 
   @Test
+  void discoversAndFindsOnlyJobsInThisConfigsServiceFolders() {
+    // Another config's job (its own remote_dir), another program's job named like a service, and
+    // one whose name is this config's but whose folder is not: none is listed, found or stoppable.
+    shell.answer("squeue", 0, String.join("\n",
+        "5|RUNNING|None|cn1|2026-11-28T14:06:19|prom_0123abcd|/home/alice/other/services/prom_0123abcd",
+        "6|RUNNING|None|cn1|2026-11-28T14:06:19|train_deadbeef|/home/alice/ml",
+        "7|RUNNING|None|cn1|2026-11-28T14:06:19|prom_0123abcd|" + DIR,
+        "3|COMPLETED|None|cn1|2026-11-28T14:06:19|gone_0123abcd|/home/alice/.orchestrator/services/gone_0123abcd",
+        "4|COMPLETED|None|cn1|2026-11-28T14:06:19|gone_0123abcd|/home/alice/.orchestrator/services/gone_0123abcd",
+        "8|RUNNING|None|cn1|2026-11-28T14:06:19|train_deadbeef|/home/alice/.orchestrator/services/x",
+        ""), "");
+    assertThat(slurm.discover()).containsExactly(new SubmittedJob("prom_0123abcd", "7", DIR));
+    assertThat(slurm.find("train_deadbeef")).isEmpty();
+    assertThat(slurm.find("prom_0123abcd")).contains(new SubmittedJob("prom_0123abcd", "7", DIR));
+    // A job that already ended is found too (the latest of its ID), so its outcome can be read.
+    assertThat(slurm.find("gone_0123abcd")).contains(new SubmittedJob("gone_0123abcd", "4",
+        "/home/alice/.orchestrator/services/gone_0123abcd"));
+    assertThat(shell.count("squeue")).isEqualTo(1);
+  }
+
+  @Test
+  void cancelRefusesAJobWithoutIdOrOutsideItsServiceFolder() {
+    assertThatThrownBy(() -> slurm.cancel(new SubmittedJob("prom_0123abcd", "", "")))
+        .isInstanceOf(OperationFailedException.class);
+    assertThatThrownBy(() -> slurm.cancel(new SubmittedJob("prom_0123abcd", "7", "/home/alice")))
+        .isInstanceOf(OperationFailedException.class);
+    assertThat(shell.files).isEmpty();
+    assertThat(shell.calls).isEmpty();
+  }
+
+  @Test
   void discoverFreshAsksSqueueEvenWithinTheCacheWindow() {
-    shell.answer("squeue", 0, "7|RUNNING|None|cn1|2026-11-28T14:06:19|prom_0123abcd\n", "");
+    shell.answer("squeue", 0, "7|RUNNING|None|cn1|2026-11-28T14:06:19|prom_0123abcd|" + DIR + "\n", "");
     slurm.discoverFresh();
     clock.advance(Duration.ofMillis(999));
     // A discovery loop one second apart: the second round must see the queue as it is now.

@@ -11,18 +11,22 @@ class SqueueParserTest {
   @Test
   void parsesRowsWithReasonsNodesAndNames() {
     String out = """
-        2|PENDING|BeginTime||2026-11-28T15:06:19|test_0123abcd
-        1|RUNNING|None|cn[1-2]|2026-11-28T14:06:19|prom_0123abcd
-        3|FAILED|NonZeroExitCode|cn1|2026-11-28T14:06:19|odd|name
+        2|PENDING|BeginTime||2026-11-28T15:06:19|test_0123abcd|/r/services/test_0123abcd
+        1|RUNNING|None|cn[1-2]|2026-11-28T14:06:19|prom_0123abcd|/r/services/a|b
+        3|FAILED|NonZeroExitCode|cn1|2026-11-28T14:06:19|odd|name|/r/services/odd
 
         garbage
         """;
     List<SqueueParser.Row> rows = SqueueParser.parse(out);
     assertThat(rows).hasSize(3);
     assertThat(rows.get(0)).isEqualTo(new SqueueParser.Row("2", "PENDING", "BeginTime", List.of(),
-        "2026-11-28T15:06:19", "test_0123abcd"));
+        "2026-11-28T15:06:19", "test_0123abcd", "/r/services/test_0123abcd"));
     assertThat(rows.get(1).nodes()).containsExactly("cn1", "cn2");
-    assertThat(rows.get(2).name()).isEqualTo("odd|name");
+    // The work folder takes the rest of the line; a name with the delimiter spoils only that.
+    assertThat(rows.get(1).workDir()).isEqualTo("/r/services/a|b");
+    assertThat(rows.get(2).name()).isEqualTo("odd");
+    assertThat(rows.get(2).workDir()).isEqualTo("name|/r/services/odd");
+    assertThat(rows.get(2).state()).isEqualTo("FAILED");
   }
 
   @Test
