@@ -142,6 +142,29 @@ class OwnJobsIntegrationTest {
   }
 
   @Test
+  void aPrometheusWithAuthKilledBeforeSubmitAlreadyHasItsCredentialsSaved() throws Exception {
+    Path monitor = Files.writeString(dir.resolve("prometheus-auth.yaml"), """
+        service:
+          name: prometheus
+          auth: true
+        """);
+    String serviceId;
+    try (FileChannel ports = FileChannel.open(services.resolve(".ports.lock"), StandardOpenOption.CREATE,
+        StandardOpenOption.WRITE); FileLock held = ports.lock()) {
+      Process start = cli.start(cwd, dir.resolve("start.out"), dir.resolve("start.err"), "--recipe",
+          monitor.toString(), "--no-wait");
+      serviceId = LocalCli.await("the monitor's row", DEADLINE, this::firstServiceId);
+      start.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+    }
+    // Before the fix the credentials were kept only after the job had started: a start killed in
+    // between left a Prometheus nobody could log in to.
+    Path secret = dir.resolve("state").resolve("secrets").resolve(serviceId + ".json");
+    assertThat(secret).exists();
+    assertThat(Files.readString(secret)).contains("password");
+    assertThat(cli.runIn(cwd, DEADLINE, "--stop-service", serviceId).code()).isZero();
+  }
+
+  @Test
   void aReusedProcessGroupIsReportedEndedAndNeverSignalled() throws Exception {
     assumeTrue(ReusedPid.possible(), "choosing the next process ID needs root");
     JsonNode started = cli.json("--recipe", recipe.toString(), "--no-wait");
