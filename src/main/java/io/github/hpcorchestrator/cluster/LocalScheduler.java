@@ -128,7 +128,12 @@ public final class LocalScheduler implements Scheduler {
       // first has been handed but not bound yet.
       return ports.locked(() -> start(spec, dir));
     } catch (IOException e) {
-      throw new OperationFailedException("cannot start " + spec.serviceId() + ": " + e.getMessage(), e);
+      // Every step up to and including the process start ran here: nothing runs when one failed.
+      throw new SubmitRefusedException("cannot start " + spec.serviceId() + ": " + e.getMessage(), e);
+    } catch (SubmitRefusedException e) {
+      throw e;
+    } catch (OperationFailedException e) {
+      throw new SubmitRefusedException(e.getMessage(), e); // no free port, a held lock, an unwritable file
     }
   }
 

@@ -32,7 +32,11 @@ public interface Scheduler {
   /** The job script {@link #submit} would run, for a dry run. */
   String renderScript(JobSpec spec);
 
-  /** Starts the job and returns as soon as the backend accepted it. */
+  /**
+   * Starts the job and returns as soon as the backend accepted it.
+   *
+   * @throws SubmitRefusedException when certainly nothing was started; any other failure may have started it
+   */
   SubmittedJob submit(JobSpec spec);
 
   /** Observes all given jobs with as few backend calls as possible (one per call on SLURM). */

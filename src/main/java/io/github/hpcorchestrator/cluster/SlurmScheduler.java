@@ -125,7 +125,7 @@ public final class SlurmScheduler implements Scheduler {
     // sbatch needs the folder for --chdir and --output before the job starts.
     CommandResult mkdir = shell.run(List.of("mkdir", "-p", "--", dir), Shell.SHORT_TIMEOUT);
     if (!mkdir.ok()) {
-      throw new OperationFailedException("cannot create " + dir + ": " + oneLine(mkdir.stderr()));
+      throw new SubmitRefusedException("cannot create " + dir + ": " + oneLine(mkdir.stderr()));
     }
     for (Map.Entry<String, String> file : spec.files().entrySet()) {
       shell.writeFile(dir + "/" + file.getKey(), file.getValue().getBytes(StandardCharsets.UTF_8), 0600);
@@ -135,7 +135,7 @@ public final class SlurmScheduler implements Scheduler {
     // Submitting twice would start the service twice: never retried on a dropped connection.
     CommandResult sbatch = shell.runOnce(List.of("sbatch", "--parsable", jobScript), Shell.SHORT_TIMEOUT);
     if (!sbatch.ok()) {
-      throw new OperationFailedException("sbatch refused " + spec.serviceId() + ": "
+      throw new SubmitRefusedException("sbatch refused " + spec.serviceId() + ": "
           + oneLine(sbatch.stderr().isBlank() ? sbatch.stdout() : sbatch.stderr()));
     }
     queue = null;
@@ -162,7 +162,7 @@ public final class SlurmScheduler implements Scheduler {
     List<SubmittedJob> left = new ArrayList<>();
     for (SubmittedJob job : jobs) {
       JobStatus known = finished.get(job.jobId());
-      SqueueParser.Row row = byId.get(job.jobId());
+      SqueueParser.Row row = ownRow(byId, job);
       if (known != null) {
         result.put(job.serviceId(), known);
       } else if (row != null && !SlurmStates.state(row.state()).isFinal()) {
@@ -174,11 +174,11 @@ public final class SlurmScheduler implements Scheduler {
     }
     if (!left.isEmpty()) {
       Map<String, SacctParser.Row> accounted = sacct(left.stream()
-          .filter(j -> !byId.containsKey(j.jobId())).map(SubmittedJob::jobId).toList());
+          .filter(j -> !byId.containsKey(j.jobId())).map(SubmittedJob::jobId).toList()); // a listed ID is that job's in sacct
       for (SubmittedJob job : left) {
-        SqueueParser.Row row = byId.get(job.jobId());
-        JobStatus status = ended(job, Optional.ofNullable(row),
-            Optional.ofNullable(accounted.get(job.jobId())));
+        SqueueParser.Row row = ownRow(byId, job);
+        JobStatus status = ended(job, Optional.ofNullable(row), Optional.ofNullable(accounted.get(job.jobId()))
+            .filter(a -> a.name().strip().equals(job.serviceId())));
         finished.put(job.jobId(), status);
         result.put(job.serviceId(), status);
       }
@@ -190,6 +190,19 @@ public final class SlurmScheduler implements Scheduler {
     Map<String, SqueueParser.Row> map = new HashMap<>();
     rows.forEach(r -> map.put(r.jobId(), r));
     return map;
+  }
+
+  /**
+   * The listed row of {@code job}, or null: a row with its job ID that is not this config's job of
+   * that service (another program's, or a job ID another backend's row happens to share) is not it.
+   */
+  private SqueueParser.Row ownRow(Map<String, SqueueParser.Row> byId, SubmittedJob job) {
+    SqueueParser.Row row = byId.get(job.jobId());
+    return row != null && isJobOf(row, job) ? row : null;
+  }
+
+  private boolean isJobOf(SqueueParser.Row row, SubmittedJob job) {
+    return jobs.ours(row) && row.name().strip().equals(job.serviceId());
   }
 
   private JobStatus live(SqueueParser.Row row) {
@@ -286,6 +299,11 @@ public final class SlurmScheduler implements Scheduler {
     if (!JOB_ID.matcher(job.jobId()).matches() || !job.serviceDir().equals(serviceDir(job.serviceId()))) {
       throw new OperationFailedException("refusing to cancel " + job.serviceId() + ": job " + job.jobId()
           + " in " + job.serviceDir() + " is not a job in this config's folder " + serviceDir(job.serviceId()));
+    }
+    Optional<SqueueParser.Row> listed = queue(true).stream().filter(q -> q.jobId().equals(job.jobId())).findFirst();
+    if (listed.isPresent() && !isJobOf(listed.get(), job)) {
+      throw new OperationFailedException("refusing to cancel " + job.serviceId() + ": SLURM job " + job.jobId()
+          + " is " + listed.get().name().strip() + " in " + listed.get().workDir().strip() + ", not this service's job");
     }
     shell.writeFile(job.serviceDir() + "/cancelled", "cancelled\n".getBytes(StandardCharsets.UTF_8), 0600);
     CommandResult r = shell.run(List.of("scancel", job.jobId()), Shell.SHORT_TIMEOUT);

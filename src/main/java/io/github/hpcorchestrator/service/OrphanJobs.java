@@ -53,7 +53,8 @@ final class OrphanJobs {
     }
     List<ServiceRecord> settled = new ArrayList<>();
     for (ServiceRecord r : List.copyOf(records.values())) {
-      if (r.state().isFinal() || !r.jobId().isEmpty()) {
+      // Another backend's row (a config sharing state_dir) is not this scheduler's to find or settle.
+      if (r.state().isFinal() || !r.jobId().isEmpty() || !r.backend().equals(scheduler.name())) {
         continue;
       }
       Optional<SubmittedJob> job = Optional.ofNullable(running.get(r.serviceId()))
@@ -66,7 +67,9 @@ final class OrphanJobs {
         records.put(r.serviceId(), ended);
         settled.add(ended);
       } else {
-        records.put(r.serviceId(), with(r, "", r.state(), r.endedAt(), "being submitted (no job ID recorded yet)"));
+        // A submit whose outcome is unknown keeps saying so until its job is found or it is settled.
+        records.put(r.serviceId(), with(r, "", r.state(), r.endedAt(),
+            r.reason().isEmpty() ? "being submitted (no job ID recorded yet)" : r.reason()));
       }
     }
     return new Merged(records, settled);

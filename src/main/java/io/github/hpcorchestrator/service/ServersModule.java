@@ -21,7 +21,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -111,8 +110,8 @@ public final class ServersModule {
       try {
         submitted = scheduler.submit(job);
       } catch (RuntimeException e) {
-        // sbatch's own words stay the reason: every later --status still says why it never ran.
-        store.put(withState(pending, JobState.FAILED, clock.instant(), String.valueOf(e.getMessage())));
+        // Not a put: an observer that meanwhile adopted the job keeps its job ID (StateStore.observe).
+        store.observe(List.of(SubmitFailure.record(pending, e, clock.instant())));
         throw e;
       }
       ServiceRecord record = new ServiceRecord(serviceId, spec.name(), sessionId, scheduler.name(),
@@ -155,6 +154,10 @@ public final class ServersModule {
       return false;
     }
     ServiceRecord r = status.record();
+    if (!r.backend().equals(scheduler.name())) {
+      throw new InputException("service " + r.serviceId() + " runs on the " + r.backend() + " backend: stop it"
+          + " with that backend's config (this one is " + scheduler.name() + ")");
+    }
     // The refresh above looked for a row's job by its identity; a row still without one has nothing to signal.
     if (!r.jobId().isEmpty()) {
       scheduler.cancel(r.job());
@@ -170,7 +173,7 @@ public final class ServersModule {
   public List<String> stopAllServices() {
     List<String> stopped = new ArrayList<>();
     for (ServiceStatus s : refresh()) {
-      if (!s.state().isFinal() && stopService(s.serviceId())) {
+      if (!s.state().isFinal() && ours(s.record()) && stopService(s.serviceId())) {
         stopped.add(s.serviceId());
       }
     }
@@ -221,7 +224,7 @@ public final class ServersModule {
     OrphanJobs.Merged merged = orphans.merge(store.services(), scheduler.discover());
     Map<String, ServiceRecord> records = merged.records();
     List<SubmittedJob> live = records.values().stream()
-        .filter(r -> !r.state().isFinal() && !r.jobId().isEmpty()).map(ServiceRecord::job).toList();
+        .filter(r -> !r.state().isFinal() && !r.jobId().isEmpty() && ours(r)).map(ServiceRecord::job).toList();
     Map<String, JobStatus> polled = live.isEmpty() ? Map.of() : scheduler.poll(live);
     List<ServiceStatus> out = new ArrayList<>();
     List<ServiceRecord> changed = new ArrayList<>(merged.settled());
@@ -229,7 +232,7 @@ public final class ServersModule {
       JobStatus job = polled.get(r.serviceId());
       if (job == null) {
         // A failure observed by an earlier call still shows its log tail: state keeps no log.
-        List<String> tail = r.state() == JobState.FAILED && !r.jobId().isEmpty()
+        List<String> tail = r.state() == JobState.FAILED && !r.jobId().isEmpty() && ours(r)
             ? scheduler.logTail(r.job(), LOG_TAIL_LINES) : List.of();
         job = new JobStatus(r.state(), r.reason(), r.exitCode(), r.node().isEmpty() ? List.of() : List.of(r.node()),
             r.startedAt(), tail);
@@ -242,6 +245,11 @@ public final class ServersModule {
     }
     store.observe(changed);
     return out;
+  }
+
+  /** Whether this backend runs {@code r}: rows of another backend's config sharing state_dir are shown as stored. */
+  private boolean ours(ServiceRecord r) {
+    return r.backend().equals(scheduler.name());
   }
 
   /** Observes one service (used while waiting for it to get ready). */

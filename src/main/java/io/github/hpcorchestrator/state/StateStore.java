@@ -165,7 +165,9 @@ public final class StateStore implements AutoCloseable {
    * Stores what a status refresh observed, in one transaction. A service that another call has
    * meanwhile put into a final state (stopped it) keeps that state: an observation made before the
    * stop must not bring it back to life. A read-only database keeps nothing: what was observed is
-   * a cache of the scheduler's truth, observed again next time.
+   * a cache of the scheduler's truth, observed again next time. An observation without a job ID
+   * (a row settled or waiting for its submit) applies only while the stored row has none either:
+   * made before the starting call recorded the job ID, it must not wipe it.
    */
   public void observe(Collection<ServiceRecord> records) {
     if (records.isEmpty() || readOnly()) {
@@ -177,7 +179,8 @@ public final class StateStore implements AutoCloseable {
           + " job_id = excluded.job_id, state = excluded.state, node = excluded.node,"
           + " host = excluded.host, port = excluded.port, exit_code = excluded.exit_code,"
           + " started_at = excluded.started_at, ended_at = excluded.ended_at, reason = excluded.reason"
-          + " WHERE services.state NOT IN (" + FINAL_STATES + ")")) {
+          + " WHERE services.state NOT IN (" + FINAL_STATES + ")"
+          + " AND (excluded.job_id <> '' OR services.job_id = '')")) {
         for (ServiceRecord r : records) {
           bind(ps, r);
           ps.addBatch();

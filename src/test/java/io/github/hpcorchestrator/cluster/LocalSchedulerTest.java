@@ -143,6 +143,17 @@ class LocalSchedulerTest {
   }
 
   @Test
+  void aSubmitThatFailsBeforeTheProcessStartsIsARefusal() throws IOException {
+    // A file where the service folder goes: nothing can have started, so the row may be final (FAILED).
+    Files.createDirectories(dir.resolve("services"));
+    Files.writeString(dir.resolve("services/blocked_00000009"), "not a folder\n");
+
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> scheduler.submit(spec("blocked_00000009",
+        List.of("sleep", "60"), Map.of(), 0))).isInstanceOf(SubmitRefusedException.class)
+        .hasMessageStartingWith("cannot start blocked_00000009: ");
+  }
+
+  @Test
   void cancellingAnEndedJobIsHarmless() {
     SubmittedJob job = submit(spec("quick_00000003", List.of("true"), Map.of(), 0));
     await("COMPLETED", () -> final1(job));

@@ -156,8 +156,22 @@ class SlurmSchedulerTest {
   void sbatchErrorsBecomeOneLine() {
     shell.answer("sbatch", 1, "", "sbatch: error: Batch job submission failed:\nInvalid account\n");
     assertThatThrownBy(() -> slurm.submit(simple(List.of("x"))))
-        .isInstanceOf(OperationFailedException.class)
+        .isInstanceOf(SubmitRefusedException.class)
         .hasMessage("sbatch refused prom_0123abcd: sbatch: error: Batch job submission failed:; Invalid account");
+  }
+
+  @Test
+  void aSbatchCutOffOrUnparsedIsNoRefusal() {
+    // sbatch may have accepted the job: the caller must not record it as never started.
+    shell.answers.put("sbatch", argv -> {
+      throw new OperationFailedException("the connection to alice@login was lost while running sbatch; it may or"
+          + " may not have finished");
+    });
+    assertThatThrownBy(() -> slurm.submit(simple(List.of("x")))).isInstanceOf(OperationFailedException.class)
+        .isNotInstanceOf(SubmitRefusedException.class).hasMessageContaining("may or may not have finished");
+    shell.answer("sbatch", 0, "Submitted batch job 42 (with a banner)\n", "");
+    assertThatThrownBy(() -> slurm.submit(simple(List.of("x")))).isNotInstanceOf(SubmitRefusedException.class)
+        .hasMessageStartingWith("sbatch printed no job ID");
   }
 
   @Test
@@ -174,9 +188,9 @@ class SlurmSchedulerTest {
     StringBuilder queue = new StringBuilder();
     for (int i = 0; i < 50; i++) {
       String id = String.format("s%d_%08x", i, i);
-      jobs.add(new SubmittedJob(id, Integer.toString(1000 + i), "/d/" + id));
+      jobs.add(new SubmittedJob(id, Integer.toString(1000 + i), slurm.serviceDir(id)));
       queue.append(1000 + i).append(i % 2 == 0 ? "|RUNNING|None|cn[1-2]|2026-11-28T14:06:19|" : "|PENDING|Resources||N/A|")
-          .append(id).append('\n');
+          .append(id).append('|').append(slurm.serviceDir(id)).append('\n');
     }
     shell.answer("squeue", 0, queue.toString(), "");
     Map<String, JobStatus> status = slurm.poll(jobs);
@@ -285,7 +299,8 @@ class SlurmSchedulerTest {
 
   @Test
   void squeueAndSacctStatesOfFinishedJobs() {
-    shell.answer("squeue", 0, "21|TIMEOUT|TimeLimit|cn2|2026-11-28T14:06:19|t_0123abcd\n", "");
+    shell.answer("squeue", 0, "21|TIMEOUT|TimeLimit|cn2|2026-11-28T14:06:19|t_0123abcd|"
+        + slurm.serviceDir("t_0123abcd") + "\n", "");
     shell.answer("sacct", 0, "22|OUT_OF_MEMORY|0:125|cn3|2026-11-28T14:06:19|m_0123abcd\n"
         + "22.batch|OUT_OF_MEMORY|0:125|cn3|2026-11-28T14:06:19|batch\n"
         + "23|FAILED|2:0|cn1|2026-11-28T14:06:19|f_0123abcd\n", "");
@@ -301,22 +316,52 @@ class SlurmSchedulerTest {
   }
 
   @Test
+  void pollTakesAQueueRowOnlyWhenItIsThisServicesJob() {
+    // Job 7 is a local backend's PID recorded in a shared state_dir; SLURM's job 7 is someone else's.
+    // Job 8 is in this config's folder but runs another service; sacct's job 9 has another name.
+    shell.answer("squeue", 0, String.join("\n",
+        "7|RUNNING|None|cn1|2026-11-28T14:06:19|train_deadbeef|/home/alice/ml",
+        "8|RUNNING|None|cn1|2026-11-28T14:06:19|other_0123abcd|" + slurm.serviceDir("other_0123abcd"), ""), "");
+    shell.answer("sacct", 0, "9|RUNNING|0:0|cn1|2026-11-28T14:06:19|train_deadbeef\n", "");
+    Map<String, JobStatus> status = slurm.poll(List.of(new SubmittedJob("prom_0123abcd", "7", DIR),
+        new SubmittedJob("node_0123abcd", "8", slurm.serviceDir("node_0123abcd")),
+        new SubmittedJob("ollama_0123abcd", "9", slurm.serviceDir("ollama_0123abcd"))));
+    assertThat(status.values()).extracting(JobStatus::state).containsOnly(JobState.UNKNOWN);
+    // A listed job ID is that job's in sacct too: only the unlisted one is asked.
+    assertThat(shell.calls("sacct")).containsExactly(List.of("sacct", "-n", "-P", "-j", "9", "-o", SacctParser.FIELDS));
+  }
+
+  @Test
+  void cancelRefusesAListedJobThatIsNotThisServices() {
+    shell.answer("squeue", 0, "7|RUNNING|None|cn1|N/A|train_deadbeef|/home/alice/ml\n", "");
+    assertThatThrownBy(() -> slurm.cancel(new SubmittedJob("prom_0123abcd", "7", DIR)))
+        .isInstanceOf(OperationFailedException.class)
+        .hasMessage("refusing to cancel prom_0123abcd: SLURM job 7 is train_deadbeef in /home/alice/ml,"
+            + " not this service's job");
+    assertThat(shell.count("scancel")).isZero();
+    assertThat(shell.files).isEmpty();
+  }
+
+  @Test
   void cancelMarksScancelsAndWaitsUntilGone() {
     List<String> answers = new ArrayList<>(List.of(
-        "7|RUNNING|None|cn1|N/A|prom_0123abcd\n", "7|COMPLETING|None|cn1|N/A|prom_0123abcd\n", ""));
+        "7|RUNNING|None|cn1|N/A|prom_0123abcd|" + DIR + "\n", "7|RUNNING|None|cn1|N/A|prom_0123abcd|" + DIR + "\n",
+        "7|COMPLETING|None|cn1|N/A|prom_0123abcd|" + DIR + "\n", ""));
     shell.answers.put("squeue", argv -> new io.github.hpcorchestrator.transport.CommandResult(0,
         answers.size() > 1 ? answers.remove(0) : answers.get(0), ""));
     slurm.cancelWait(Duration.ofSeconds(5), Duration.ofMillis(1));
     SubmittedJob job = new SubmittedJob("prom_0123abcd", "7", DIR);
     slurm.cancel(job);
     assertThat(shell.files).containsKey(DIR + "/cancelled");
-    assertThat(shell.calls.get(0)).containsExactly("scancel", "7");
-    assertThat(shell.count("squeue")).isEqualTo(3);
+    // The listing is asked first: the job with that ID must be this service's before anything is signalled.
+    assertThat(shell.calls.get(0)).startsWith("squeue");
+    assertThat(shell.calls.get(1)).containsExactly("scancel", "7");
+    assertThat(shell.count("squeue")).isEqualTo(4);
   }
 
   @Test
   void cancelGivesUpAfterItsBound() {
-    shell.answer("squeue", 0, "7|RUNNING|None|cn1|N/A|prom_0123abcd\n", "");
+    shell.answer("squeue", 0, "7|RUNNING|None|cn1|N/A|prom_0123abcd|" + DIR + "\n", "");
     slurm.cancelWait(Duration.ofMillis(20), Duration.ofMillis(5));
     assertThatThrownBy(() -> slurm.cancel(new SubmittedJob("prom_0123abcd", "7", DIR)))
         .isInstanceOf(OperationFailedException.class).hasMessageContaining("still RUNNING");

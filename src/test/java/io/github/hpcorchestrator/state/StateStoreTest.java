@@ -151,6 +151,44 @@ class StateStoreTest {
   }
 
   @Test
+  void anObservationWithoutAJobIdNeverWipesAJobIdRecordedMeanwhile() {
+    try (StateStore store = StateStore.open(dir)) {
+      ServiceRecord recorded = record("node_exporter_6355d49f", JobState.PENDING);
+      ServiceRecord withoutJob = withJob(recorded, "", JobState.PENDING, Optional.empty(),
+          "being submitted (no job ID recorded yet)");
+      store.insert(withoutJob);
+      // The starting call records the job ID; an observer that read the row before lands its settle after.
+      store.put(recorded);
+      store.observe(List.of(withJob(recorded, "", JobState.UNKNOWN, Optional.of(T0.plusSeconds(300)),
+          "no job was found for it")));
+      store.observe(List.of(withoutJob));
+
+      assertThat(store.service(recorded.serviceId())).contains(recorded);
+    }
+  }
+
+  @Test
+  void aSettleStillAppliesToARowThatHasNoJobId() {
+    try (StateStore store = StateStore.open(dir)) {
+      ServiceRecord withoutJob = withJob(record("node_exporter_6355d49f", JobState.PENDING), "", JobState.PENDING,
+          Optional.empty(), "");
+      store.insert(withoutJob);
+      ServiceRecord settled = withJob(withoutJob, "", JobState.UNKNOWN, Optional.of(T0.plusSeconds(300)),
+          "no job was found for it");
+      store.observe(List.of(settled));
+
+      assertThat(store.service(settled.serviceId())).contains(settled);
+    }
+  }
+
+  private static ServiceRecord withJob(ServiceRecord r, String jobId, JobState state, Optional<Instant> endedAt,
+      String reason) {
+    return new ServiceRecord(r.serviceId(), r.name(), r.sessionId(), r.backend(), jobId, r.serviceDir(),
+        r.requestedPort(), state, r.node(), r.host(), r.port(), r.exitCode(), r.submittedAt(), r.startedAt(),
+        endedAt, r.recipe(), reason);
+  }
+
+  @Test
   void observeInsertsServicesThatStateDidNotKnow() {
     try (StateStore store = StateStore.open(dir)) {
       ServiceRecord discovered = running(record("ollama_11112222", JobState.PENDING), 11434);
