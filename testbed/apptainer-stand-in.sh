@@ -7,9 +7,13 @@
 # tab-separated. With STANDIN_CALL_LOG set, `build` calls are also appended there ("apptainer build
 # ARGS"), so a test can order them against the SLURM wrappers' calls in the same file.
 #   build [--force] IMAGE SOURCE   writes a small file at IMAGE; SOURCE docker://fail/... fails
-#   exec [OPTIONS] IMAGE CMD ...   runs CMD natively, with the --env K=V pairs exported; options
-#                                  that take a value (--bind, -B, --env, --home, --pwd, --overlay)
-#                                  consume the next word unless written as --opt=value
+#   exec [OPTIONS] IMAGE CMD ...   runs CMD natively with the environment Apptainer would give it:
+#                                  APPTAINERENV_K / SINGULARITYENV_K become K (APPTAINERENV_ wins),
+#                                  then --env values, which Apptainer parses as CSV (a comma splits
+#                                  them, a '"' is a parse error, apptainer/apptainer#1152);
+#                                  --cleanenv drops the rest of the host's environment but PATH and
+#                                  HOME. Options that take a value (--bind, -B, --env, --home, --pwd,
+#                                  --overlay) consume the next word unless written as --opt=value
 #   --version                      prints a version line
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
@@ -37,10 +41,29 @@ case ${1:-} in
     ;;
   exec)
     shift
+    inside=() cleanenv=0
+    for prefix in SINGULARITYENV_ APPTAINERENV_; do
+      for v in $(compgen -e); do
+        [[ "$v" == "$prefix"?* ]] && inside+=("${v#"$prefix"}=${!v}")
+      done
+    done
+    # env_option VALUE: what Apptainer's CSV parsing of --env makes of VALUE.
+    env_option() {
+      if [[ "$1" == *'"'* ]]; then
+        echo "Error for command \"exec\": invalid argument \"$1\" for \"--env\" flag: parse error: bare \" in non-quoted-field" >&2
+        exit 255
+      fi
+      local pair
+      IFS=, read -r -a pairs <<<"$1"
+      for pair in "${pairs[@]}"; do
+        [[ "$pair" == ?*=* ]] && inside+=("$pair")
+      done
+    }
     while (($# > 0)); do
       case $1 in
-        --env) export "$2"; shift 2 ;;
-        --env=*) export "${1#--env=}"; shift ;;
+        --env) env_option "$2"; shift 2 ;;
+        --env=*) env_option "${1#--env=}"; shift ;;
+        --cleanenv | -e) cleanenv=1; shift ;;
         --bind | -B | --home | --pwd | --overlay) shift 2 ;;
         -*) shift ;;
         *) break ;;
@@ -49,7 +72,10 @@ case ${1:-} in
     image=$1
     shift
     [[ -e "$image" ]] || { echo "FATAL:   could not open image $image: no such file" >&2; exit 255; }
-    exec "$@"
+    if ((cleanenv)); then
+      exec env -i PATH="$PATH" HOME="${HOME:-}" "${inside[@]}" "$@"
+    fi
+    exec env "${inside[@]}" "$@"
     ;;
   *)
     echo "$name stand-in: unsupported command: $*" >&2

@@ -133,11 +133,13 @@ public final class ContainerRuntime {
 
   /** The build on this side: setup lines, then under the lock a build to .part that only a success renames. */
   private List<String> buildCommand(String image, String source, String runtime, List<String> recipeSetup) {
-    StringBuilder script = new StringBuilder();
+    // The setup lines run with no positional parameters, as in a job: `source .../activate` passes
+    // "$@" on to conda activate. The arguments wait under a name no setup line is likely to use.
+    StringBuilder script = new StringBuilder("hpc_orchestrator_build=(\"$@\"); set --\n");
     backendSetup.forEach(line -> script.append(line).append('\n'));
     recipeSetup.forEach(line -> script.append(line).append('\n'));
     script.append("""
-        image=$1 source=$2 runtime=$3
+        image=${hpc_orchestrator_build[0]} source=${hpc_orchestrator_build[1]} runtime=${hpc_orchestrator_build[2]}
         mkdir -p -- "$(dirname -- "$image")" || exit 1
         exec 9>"$image.lock" || exit 1
         # Another call may be building the same image: wait for it, then find the image done.

@@ -72,6 +72,9 @@ public final class LocalScheduler implements Scheduler {
     StringBuilder env = new StringBuilder();
     spec.environment().forEach((k, v) -> env.append("export ").append(k).append('=')
         .append(ShellQuoting.quote(substitute(v, dir, port))).append('\n'));
+    if (spec.container().isPresent()) {
+      env.append(ContainerCommand.localPreparation(spec, v -> substitute(v, dir, port)));
+    }
     List<String> argv = spec.argv().stream().map(a -> substitute(a, dir, port)).toList();
     Map<String, String> values = new LinkedHashMap<>();
     values.put("SERVICE_ID", spec.serviceId());

@@ -29,6 +29,9 @@ final class SetupBlock {
     for (String line : lines) {
       out.append(line).append('\n');
     }
+    // A line may turn on -e or pipefail (set -euo pipefail): the job script relies on neither, and
+    // under -e a read at the end of a file or a failing service would end it without its exit code.
+    out.append("set +e +o pipefail\n");
     out.append("set -u");
     return out.toString();
   }

@@ -197,8 +197,11 @@ public final class ClusterRuntime {
   static List<String> probeArgv(List<String> setup, List<String> names) {
     // uname first: the setup lines may narrow PATH; after them only builtins run.
     StringBuilder script = new StringBuilder("echo \"" + MARK + "arch=$(uname -m)\"\n");
+    // The setup lines run with no positional parameters, as in a job: `source .../activate` passes
+    // "$@" on to conda activate. The names wait under a name no setup line is likely to use.
+    script.append("hpc_orchestrator_names=(\"$@\"); set --\n");
     setup.forEach(line -> script.append(line).append('\n'));
-    script.append("for t in \"$@\"; do p=$(command -v -- \"$t\" 2>/dev/null) && case $p in /*) echo \"")
+    script.append("for t in \"${hpc_orchestrator_names[@]}\"; do p=$(command -v -- \"$t\" 2>/dev/null) && case $p in /*) echo \"")
         .append(MARK).append("path:$t=$p\";; esac; done\n")
         .append("if j=$(command -v java 2>/dev/null); then v=$(\"$j\" -version 2>&1); echo \"").append(MARK)
         .append("java=${v%%$'\\n'*}\"; fi\n");

@@ -68,7 +68,7 @@ class ContainerCommandTest {
     assertThat(script).contains("cmd=(singularity exec --nv)\n"
         + "container_options=(--cleanenv '--bind={service_dir}/data:/data' '$(id)')\n"
         + "for option in \"${container_options[@]}\"; do substitute \"$option\"; cmd+=(\"$REPLY\"); done\n"
-        + "cmd+=(--bind \"$SERVICE_DIR\")\n");
+        + "cmd+=(--bind \"$SERVICE_DIR\" --bind \"$SCRATCH_DIR\")\n");
     assertThat(script.indexOf("container_options=(")).isLessThan(script.indexOf("cmd+=(\"$IMAGE\" \"${argv[@]}\")"));
   }
 
@@ -77,8 +77,33 @@ class ContainerCommandTest {
     LocalScheduler local = new LocalScheduler(dir.resolve("services"), new LocalShell(), Duration.ofSeconds(5));
     String serviceDir = dir.resolve("services").resolve("ollama_0123abcd").toString();
     String line = local.renderScript(job(gres("gpu:1"), "apptainer")).lines()
-        .filter(l -> l.startsWith("apptainer ")).findFirst().orElseThrow();
-    assertThat(line).isEqualTo("apptainer exec --nv --cleanenv --bind=" + serviceDir + "/data:/data '$(id)' --bind "
-        + serviceDir + " --env OLLAMA_HOST=0.0.0.0:11434 /img/o.sif ollama serve &");
+        .filter(l -> l.startsWith("env ")).findFirst().orElseThrow();
+    assertThat(line).isEqualTo("env APPTAINERENV_OLLAMA_HOST=0.0.0.0:11434 SINGULARITYENV_OLLAMA_HOST=0.0.0.0:11434"
+        + " apptainer exec --nv --cleanenv --bind=" + serviceDir + "/data:/data '$(id)' --bind " + serviceDir
+        + " /img/o.sif ollama serve &");
+  }
+
+  /** Values go to the container as variables, never through --env, whose CSV parsing splits them at commas. */
+  @Test
+  void environmentTravelsAsApptainerAndSingularityVariablesAndTheModelsFolderIsBound() {
+    JobSpec job = new JobSpec("ollama_0123abcd", List.of("ollama", "serve"),
+        Map.of("NOTE", "a,b \"c\"", "OLLAMA_MODELS", "{service_dir}/../models"), 11434, ResourceSpec.none(),
+        Optional.of(CONTAINER), Map.of()).withContainer(Optional.of(CONTAINER), "apptainer");
+    String script = slurm(job);
+    assertThat(script).doesNotContain("--env")
+        .contains("cmd+=(--bind \"$SERVICE_DIR\" --bind \"$SCRATCH_DIR\")\n"
+            + "mkdir -p -- \"$OLLAMA_MODELS\" || finish 97\n"
+            + "cmd+=(--bind \"$OLLAMA_MODELS\")\n"
+            + "for name in \"${env_names[@]}\"; do\n"
+            + "  export \"APPTAINERENV_$name=${!name}\" \"SINGULARITYENV_$name=${!name}\"\n"
+            + "done\n");
+
+    LocalScheduler local = new LocalScheduler(dir.resolve("services"), new LocalShell(), Duration.ofSeconds(5));
+    String serviceDir = dir.resolve("services").resolve("ollama_0123abcd").toString();
+    String localScript = local.renderScript(job);
+    assertThat(localScript).doesNotContain("--env")
+        .contains("mkdir -p -- " + serviceDir + "/../models || exit 97\n")
+        .contains("'APPTAINERENV_NOTE=a,b \"c\"' 'SINGULARITYENV_NOTE=a,b \"c\"'")
+        .contains(" --bind " + serviceDir + " --bind " + serviceDir + "/../models /img/o.sif ollama serve &");
   }
 }

@@ -41,11 +41,15 @@ class ContainerJobRunTest {
   private record Outcome(int exitCode, String output, Path serviceDir) {}
 
   private Outcome run(List<String> setup, String imagePath) throws Exception {
+    return run(setup, imagePath, Map.of("GREETING", "hello from {service_dir}"));
+  }
+
+  private Outcome run(List<String> setup, String imagePath, Map<String, String> env) throws Exception {
     Path serviceDir = Files.createDirectories(dir.resolve("services").resolve("worker_0123abcd"));
     ContainerSpec container = new ContainerSpec(Optional.empty(), Optional.of(imagePath),
         List.of("--cleanenv", "--bind={scratch_dir}:/scratch"));
     JobSpec spec = new JobSpec("worker_0123abcd", List.of("bash", "-c", "printf '%s' \"$GREETING\" > seen"),
-        Map.of("GREETING", "hello from {service_dir}"), 0, ONE_GPU, Optional.of(container), Map.of());
+        env, 0, ONE_GPU, Optional.of(container), Map.of());
     SlurmDefaults defaults = new SlurmDefaults(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
         List.of(), setup);
     Path file = serviceDir.resolve("job.sh");
@@ -70,8 +74,32 @@ class ContainerJobRunTest {
     assertThat(call.subList(1, 5)).containsExactly("apptainer", "exec", "--nv", "--cleanenv");
     assertThat(call.get(5)).matches("--bind=" + dir.resolve("tmp") + "/hpc-orchestrator-worker_0123abcd\\.[^/]+:/scratch");
     assertThat(call.subList(6, call.size())).containsExactly("--bind", o.serviceDir().toString(),
-        "--env", "GREETING=hello from " + o.serviceDir(), image.toString(),
-        "bash", "-c", "printf '%s' \"$GREETING\" > seen");
+        "--bind", scratch(call.get(5)), image.toString(), "bash", "-c", "printf '%s' \"$GREETING\" > seen");
+  }
+
+  private static String scratch(String bindOption) {
+    return bindOption.substring("--bind=".length(), bindOption.length() - ":/scratch".length());
+  }
+
+  /**
+   * A value with a comma or a quote reaches the service whole: Apptainer parses --env as CSV
+   * (apptainer/apptainer#1152, which the stand-in follows), so values travel as APPTAINERENV_.
+   */
+  @Test
+  void environmentValuesWithCommasAndQuotesReachTheContainerWhole() throws Exception {
+    Path models = dir.resolve("shared/ollama-models");
+    Outcome o = run(List.of("export PATH=" + bin + ":$PATH"), image.toString(),
+        Map.of("GREETING", "a,b=c \"quoted\" 'single' in {service_dir}", "OLLAMA_MODELS", models.toString()));
+
+    assertThat(o.exitCode()).as(o.output()).isZero();
+    assertThat(Files.readString(o.serviceDir().resolve("seen")))
+        .isEqualTo("a,b=c \"quoted\" 'single' in " + o.serviceDir());
+    List<String> call = List.of(Files.readString(bin.resolve("calls.log")).strip().split("\t"));
+    assertThat(call).doesNotContain("--env");
+    // The models folder lives outside the service folder: created and bound.
+    assertThat(models).isDirectory();
+    assertThat(call).containsSubsequence("--bind", o.serviceDir().toString(), "--bind", scratch(call.get(5)),
+        "--bind", models.toString(), image.toString());
   }
 
   @Test

@@ -70,6 +70,20 @@ class ContainerRuntimeTest {
     assertThat(progress.get(1)).matches("prometheus_0123abcd: image .* ready \\(1 KB\\) after \\d+ s");
   }
 
+  /** As in a job, where `source .../activate` would pass the build's arguments on to conda activate. */
+  @Test
+  void theBuildsSetupLinesRunWithoutPositionalParameters() throws IOException {
+    ContainerSpec c = resolved(Optional.of("docker://prom/prometheus:v2"), Optional.empty());
+    Path seen = dir.resolve("setup-args");
+    List<String> lines = new ArrayList<>(setup);
+    lines.add("echo \"$#:$*\" > " + seen);
+
+    runtime.ensureImage("prometheus_0123abcd", c, "apptainer", lines);
+
+    assertThat(Files.readString(seen)).isEqualTo("0:\n");
+    assertThat(Path.of(c.imagePath().orElseThrow())).exists();
+  }
+
   @Test
   void aFailedBuildFailsWithTheRuntimesWordsAndLeavesNoImage() {
     ContainerSpec c = resolved(Optional.of("docker://fail/private:1"), Optional.of("img/private.sif"));

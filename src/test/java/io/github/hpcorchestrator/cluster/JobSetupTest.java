@@ -100,4 +100,51 @@ class JobSetupTest {
       shell.close();
     }
   }
+
+  /** {@code set -euo pipefail} in a setup line (common in users' scripts) must not end the job early. */
+  @Test
+  void localJobWithSetEuoPipefailInItsSetupStillRecordsItsExitCode() throws IOException, InterruptedException {
+    LocalShell shell = new LocalShell();
+    LocalScheduler local = new LocalScheduler(dir.resolve("services"), shell, Duration.ofSeconds(5));
+    SubmittedJob submitted = local.submit(job(List.of("sh", "-c", "echo ran > ran; exit 3"),
+        List.of("set -euo pipefail")));
+    try {
+      Path exitCode = Path.of(submitted.serviceDir()).resolve("exit_code");
+      long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+      while (!Files.exists(exitCode) && System.nanoTime() < deadline) {
+        Thread.sleep(50);
+      }
+      assertThat(Path.of(submitted.serviceDir()).resolve("ran")).as("the command ran").exists();
+      assertThat(exitCode).as("exit code recorded").exists();
+      assertThat(Files.readString(exitCode).strip()).isEqualTo("3");
+    } finally {
+      local.cancel(submitted);
+      shell.close();
+    }
+  }
+
+  /** The SLURM job script, run with bash as sbatch would: it fills in its files and records the exit code. */
+  @Test
+  void slurmJobWithSetEuoPipefailInItsSetupStillRecordsItsExitCode() throws Exception {
+    Path serviceDir = Files.createDirectories(dir.resolve("services").resolve("web_0123abcd"));
+    // A file with a token: its read -d '' returns 1 at the end of the file.
+    Path config = Files.writeString(serviceDir.resolve("web.conf"), "dir {service_dir}\n");
+    JobSpec spec = new JobSpec("web_0123abcd", List.of("sh", "-c", "echo ran > ran; exit 3"), Map.of("K", "v"), 0,
+        ResourceSpec.none(), Optional.empty(), Map.of("web.conf", "dir {service_dir}\n"))
+        .withSetup(List.of("set -euo pipefail"));
+    Path file = serviceDir.resolve("job.sh");
+    Files.writeString(file, new SlurmJobScript(SlurmDefaults.none(), dir.toString(), dir.toString())
+        .render(spec, serviceDir.toString()));
+    ProcessBuilder pb = new ProcessBuilder("bash", file.toString()).redirectErrorStream(true)
+        .redirectOutput(serviceDir.resolve("job.out").toFile());
+    pb.environment().put("TMPDIR", Files.createDirectories(dir.resolve("tmp")).toString());
+    Process p = pb.start();
+    assertThat(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).as("job script finished").isTrue();
+
+    String out = Files.readString(serviceDir.resolve("job.out"));
+    assertThat(p.exitValue()).as(out).isEqualTo(3);
+    assertThat(serviceDir.resolve("ran")).as(out).exists();
+    assertThat(Files.readString(serviceDir.resolve("exit_code")).strip()).isEqualTo("3");
+    assertThat(Files.readString(config)).isEqualTo("dir " + serviceDir + "\n");
+  }
 }

@@ -130,8 +130,9 @@ class SlurmSchedulerTest {
     assertThat(script).doesNotContain("apptainer build").doesNotContain("flock");
     assertThat(script).contains("if [ ! -e \"$IMAGE\" ]; then\n  echo \"orchestrator: container image $IMAGE is missing");
     assertThat(script).contains("if ! command -v apptainer >/dev/null 2>&1; then");
-    assertThat(script).contains("cmd=(apptainer exec)\ncmd+=(--bind \"$SERVICE_DIR\")");
-    assertThat(script).contains("cmd+=(--env \"$name=${!name}\")");
+    assertThat(script).contains("cmd=(apptainer exec)\ncmd+=(--bind \"$SERVICE_DIR\" --bind \"$SCRATCH_DIR\")");
+    assertThat(script).contains("  export \"APPTAINERENV_$name=${!name}\" \"SINGULARITYENV_$name=${!name}\"\n")
+        .doesNotContain("--env");
     assertThat(script).contains("cmd+=(\"$IMAGE\" \"${argv[@]}\")");
 
     String prebuilt = slurm.renderScript(spec(List.of("x"), Map.of(), ResourceSpec.none(),

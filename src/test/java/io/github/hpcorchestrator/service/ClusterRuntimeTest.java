@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.hpcorchestrator.OperationFailedException;
+import io.github.hpcorchestrator.transport.CommandResult;
 import io.github.hpcorchestrator.transport.LocalShell;
 import io.github.hpcorchestrator.transport.Shell;
 import java.io.IOException;
@@ -117,6 +118,15 @@ class ClusterRuntimeTest {
         .isInstanceOf(OperationFailedException.class)
         .hasMessageContaining("has no jlink to make one")
         .hasMessageContaining("or set slurm.tools.java");
+  }
+
+  /** As in a job, where `source .../activate` would pass the probe's arguments on to conda activate. */
+  @Test
+  void setupLinesRunWithoutPositionalParametersAndTheNamesAreStillLookedUp() {
+    CommandResult r = shell.run(ClusterRuntime.probeArgv(List.of("echo \"setup-args=$#:$*\""),
+        List.of("sh", "hpco-no-such-tool")), Shell.SHORT_TIMEOUT);
+    assertThat(r.stdout()).as(r.stderr()).contains("setup-args=0:\n");
+    assertThat(ClusterRuntime.parseProbe(r.stdout()).paths()).containsOnlyKeys("sh");
   }
 
   @Test
