@@ -157,10 +157,10 @@ public final class BenchmarkOrchestrator implements AutoCloseable {
   public SessionStart startBenchmarkSession(Recipe recipe, boolean waitReady) {
     List<ServiceSpec> ordered = new ArrayList<>(recipe.services());
     ordered.sort(Comparator.comparing(s -> !MonitorsModule.AVAILABLE.contains(s.name())));
-    // Plan every service before anything is recorded or started: a recipe that cannot run costs
-    // nothing and leaves no trace.
+    // Plan every service, and build its image or upload what it runs, before anything is recorded
+    // or started: a recipe that cannot run costs nothing and leaves no trace.
     for (ServiceSpec spec : ordered) {
-      servers.renderJob(spec, true);
+      servers.prepare(spec);
     }
     String session = store.newSession(recipe.source().toString(), clock.instant());
     List<String> started = new ArrayList<>();

@@ -21,11 +21,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -123,7 +121,7 @@ public final class ServersModule {
           readiness.await(record, health(kind, spec), kind.forStart(spec, job, scheduler.name()), this::observe);
         } catch (NotServingException e) {
           scheduler.cancel(record.job()); // it answers, but never will serve: nothing is left running
-          store.put(withState(store.service(serviceId).orElse(record), JobState.FAILED, clock.instant(), e.getMessage()));
+          store.put(store.service(serviceId).orElse(record).ended(JobState.FAILED, clock.instant(), e.getMessage()));
           throw e;
         }
       }
@@ -137,6 +135,17 @@ public final class ServersModule {
     JobSpec job = planner.plan(kinds.forName(spec.name()), spec, ids.generate(spec.name()), new Context("(dry run)"),
         strict);
     return JobPlanner.describe(scheduler.renderScript(job), job);
+  }
+
+  /**
+   * Plans {@code spec} as its start will and brings what the job needs where it runs (its image, the
+   * runtime), starting nothing: a session whose later service cannot get its image starts none.
+   */
+  public void prepare(ServiceSpec spec) {
+    JobSpec job = planner.plan(kinds.forName(spec.name()), spec, ids.generate(spec.name()), new Context("(plan)"), true);
+    scheduler.renderScript(job);
+    planner.prepare(job);
+    runtime.prepare();
   }
 
   private Optional<HealthCheck> health(ServiceKind kind, ServiceSpec spec) {
@@ -288,12 +297,6 @@ public final class ServersModule {
     return Optional.of(r.isMonitor() && secrets.get(r.serviceId()).isPresent() ? plain.https() : plain);
   }
 
-  private static ServiceRecord withState(ServiceRecord r, JobState state, Instant at, String reason) {
-    return new ServiceRecord(r.serviceId(), r.name(), r.sessionId(), r.backend(), r.jobId(), r.serviceDir(),
-        r.requestedPort(), state, r.node(), r.host(), r.port(), r.exitCode(), r.submittedAt(), r.startedAt(),
-        Optional.of(at), r.recipe(), reason);
-  }
-
   /** The credentials of a monitor started from this machine, if it has any. */
   public Optional<PrometheusCredentials> credentials(String serviceId) {
     return secrets.get(serviceId);
@@ -389,12 +392,5 @@ public final class ServersModule {
     public List<String> javaCommand(String mainClass) {
       return runtime.javaCommand(mainClass, scheduler.name().equals("local"));
     }
-  }
-
-  /** Every ID known to state or the scheduler. */
-  public Set<String> knownIds() {
-    Set<String> out = new LinkedHashSet<>();
-    refresh().forEach(s -> out.add(s.serviceId()));
-    return out;
   }
 }

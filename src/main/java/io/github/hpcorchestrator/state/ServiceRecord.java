@@ -55,6 +55,12 @@ public record ServiceRecord(
         submittedAt, startedAt, endedAt, recipe, "");
   }
 
+  /** The same service, ended in {@code state} at {@code at} for {@code why}. */
+  public ServiceRecord ended(JobState state, Instant at, String why) {
+    return new ServiceRecord(serviceId, name, sessionId, backend, jobId, serviceDir, requestedPort, state, node, host,
+        port, exitCode, submittedAt, startedAt, Optional.of(at), recipe, why);
+  }
+
   /** Whether this service is a Prometheus monitor. */
   public boolean isMonitor() {
     return name.equals("prometheus");
