@@ -147,7 +147,25 @@ public final class ClusterRuntime {
           uploader.upload(u.source(), u.sha256(), u.target(), 0755, u.label());
         }
       }
+      checkRuns(u);
       pending.remove(u.target());
+    }
+  }
+
+  /**
+   * Runs an uploaded program once on the login node: a build for another C library (this machine's
+   * glibc is newer than many clusters') fails here in one line, not later in every job's sidecar.
+   */
+  private void checkRuns(Upload u) {
+    String program = u.unpack() ? u.target() + "/bin/java" : u.target();
+    CommandResult r = shell.run(List.of(program, u.unpack() ? "-version" : "--version"), Shell.SHORT_TIMEOUT);
+    if (!r.ok()) {
+      String why = (r.stdout() + "\n" + r.stderr()).strip().lines().reduce((a, b) -> b)
+          .orElse("exit code " + r.exitCode());
+      throw new OperationFailedException(u.label() + " uploaded to " + program + " does not run on the login node ("
+          + why + "): " + (u.unpack() ? "install Java " + MIN_JAVA + "+ on the cluster, load it in slurm.setup"
+              + " (module load Java), or set slurm.tools.java" : "load a build for the cluster in slurm.setup, or"
+              + " set slurm.tools." + u.label() + " to one"));
     }
   }
 

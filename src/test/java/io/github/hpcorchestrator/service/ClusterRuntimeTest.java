@@ -44,9 +44,13 @@ class ClusterRuntimeTest {
 
   /** A real ELF program of this machine under a tool's name. */
   private Path localElf(String name) throws IOException {
+    return localElf(name, Path.of("/usr/bin/true"));
+  }
+
+  private Path localElf(String name, Path program) throws IOException {
     Path folder = Files.createDirectories(dir.resolve("local-bin"));
     Path p = folder.resolve(name);
-    Files.copy(Path.of("/usr/bin/true"), p);
+    Files.copy(program, p);
     return p;
   }
 
@@ -87,6 +91,18 @@ class ClusterRuntimeTest {
     assertThat(second.executable("prometheus")).isEqualTo(path);
     second.prepare();
     assertThat(lines).as("the next job reuses the upload").isEmpty();
+  }
+
+  /** GNU false fails even for --version: it stands for a build whose C library the login node lacks. */
+  @Test
+  void anUploadThatDoesNotRunOnTheLoginNodeFailsTheStartInOneLine() throws IOException {
+    localElf("node_exporter", Path.of("/usr/bin/false"));
+    ClusterRuntime r = runtime("/nonexistent", dir.resolve("local-bin").toString(), Map.of(), dir);
+    String path = r.executable("node_exporter");
+    assertThatThrownBy(r::prepare).isInstanceOf(OperationFailedException.class)
+        .hasMessageStartingWith("node_exporter uploaded to " + path + " does not run on the login node (")
+        .hasMessageEndingWith("load a build for the cluster in slurm.setup, or set slurm.tools.node_exporter to one")
+        .hasMessageNotContaining("\n");
   }
 
   @Test
