@@ -16,7 +16,9 @@ import org.junit.jupiter.api.Test;
 class SlurmControllerRetryTest {
   private static final String DOWN =
       "slurm_load_jobs error: Unable to contact slurm controller (connect failure)\n";
-  private static final String ROW = "42|RUNNING|None|node1|2024-01-01T10:00:00|prom_0123abcd\n";
+  // The work folder (%Z) is the service's own under remote_dir: only such a row is ours.
+  private static final String ROW =
+      "42|RUNNING|None|node1|2024-01-01T10:00:00|prom_0123abcd|/o/services/prom_0123abcd\n";
 
   private final FakeShell shell = new FakeShell();
   private final List<String> progress = new ArrayList<>();
