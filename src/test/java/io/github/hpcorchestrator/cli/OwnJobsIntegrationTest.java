@@ -149,18 +149,24 @@ class OwnJobsIntegrationTest {
           auth: true
         """);
     String serviceId;
+    Path secret;
     try (FileChannel ports = FileChannel.open(services.resolve(".ports.lock"), StandardOpenOption.CREATE,
         StandardOpenOption.WRITE); FileLock held = ports.lock()) {
       Process start = cli.start(cwd, dir.resolve("start.out"), dir.resolve("start.err"), "--recipe",
           monitor.toString(), "--no-wait");
       serviceId = LocalCli.await("the monitor's row", DEADLINE, this::firstServiceId);
+      // The start now waits for the lock under which its job would be started. Before the fix the
+      // credentials were kept only after the job had started, so they never appeared while it waited,
+      // and a start killed there left a Prometheus nobody could log in to.
+      secret = dir.resolve("state").resolve("secrets").resolve(serviceId + ".json");
+      Path saved = secret;
+      LocalCli.await("the credentials saved before the job starts", DEADLINE,
+          () -> Files.exists(saved) ? Optional.of(true) : Optional.empty());
       start.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
     }
-    // Before the fix the credentials were kept only after the job had started: a start killed in
-    // between left a Prometheus nobody could log in to.
-    Path secret = dir.resolve("state").resolve("secrets").resolve(serviceId + ".json");
-    assertThat(secret).exists();
     assertThat(Files.readString(secret)).contains("password");
+    JsonNode row = service(cli.json("--status"), serviceId);
+    assertThat(row.path("job_id").asText()).as("killed before its job was started").isEmpty();
     assertThat(cli.runIn(cwd, DEADLINE, "--stop-service", serviceId).code()).isZero();
   }
 
