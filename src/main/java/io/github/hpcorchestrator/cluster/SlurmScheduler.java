@@ -322,7 +322,7 @@ public final class SlurmScheduler implements Scheduler {
         throw new OperationFailedException("job " + job.jobId() + " of " + job.serviceId()
             + " is still " + row.get().state() + " " + cancelWait.toSeconds() + " s after scancel");
       }
-      sleep(cancelPollEvery);
+      SqueueRetry.sleep(cancelPollEvery);
     }
   }
 
@@ -374,16 +374,6 @@ public final class SlurmScheduler implements Scheduler {
       return Optional.of(LocalDateTime.parse(text.strip()).atZone(clock.getZone()).toInstant());
     } catch (DateTimeParseException e) {
       return Optional.empty();
-    }
-  }
-
-  private static void sleep(Duration d) {
-    try {
-      // Not toMillis(): a remainder under 1 ms would become a zero sleep and a burst of retries.
-      java.util.concurrent.TimeUnit.NANOSECONDS.sleep(d.toNanos());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new OperationFailedException("interrupted while waiting for SLURM", e);
     }
   }
 

@@ -73,7 +73,8 @@ final class SqueueRetry {
     }
   }
 
-  private static void sleep(Duration d) {
+  /** Sleeps {@code d} in full, or fails in one line when interrupted. */
+  static void sleep(Duration d) {
     try {
       // Not toMillis(): a remainder under 1 ms would become a zero sleep and a burst of retries.
       java.util.concurrent.TimeUnit.NANOSECONDS.sleep(d.toNanos());
