@@ -82,7 +82,8 @@ class StateFilePermissionsTest {
     assertThat(code).as(err.toString()).isZero();
     Path serviceDir;
     try (Stream<Path> dirs = Files.list(state.resolve("services"))) {
-      serviceDir = dirs.findFirst().orElseThrow();
+      // The folder also holds the port picker's lock file, so pick the service's own folder by its ID.
+      serviceDir = dirs.filter(p -> p.getFileName().toString().startsWith("echo_")).findFirst().orElseThrow();
     }
     awaitFile(serviceDir.resolve("exit_code"));
     try (StateStore store = StateStore.open(state)) {
