@@ -104,6 +104,8 @@ public final class ClientMain {
     ScheduledExecutorService timers = Executors.newScheduledThreadPool(1, daemon("client-timer"));
     try {
       HttpClient client = RequestFactory.client(plan, jobDir, io);
+      ClientWarmup.run(client, plan.workload().type());
+      factory.request(prompts.get(0)); // loads the request builders' classes before the clock starts
       long startNanos = System.nanoTime();
       double startedAt = System.currentTimeMillis() / 1000.0;
       try (Recorder recorder = new Recorder(out, plan.clientId(), LoadRunner.planned(plan.load()),
@@ -113,8 +115,10 @@ public final class ClientMain {
         if (stopRequested) {
           r.stop();
         }
+        recorder.writeProgress("running", 0); // also pays the JSON writer's first-use cost before the clock
+        recorder.startClock();
         recorder.writeProgress("running", 0);
-        timers.scheduleAtFixedRate(() -> recorder.writeProgress("running", System.nanoTime() - startNanos),
+        timers.scheduleAtFixedRate(() -> recorder.writeProgress("running", System.nanoTime() - recorder.startNanos()),
             PROGRESS_MILLIS, PROGRESS_MILLIS, TimeUnit.MILLISECONDS);
         r.run(STOP_GRACE_NANOS);
         timers.shutdownNow();
@@ -123,7 +127,7 @@ public final class ClientMain {
         boolean tooManyErrors = measured > 0 && recorder.measuredErrors() > plan.maxErrorRate() * measured;
         String state = r.stopped() ? "stopped" : tooManyErrors ? "failed" : "completed";
         recorder.writeSummary(r.stopped());
-        recorder.writeProgress(state, System.nanoTime() - startNanos);
+        recorder.writeProgress(state, System.nanoTime() - recorder.startNanos());
         return r.stopped() ? STOPPED : tooManyErrors ? 1 : 0;
       }
     } finally {

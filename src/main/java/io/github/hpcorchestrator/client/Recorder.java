@@ -27,8 +27,8 @@ final class Recorder implements AutoCloseable {
   private final Path out;
   private final String clientId;
   private final long planned;
-  private final double startedAt;
-  private final long startNanos;
+  private volatile double startedAt;
+  private volatile long startNanos;
   private final BufferedWriter lines;
   private final StageStats measured;
   private final StageStats warmup;
@@ -149,6 +149,12 @@ final class Recorder implements AutoCloseable {
 
   long startNanos() {
     return startNanos;
+  }
+
+  /** Sets the run's start to now: called right before the first send, after first-use costs are paid. */
+  void startClock() {
+    startNanos = System.nanoTime();
+    startedAt = System.currentTimeMillis() / 1000.0;
   }
 
   @Override
