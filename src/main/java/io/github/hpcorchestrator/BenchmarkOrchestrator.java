@@ -16,6 +16,7 @@ import io.github.hpcorchestrator.service.ClusterRuntime;
 import io.github.hpcorchestrator.service.GenericKind;
 import io.github.hpcorchestrator.service.JlinkRuntime;
 import io.github.hpcorchestrator.service.JobPlanner;
+import io.github.hpcorchestrator.service.LlmSimulatorKind;
 import io.github.hpcorchestrator.service.NodeExporterKind;
 import io.github.hpcorchestrator.service.OllamaKind;
 import io.github.hpcorchestrator.service.PrometheusKind;
@@ -95,7 +96,7 @@ public final class BenchmarkOrchestrator implements AutoCloseable {
     PromtoolCheck promtool = PromtoolCheck.onPath();
     SecretStore secrets = new SecretStore(config.stateDir());
     ServiceKinds kinds = new ServiceKinds(List.of(new PrometheusKind(promtool, secrets::get), new NodeExporterKind(),
-        new OllamaKind(), new GenericKind()));
+        new OllamaKind(), new LlmSimulatorKind(), new GenericKind()));
     // Sidecars run the orchestrator's own classes: these anchors pick the jars they need.
     RuntimeBundle runtime = new RuntimeBundle(shell, scheduler.rootDir(), List.of(BenchmarkOrchestrator.class,
         com.fasterxml.jackson.databind.ObjectMapper.class, com.fasterxml.jackson.core.JsonFactory.class,
