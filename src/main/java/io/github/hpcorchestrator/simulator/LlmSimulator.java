@@ -31,6 +31,7 @@ public final class LlmSimulator implements AutoCloseable {
   private static final int BODY_LIMIT = 1 << 20;
   private static final int BACKLOG = 4096;
   private static final int HANDLER_THREADS = 4;
+  private static final String NODELAY = "sun.net.httpserver.nodelay";
 
   private final SimulatorSpec spec;
   private final HttpServer server;
@@ -55,6 +56,11 @@ public final class LlmSimulator implements AutoCloseable {
    * @throws IOException when it cannot listen there
    */
   public static LlmSimulator start(InetSocketAddress address, SimulatorSpec spec) throws IOException {
+    // The JDK server writes headers and body apart; with Nagle on, a client's delayed ACK holds
+    // the body ~40 ms. Read once, when the first server of the JVM is made; an explicit setting wins.
+    if (System.getProperty(NODELAY) == null) {
+      System.setProperty(NODELAY, "true");
+    }
     LlmSimulator simulator = new LlmSimulator(spec, HttpServer.create(address, BACKLOG));
     simulator.server.setExecutor(simulator.handlers);
     simulator.server.createContext("/", simulator::handle);

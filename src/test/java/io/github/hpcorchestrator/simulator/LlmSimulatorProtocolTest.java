@@ -89,10 +89,12 @@ class LlmSimulatorProtocolTest {
     for (String field : List.of("total_duration", "load_duration", "prompt_eval_duration", "eval_duration")) {
       assertThat(last.path(field).isIntegralNumber()).as(field).isTrue();
     }
-    // 5 ms to the first token, 7 more at 1 ms each.
+    // 5 ms to the first token, 7 more at 1 ms each; measured, so only the scheduled times are floors.
     assertThat(last.path("prompt_eval_duration").asLong()).isGreaterThanOrEqualTo(5_000_000L);
-    assertThat(last.path("eval_duration").asLong()).isGreaterThanOrEqualTo(7_000_000L);
     assertThat(last.path("total_duration").asLong()).isGreaterThanOrEqualTo(12_000_000L);
+    assertThat(last.path("eval_duration").asLong()).isPositive();
+    assertThat(last.path("prompt_eval_duration").asLong() + last.path("eval_duration").asLong())
+        .isEqualTo(last.path("total_duration").asLong());
   }
 
   @Test
