@@ -136,6 +136,10 @@ public final class RecipeLoader {
     if (simulatorValue.isPresent() && !name.equals(LLM_SIMULATOR)) {
       throw simulatorValue.get().error("only allowed when name is " + LLM_SIMULATOR);
     }
+    if (name.equals(LLM_SIMULATOR) && container.isPresent()) {
+      throw map.get("container").orElseThrow().error("not used by " + LLM_SIMULATOR
+          + ", which runs the orchestrator's own Java; remove it");
+    }
     Optional<SimulatorSpec> simulator = simulatorValue.map(SimulatorRecipe::read);
     Optional<Boolean> auth = authValue.map(YamlValue::asBoolean);
     List<String> models = modelsValue.map(RecipeLoader::models).orElse(List.of());
