@@ -9,7 +9,7 @@ import java.util.Set;
 /** The simulator's one model as Ollama's /api/tags, OpenAI's /v1/models and /api/pull show it. */
 final class Catalog {
   /** The endpoints besides the generation ones. */
-  static final Set<String> PATHS = Set.of("/", "/api/tags", "/v1/models", "/api/pull");
+  static final Set<String> PATHS = Set.of("/", "/api/tags", "/api/ps", "/api/version", "/v1/models", "/api/pull");
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String DIGEST = "sha256:" + "0".repeat(64);
   private static final long SIZE = 1024;
@@ -24,6 +24,20 @@ final class Catalog {
     model.putObject("details").put("format", "simulated").put("family", "llm_simulator")
         .put("parameter_size", "0B").put("quantization_level", "none");
     return bytes(root);
+  }
+
+  /** Ollama's /api/ps: the one model, always loaded, never expiring (so the ollama exporter sees it). */
+  static byte[] running() {
+    ObjectNode root = JSON.createObjectNode();
+    root.putArray("models").addObject().put("name", GenerationRequest.MODEL + ":latest")
+        .put("model", GenerationRequest.MODEL + ":latest").put("size", SIZE).put("digest", DIGEST)
+        .put("expires_at", "2999-01-01T00:00:00Z").put("size_vram", 0).put("context_length", 4096);
+    return bytes(root);
+  }
+
+  /** Ollama's /api/version, marked as the simulator's. */
+  static byte[] version() {
+    return bytes(JSON.createObjectNode().put("version", "0.0.0-llm-simulator"));
   }
 
   static byte[] models() {

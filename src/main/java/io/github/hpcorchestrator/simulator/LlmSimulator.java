@@ -95,6 +95,10 @@ public final class LlmSimulator implements AutoCloseable {
         send(exchange, 200, "text/plain; charset=utf-8", "Ollama is running".getBytes(StandardCharsets.UTF_8));
       } else if (path.equals("/api/tags") && method.equals("GET")) {
         send(exchange, 200, Catalog.tags());
+      } else if (path.equals("/api/ps") && method.equals("GET")) {
+        send(exchange, 200, Catalog.running());
+      } else if (path.equals("/api/version") && method.equals("GET")) {
+        send(exchange, 200, Catalog.version());
       } else if (path.equals("/v1/models") && method.equals("GET")) {
         send(exchange, 200, Catalog.models());
       } else if (path.equals("/api/pull") && method.equals("POST")) {

@@ -164,6 +164,9 @@ class LlmSimulatorProtocolTest {
   void listsItsModelAndPullsWithStatusLines() throws Exception {
     JsonNode tags = JSON.readTree(get("/api/tags").body());
     assertThat(tags.path("models").get(0).path("name").asText()).isEqualTo("sim:latest");
+    assertThat(JSON.readTree(get("/api/ps").body()).path("models").get(0).path("name").asText())
+        .isEqualTo("sim:latest");
+    assertThat(JSON.readTree(get("/api/version").body()).path("version").asText()).contains("llm-simulator");
     JsonNode models = JSON.readTree(get("/v1/models").body());
     assertThat(models.path("object").asText()).isEqualTo("list");
     assertThat(models.path("data").get(0).path("id").asText()).isEqualTo("sim");
