@@ -2,6 +2,7 @@ package io.github.hpcorchestrator.service;
 
 import io.github.hpcorchestrator.InputException;
 import io.github.hpcorchestrator.OperationFailedException;
+import io.github.hpcorchestrator.cluster.JobState;
 import io.github.hpcorchestrator.cluster.SubmittedJob;
 import io.github.hpcorchestrator.transport.Shell;
 import java.time.Duration;
@@ -73,10 +74,12 @@ public final class ServiceLogs {
     if (lines < 0 || lines > MAX_TAIL_LINES) {
       throw new InputException("--tail: expected 0-" + MAX_TAIL_LINES + " lines, found " + lines);
     }
-    boolean finalNow = isFinal(where);
+    JobState state = servers.checkServiceStatus(where.serviceId()).state();
+    boolean finalNow = state.isFinal();
     Optional<LogReader.Chunk> first = reader.tail(where.path(), lines);
-    if (first.isEmpty() && (finalNow || !follow)) {
-      throw gone(where, finalNow);
+    // Only a job that has not started yet may still write its log: follow waits for that one.
+    if (first.isEmpty() && (state != JobState.PENDING || !follow)) {
+      throw missing(where, state);
     }
     first.ifPresent(c -> sink.accept(c.text()));
     if (!follow) {
@@ -99,7 +102,7 @@ public final class ServiceLogs {
         grew = true;
       }
       if (ended && chunk.isEmpty() && offset == 0) {
-        throw gone(where, true); // it ended without ever writing a log, or its folder went
+        throw missing(where, JobState.COMPLETED); // it ended without ever writing a log, or its folder went
       }
       if (ended && !grew) {
         return; // final, and the last look after that found nothing new
@@ -115,13 +118,18 @@ public final class ServiceLogs {
     return servers.checkServiceStatus(where.serviceId()).state().isFinal();
   }
 
-  private static OperationFailedException gone(Location where, boolean ended) {
+  private static OperationFailedException missing(Location where, JobState state) {
     String on = where.node().isEmpty() ? "" : " (written on node " + where.node() + ")";
-    return new OperationFailedException(ended
-        ? "the log of " + where.serviceId() + " was " + where.path() + on + "; it is gone (its folder was removed,"
-            + " or the node that kept it is unreachable)"
-        : "service " + where.serviceId() + " has written no log yet (" + where.path() + "); its job has not"
-            + " started, try --follow");
+    if (state == JobState.PENDING) {
+      return new OperationFailedException("service " + where.serviceId() + " has written no log yet ("
+          + where.path() + "): its job has not started; --follow waits for it");
+    }
+    if (!state.isFinal()) {
+      return new OperationFailedException("service " + where.serviceId() + " is " + state + " and has no log at "
+          + where.path() + on + "; a sidecar's log is there only for a sidecar its recipe runs");
+    }
+    return new OperationFailedException("the log of " + where.serviceId() + " was " + where.path() + on
+        + "; it is gone (its folder was removed, or the node that kept it is unreachable)");
   }
 
   private void sleep() {

@@ -111,6 +111,29 @@ class LogsIntegrationTest {
   }
 
   @Test
+  void aSidecarsLogIsItsOwn() throws Exception {
+    Path recipe = Files.writeString(dir.resolve("worker.yaml"), String.join("\n",
+        "service:",
+        "  name: worker",
+        "  command: bash",
+        "  args: [\"-c\", \"echo worker-line; sleep 300\"]",
+        "  exporters: [node]", ""));
+    String id = cli.json("--recipe", recipe.toString()).at("/services/0/service_id").asText();
+
+    String sidecar = LocalCli.await("the node exporter's log", DEADLINE, () -> {
+      LocalCli.Result r = cli.run("--logs", id, "--sidecar", "node");
+      return r.code() == 0 && !r.out().isBlank() ? Optional.of(r.out()) : Optional.empty();
+    });
+    LocalCli.Result own = cli.run("--logs", id);
+    LocalCli.Result none = cli.run("--logs", id, "--sidecar", "gpu");
+
+    assertThat(sidecar).doesNotContain("worker-line");
+    assertThat(own.out()).contains("worker-line");
+    assertThat(none.code()).isEqualTo(1);
+    assertThat(none.err()).contains("is RUNNING and has no log at").contains("sidecar-gpu.log");
+  }
+
+  @Test
   void badTailAndJsonOutputAreUsageErrors() throws Exception {
     String id = startTalker(dir.resolve("never"));
 
