@@ -92,7 +92,7 @@ class ContainerSlurmIntegrationTest {
         "    endpoint: /");
     String image = work.resolve("remote/images/example.org_gpu-worker_1.sif").toString();
 
-    SlurmCli.Run first = cli.run(withStandIn, "--recipe", recipe.toString(), "--output", "json");
+    CliResult first = cli.run(withStandIn, "--recipe", recipe.toString(), "--output", "json");
     assertThat(first.code()).as(first.err()).isZero();
     assertThat(first.json().at("/services/0/state").asText()).isEqualTo("RUNNING");
     assertThat(first.err()).contains("gpu_worker_").contains(": building container image " + image
@@ -115,12 +115,12 @@ class ContainerSlurmIntegrationTest {
     int built = indexOf(slurmCalls, "apptainer build", "");
     assertThat(built).isNotNegative().isLessThan(indexOf(slurmCalls, "sbatch", "/gpu_worker_"));
 
-    SlurmCli.Run second = cli.run(withStandIn, "--recipe", recipe.toString(), "--output", "json");
+    CliResult second = cli.run(withStandIn, "--recipe", recipe.toString(), "--output", "json");
     assertThat(second.code()).as(second.err()).isZero();
     assertThat(second.err()).doesNotContain("building");
     assertThat(standInCalls().stream().filter(c -> c.get(2).equals("build"))).as("builds").hasSize(1);
 
-    SlurmCli.Run stop = cli.run(withStandIn, "--stop-all-services");
+    CliResult stop = cli.run(withStandIn, "--stop-all-services");
     assertThat(stop.code()).as(stop.err()).isZero();
   }
 
@@ -138,7 +138,7 @@ class ContainerSlurmIntegrationTest {
     long sbatches = cluster.calls().stream().filter(l -> l.startsWith("sbatch")).count();
     long started = System.nanoTime();
 
-    SlurmCli.Run r = cli.run(withStandIn, "--recipe", recipe.toString());
+    CliResult r = cli.run(withStandIn, "--recipe", recipe.toString());
 
     assertThat(r.code()).isEqualTo(1);
     assertThat(r.err().lines().toList()).singleElement().asString().startsWith("error: prebuilt_")
@@ -151,7 +151,7 @@ class ContainerSlurmIntegrationTest {
 
   @Test
   void shippedPrometheusWithItsContainerRunsNativelyOnAClusterWithoutApptainer() throws Exception {
-    SlurmCli.Run r = cli.run(plain, "--recipe", SlurmCli.REPO.resolve("recipes/services/prometheus.yaml").toString(),
+    CliResult r = cli.run(plain, "--recipe", SlurmCli.REPO.resolve("recipes/services/prometheus.yaml").toString(),
         "--output", "json");
     try {
       assertThat(r.code()).as(r.err()).isZero();

@@ -8,8 +8,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.hpcorchestrator.testbed.TestCluster;
 import io.github.hpcorchestrator.transport.LocalShell;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.FileVisitOption;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
@@ -46,13 +44,6 @@ class InjectionIntegrationTest {
   private final String pwn = "/tmp/pwn-" + uuid;
   private Path work;
   private TestCluster cluster;
-
-  /** What one call printed and returned. */
-  record Result(int code, String out, String err) {
-    JsonNode json() throws IOException {
-      return JSON.readTree(out);
-    }
-  }
 
   @BeforeAll
   void setUp() throws IOException {
@@ -137,13 +128,8 @@ class InjectionIntegrationTest {
         ""));
   }
 
-  private static Result run(Path config, String... args) {
-    List<String> all = new ArrayList<>(List.of("--config", config.toString()));
-    all.addAll(List.of(args));
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), all.toArray(String[]::new));
-    return new Result(code, out.toString(), err.toString());
+  private static CliResult run(Path config, String... args) {
+    return LocalCli.call(config, args);
   }
 
   @Test
@@ -203,14 +189,14 @@ class InjectionIntegrationTest {
   }
 
   private String startAndAwaitCompleted(Path config, Path recipe) throws Exception {
-    Result started = run(config, "--recipe", recipe.toString(), "--no-wait", "--output", "json");
+    CliResult started = run(config, "--recipe", recipe.toString(), "--no-wait", "--output", "json");
     assertThat(started.code()).as(started.err()).isZero();
     String id = started.json().at("/services/0/service_id").asText();
     assertThat(id).matches("hostile_[0-9a-f]{8}");
     long deadline = System.nanoTime() + DEADLINE.toNanos();
     String state = "";
     while (System.nanoTime() < deadline) {
-      Result status = run(config, "--status", "--output", "json");
+      CliResult status = run(config, "--status", "--output", "json");
       assertThat(status.code()).as(status.err()).isZero();
       for (JsonNode s : status.json().path("services")) {
         if (s.path("service_id").asText().equals(id)) {
@@ -235,10 +221,10 @@ class InjectionIntegrationTest {
 
   private void dryRunsQuoteEverything(Path localConfig, Path slurmConfig, Path dir) throws IOException {
     for (Path config : List.of(localConfig, slurmConfig)) {
-      Result dry = run(config, "--recipe", hostileRecipe(dir, config == slurmConfig).toString(), "--dry-run");
+      CliResult dry = run(config, "--recipe", hostileRecipe(dir, config == slurmConfig).toString(), "--dry-run");
       assertThat(dry.code()).as(dry.err()).isZero();
       assertOnlyInSingleQuotes(dry.out());
-      Result prom = run(config, "--recipe", prometheusRecipe(dir).toString(), "--dry-run");
+      CliResult prom = run(config, "--recipe", prometheusRecipe(dir).toString(), "--dry-run");
       assertThat(prom.code()).as(prom.err()).isZero();
       // The job script part is shell; the prometheus.yml after it is YAML that no shell reads.
       String script = prom.out().substring(0, prom.out().indexOf("# ---- file prometheus.yml"));
@@ -253,12 +239,12 @@ class InjectionIntegrationTest {
     for (String id : List.of("x'; touch " + pwn + "-20; '", "x;touch " + pwn + "-21", "$(touch " + pwn + "-22)",
         "\"; touch " + pwn + "-23; \"", "../x_deadbeef\ntouch " + pwn + "-24")) {
       for (String action : List.of("--service-endpoint", "--stop-service", "--monitor-status")) {
-        Result r = run(config, action, id);
+        CliResult r = run(config, action, id);
         assertThat(r.code()).as(action + " " + id + ": " + r.err()).isEqualTo(2);
         assertThat(r.err().lines().toList()).hasSize(1);
         assertThat(r.err()).contains("is not a service ID");
       }
-      Result q = run(config, "--query-service-metrics", id, "up");
+      CliResult q = run(config, "--query-service-metrics", id, "up");
       assertThat(q.code()).isEqualTo(2);
     }
   }

@@ -130,7 +130,7 @@ class SelfContainedRuntimeIntegrationTest {
         "  ports: [9100]",
         "  exporters: [probe]",
         ""));
-    SlurmCli.Run start = cli.run(configNode1, "--recipe", recipe.toString(), "--output", "json");
+    CliResult start = cli.run(configNode1, "--recipe", recipe.toString(), "--output", "json");
     assertThat(start.code()).as(start.err()).isZero();
     exporterId = start.json().at("/services/0/service_id").asText();
     assertThat(start.err()).containsPattern("uploading node_exporter \\(\\d+\\.\\d MB\\) to " + runtimeDir
@@ -167,7 +167,7 @@ class SelfContainedRuntimeIntegrationTest {
         "      job_name: node",
         "  ports: [9090]",
         ""));
-    SlurmCli.Run start = cli.run(configNode2, "--recipe", recipe.toString(), "--output", "json");
+    CliResult start = cli.run(configNode2, "--recipe", recipe.toString(), "--output", "json");
     assertThat(start.code()).as(start.err()).isZero();
     String prometheusId = start.json().at("/services/0/service_id").asText();
     assertThat(start.err()).contains("uploading prometheus (").doesNotContain("uploading node_exporter")
@@ -179,7 +179,7 @@ class SelfContainedRuntimeIntegrationTest {
     // Its discovery sidecar runs the uploaded java; the exporter and its probe sidecar are scraped.
     assertThat(runtimeProcesses()).anyMatch(p -> p[0].matches(Pattern.quote(runtimeDir.toString()) + "/prometheus-" + HEX16))
         .filteredOn(p -> p[0].endsWith("/bin/java")).hasSizeGreaterThanOrEqualTo(2);
-    SlurmCli.Run up = cli.run(configNode1, "--query-service-metrics", prometheusId, "up", "--output", "json");
+    CliResult up = cli.run(configNode1, "--query-service-metrics", prometheusId, "up", "--output", "json");
     assertThat(up.code()).as(up.err()).isZero();
     Map<String, String> byJob = new HashMap<>();
     for (JsonNode r : up.json().at("/data/result")) {
@@ -200,7 +200,7 @@ class SelfContainedRuntimeIntegrationTest {
     Files.writeString(config, Files.readString(config).replace("remote_dir: " + work.resolve("remote"),
         "remote_dir: " + fresh));
     bare(config);
-    SlurmCli.Run dry = cli.run(config, "--recipe", work.resolve("exporter.yaml").toString(), "--dry-run");
+    CliResult dry = cli.run(config, "--recipe", work.resolve("exporter.yaml").toString(), "--dry-run");
     assertThat(dry.code()).as(dry.err()).isZero();
     assertThat(dry.out()).containsPattern(Pattern.quote(fresh + "/runtime/node_exporter-") + "[0-9a-f]{16}")
         .containsPattern(Pattern.quote(fresh + "/runtime/jre-") + "[0-9a-f]{16}/bin/java")
@@ -222,10 +222,10 @@ class SelfContainedRuntimeIntegrationTest {
     assertThat(cpu).extracting(p -> p.getFileName().toString())
         .contains("generic_http.yaml", "node_exporter.yaml", "prometheus.yaml");
     for (Path recipe : cpu) {
-      SlurmCli.Run start = cli.run(configNode1, "--recipe", recipe.toString(), "--output", "json");
+      CliResult start = cli.run(configNode1, "--recipe", recipe.toString(), "--output", "json");
       assertThat(start.code()).as(recipe + ": " + start.err()).isZero();
       String id = start.json().at("/services/0/service_id").asText();
-      SlurmCli.Run status = cli.run(configNode1, "--status", "--output", "json");
+      CliResult status = cli.run(configNode1, "--status", "--output", "json");
       JsonNode mine = null;
       for (JsonNode s : status.json().get("services")) {
         if (s.get("service_id").asText().equals(id)) {
@@ -234,7 +234,7 @@ class SelfContainedRuntimeIntegrationTest {
       }
       assertThat(mine).as(recipe + " in --status").isNotNull();
       assertThat(mine.get("state").asText()).as(recipe.toString()).isEqualTo("RUNNING");
-      SlurmCli.Run stop = cli.run(configNode1, "--stop-service", id);
+      CliResult stop = cli.run(configNode1, "--stop-service", id);
       assertThat(stop.code()).as(recipe + ": " + stop.err()).isZero();
     }
     assertThat(cli.squeueIds()).isEmpty();
@@ -243,7 +243,7 @@ class SelfContainedRuntimeIntegrationTest {
   @Test
   @Order(5)
   void theDemoOnSlurmFindsBothJobsUp() throws Exception {
-    SlurmCli.Run demo = cli.run(configNode1, "--demo");
+    CliResult demo = cli.run(configNode1, "--demo");
     assertThat(demo.code()).as(demo.out() + demo.err()).isZero();
     assertThat(demo.out()).containsPattern("(?m)^up +node +.* 1$").containsPattern("(?m)^up +prometheus +.* 1$")
         .contains("Every target is up.", "Done.");

@@ -8,6 +8,7 @@ import io.github.hpcorchestrator.config.SlurmDefaults;
 import io.github.hpcorchestrator.recipe.ResourceSpec;
 import io.github.hpcorchestrator.testbed.TempFolder;
 import io.github.hpcorchestrator.transport.LocalShell;
+import io.github.hpcorchestrator.testbed.Await;
 import java.io.Reader;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -95,22 +96,8 @@ class SlurmSchedulerIntegrationTest {
   }
 
   private JobStatus await(SubmittedJob job, JobState wanted) throws InterruptedException {
-    return await(() -> slurm.poll(List.of(job)).get(job.serviceId()), s -> s.state() == wanted,
-        job + " to be " + wanted);
-  }
-
-  private static <T> T await(Supplier<T> probe, java.util.function.Predicate<T> done, String what)
-      throws InterruptedException {
-    long deadline = System.nanoTime() + DEADLINE.toNanos();
-    T last = probe.get();
-    while (!done.test(last)) {
-      if (System.nanoTime() > deadline) {
-        fail("timed out waiting for " + what + "; last: " + last);
-      }
-      Thread.sleep(250);
-      last = probe.get();
-    }
-    return last;
+    return Await.until(job + " to be " + wanted, DEADLINE, () -> slurm.poll(List.of(job)).get(job.serviceId()),
+        s -> s.state() == wanted);
   }
 
   @Test
@@ -121,7 +108,7 @@ class SlurmSchedulerIntegrationTest {
     assertThat(running.nodes()).hasSize(1);
     assertThat(nodes).contains(running.nodes().get(0));
 
-    Connection connection = await(() -> slurm.connection(job), Optional::isPresent, "connection file").get();
+    Connection connection = Await.value("connection file", DEADLINE, () -> slurm.connection(job));
     assertThat(connection.host()).isEqualTo(running.nodes().get(0));
     assertThat(connection.jobId()).isEqualTo(job.jobId());
     assertThat(connection.port()).isEqualTo(9100);
@@ -155,11 +142,11 @@ class SlurmSchedulerIntegrationTest {
     SubmittedJob first = pinned.submit(new JobSpec("pin1_0123abcd", argv, Map.of(), 9200,
         ResourceSpec.none(), Optional.empty(), Map.of()));
     submitted.add(first);
-    Connection one = await(() -> pinned.connection(first), Optional::isPresent, "first connection").get();
+    Connection one = Await.value("first connection", DEADLINE, () -> pinned.connection(first));
     SubmittedJob second = pinned.submit(new JobSpec("pin2_0123abcd", argv, Map.of(), 9200,
         ResourceSpec.none(), Optional.empty(), Map.of()));
     submitted.add(second);
-    Connection two = await(() -> pinned.connection(second), Optional::isPresent, "second connection").get();
+    Connection two = Await.value("second connection", DEADLINE, () -> pinned.connection(second));
     assertThat(one.host()).isEqualTo(nodes.get(2)).isEqualTo(two.host());
     assertThat(one.port()).isEqualTo(9200);
     assertThat(two.port()).isNotEqualTo(9200).isBetween(20000, 60000);

@@ -10,6 +10,7 @@ import io.github.hpcorchestrator.config.HpcConfig;
 import io.github.hpcorchestrator.config.SlurmDefaults;
 import io.github.hpcorchestrator.recipe.ResourceSpec;
 import io.github.hpcorchestrator.testbed.TestCluster;
+import io.github.hpcorchestrator.testbed.Await;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -176,17 +177,6 @@ class SshDropIntegrationTest {
   }
 
   private static void await(String what, BooleanSupplier condition) {
-    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > end) {
-        throw new AssertionError("timed out after 30 s waiting for " + what);
-      }
-      try {
-        Thread.sleep(100);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError(e);
-      }
-    }
+    Await.until(what, Duration.ofSeconds(30), condition);
   }
 }
