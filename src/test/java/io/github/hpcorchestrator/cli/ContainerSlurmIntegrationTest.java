@@ -1,8 +1,8 @@
 package io.github.hpcorchestrator.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.github.hpcorchestrator.testbed.SharedCluster;
 import io.github.hpcorchestrator.testbed.TestCluster;
 import io.github.hpcorchestrator.transport.LocalShell;
 import java.io.IOException;
@@ -16,6 +16,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Containers on the real SLURM test cluster, from the laptop namespace. No Apptainer package
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.TestInstance;
  * log, next to sbatch's) and runs the command natively. The nodes have pretend GPUs (gres gpu:2).
  */
 @Tag("integration")
+@ExtendWith(SharedCluster.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ContainerSlurmIntegrationTest {
   private TestCluster cluster;
@@ -34,9 +36,8 @@ class ContainerSlurmIntegrationTest {
   private Path plain;
 
   @BeforeAll
-  void up() throws Exception {
-    assumeTrue(TestCluster.possible(), "the SLURM testbed needs root");
-    cluster = TestCluster.up();
+  void up(TestCluster shared) throws Exception {
+    cluster = shared;
     work = cluster.workDir("hpco-container");
     cli = new SlurmCli(cluster, work);
     bin = Files.createDirectories(work.resolve("bin"));
@@ -56,11 +57,7 @@ class ContainerSlurmIntegrationTest {
     if (cluster == null) {
       return;
     }
-    try {
-      new LocalShell(cluster.slurmEnvironment()).run(List.of("scancel", "--me"), Duration.ofSeconds(30));
-    } finally {
-      cluster.close();
-    }
+    new LocalShell(cluster.slurmEnvironment()).run(List.of("scancel", "--me"), Duration.ofSeconds(30));
   }
 
   private Path recipe(String name, String... lines) throws IOException {

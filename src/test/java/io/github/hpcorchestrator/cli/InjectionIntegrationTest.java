@@ -1,10 +1,10 @@
 package io.github.hpcorchestrator.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.hpcorchestrator.testbed.SharedCluster;
 import io.github.hpcorchestrator.testbed.TestCluster;
 import io.github.hpcorchestrator.transport.LocalShell;
 import java.io.IOException;
@@ -28,6 +28,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Hostile strings in every free-text field a recipe allows, on the local backend and on the real
@@ -36,6 +37,7 @@ import org.junit.jupiter.api.TestInstance;
  * service's own folder, and a dry run shows them only inside single quotes.
  */
 @Tag("integration")
+@ExtendWith(SharedCluster.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class InjectionIntegrationTest {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -54,11 +56,7 @@ class InjectionIntegrationTest {
   void tearDown() throws Exception {
     try {
       if (cluster != null) {
-        try {
-          new LocalShell(cluster.slurmEnvironment()).run(List.of("scancel", "--me"), Duration.ofSeconds(30));
-        } finally {
-          cluster.close();
-        }
+        new LocalShell(cluster.slurmEnvironment()).run(List.of("scancel", "--me"), Duration.ofSeconds(30));
       }
     } finally {
       io.github.hpcorchestrator.testbed.TempFolder.deleteQuietly(work);
@@ -154,9 +152,8 @@ class InjectionIntegrationTest {
   }
 
   @Test
-  void slurmBackend() throws Exception {
-    assumeTrue(TestCluster.possible(), "the SLURM testbed needs root");
-    cluster = TestCluster.up();
+  void slurmBackend(TestCluster shared) throws Exception {
+    cluster = shared;
     Path dir = Files.createDirectories(work.resolve("slurm"));
     Path remote = dir.resolve("remote");
     Path config = Files.writeString(dir.resolve("config.yaml"), String.join("\n",

@@ -1,9 +1,10 @@
 package io.github.hpcorchestrator.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.github.hpcorchestrator.testbed.Needs;
+import io.github.hpcorchestrator.testbed.SharedCluster;
 import io.github.hpcorchestrator.testbed.TestCluster;
 import io.github.hpcorchestrator.transport.LocalShell;
 import java.io.IOException;
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * A cluster with nothing but bash and SLURM, as jobs see it: {@code slurm.setup} sets a PATH of
@@ -33,6 +35,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  * into {@code <remote_dir>/runtime/}, jobs run it from there, and the next job reuses it.
  */
 @Tag("integration")
+@ExtendWith(SharedCluster.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SelfContainedRuntimeIntegrationTest {
@@ -48,9 +51,8 @@ class SelfContainedRuntimeIntegrationTest {
   private String exporterId;
 
   @BeforeAll
-  void up() throws Exception {
-    assumeTrue(TestCluster.possible(), "the SLURM testbed needs root");
-    cluster = TestCluster.up();
+  void up(TestCluster shared) throws Exception {
+    cluster = shared;
     work = cluster.workDir("hpco-runtime");
     runtimeDir = work.resolve("remote/runtime");
     jobPath = cluster.get("BIN_DIR") + ":" + barePath(work.resolve("bare-bin"));
@@ -64,11 +66,7 @@ class SelfContainedRuntimeIntegrationTest {
     if (cluster == null) {
       return;
     }
-    try {
-      cli.slurm("scancel", "--me");
-    } finally {
-      cluster.close();
-    }
+    cli.slurm("scancel", "--me");
   }
 
   /** A folder of links to this machine's programs, less the ones a bare cluster lacks. */
@@ -156,7 +154,7 @@ class SelfContainedRuntimeIntegrationTest {
   @Test
   @Order(2)
   void theNextJobReusesTheRuntimeAndUploadsOnlyPrometheus() throws Exception {
-    assumeTrue(exporterId != null, "needs the exporter of the previous test");
+    Needs.that(exporterId != null, "needs the exporter of the previous test");
     List<String> before = runtimeEntries();
     Path recipe = Files.writeString(work.resolve("prometheus.yaml"), String.join("\n",
         "service:",

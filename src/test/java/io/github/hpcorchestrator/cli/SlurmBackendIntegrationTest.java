@@ -1,17 +1,18 @@
 package io.github.hpcorchestrator.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.hpcorchestrator.BenchmarkOrchestrator;
 import io.github.hpcorchestrator.config.ConfigLoader;
 import io.github.hpcorchestrator.recipe.ResourceSpec;
 import io.github.hpcorchestrator.recipe.ServiceSpec;
+import io.github.hpcorchestrator.testbed.Await;
+import io.github.hpcorchestrator.testbed.Needs;
+import io.github.hpcorchestrator.testbed.SharedCluster;
 import io.github.hpcorchestrator.testbed.TestCluster;
 import io.github.hpcorchestrator.transport.LocalShell;
 import io.github.hpcorchestrator.transport.Shell;
-import io.github.hpcorchestrator.testbed.Await;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,6 +30,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The CLI on the SLURM backend against a real 3-node test cluster. The CLI runs in the "laptop"
@@ -36,6 +38,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  * provably goes through the one SSH connection.
  */
 @Tag("integration")
+@ExtendWith(SharedCluster.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SlurmBackendIntegrationTest {
@@ -51,9 +54,8 @@ class SlurmBackendIntegrationTest {
   private SlurmCli slurmCli;
 
   @BeforeAll
-  void up() throws Exception {
-    assumeTrue(TestCluster.possible(), "the SLURM testbed needs root");
-    cluster = TestCluster.up();
+  void up(TestCluster shared) throws Exception {
+    cluster = shared;
     work = cluster.workDir("hpco-slurm-cli");
     slurmCli = new SlurmCli(cluster, work);
     configNode1 = slurmCli.config("node1.yaml", cluster.nodes().get(0));
@@ -66,11 +68,7 @@ class SlurmBackendIntegrationTest {
     if (cluster == null) {
       return;
     }
-    try {
-      slurmHere.run(List.of("scancel", "--me"), Duration.ofSeconds(30));
-    } finally {
-      cluster.close();
-    }
+    slurmHere.run(List.of("scancel", "--me"), Duration.ofSeconds(30));
   }
 
   private CliResult cli(Path config, String... args) throws Exception {
@@ -145,7 +143,7 @@ class SlurmBackendIntegrationTest {
   @Test
   @Order(3)
   void findsRunningServicesAfterLocalStateIsDeleted() throws Exception {
-    assumeTrue(prometheusId != null, "needs the services of the previous test");
+    Needs.that(prometheusId != null, "needs the services of the previous test");
     // The services database goes; the monitors' credentials (state_dir/secrets) are kept, as only
     // this machine has them: without them an auth'd Prometheus cannot be queried at all.
     try (var entries = Files.list(work.resolve("state"))) {
@@ -165,7 +163,7 @@ class SlurmBackendIntegrationTest {
   @Test
   @Order(4)
   void stopsBothAndLeavesNothingInSqueue() throws Exception {
-    assumeTrue(prometheusId != null, "needs the services of the previous tests");
+    Needs.that(prometheusId != null, "needs the services of the previous tests");
     CliResult stopPrometheus = cli(configNode1, "--stop-service", prometheusId);
     assertThat(stopPrometheus.code()).as(stopPrometheus.err()).isZero();
     CliResult stopExporter = cli(configNode1, "--stop-service", exporterId);
@@ -268,7 +266,7 @@ class SlurmBackendIntegrationTest {
   @Test
   @Order(8)
   void clearStateRemovesEndedServicesFoldersOnTheClusterAndKeepsRunningOnes() throws Exception {
-    assumeTrue(sleeperId != null, "needs the running service of an earlier test");
+    Needs.that(sleeperId != null, "needs the running service of an earlier test");
     Path recipe = Files.writeString(work.resolve("writer.yaml"), "service:\n  name: writer\n  command: bash\n"
         + "  args: [\"-c\", \"head -c 300000 /dev/zero > output.bin\"]\n");
     CliResult start = cli(configNode1, "--recipe", recipe.toString(), "--no-wait", "--output", "json");

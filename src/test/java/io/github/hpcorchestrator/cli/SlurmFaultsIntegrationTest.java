@@ -1,16 +1,15 @@
 package io.github.hpcorchestrator.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.hpcorchestrator.cluster.SlurmScheduler;
+import io.github.hpcorchestrator.testbed.Await;
 import io.github.hpcorchestrator.testbed.TestCluster;
 import io.github.hpcorchestrator.transport.CommandResult;
 import io.github.hpcorchestrator.transport.LocalShell;
 import io.github.hpcorchestrator.transport.Shell;
-import io.github.hpcorchestrator.testbed.Await;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,7 +46,7 @@ class SlurmFaultsIntegrationTest {
 
   @BeforeAll
   void up() throws Exception {
-    assumeTrue(TestCluster.possible(), "the SLURM testbed needs root");
+    // Its own cluster: it stops the controller, takes a node down or drops the login node's connections.
     cluster = TestCluster.up();
     work = cluster.workDir("hpco-slurm-faults");
     slurmHere = new LocalShell(cluster.slurmEnvironment());

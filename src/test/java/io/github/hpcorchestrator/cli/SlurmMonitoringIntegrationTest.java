@@ -1,13 +1,13 @@
 package io.github.hpcorchestrator.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.hpcorchestrator.BenchmarkOrchestrator;
 import io.github.hpcorchestrator.config.ConfigLoader;
-import io.github.hpcorchestrator.testbed.TestCluster;
 import io.github.hpcorchestrator.testbed.Await;
+import io.github.hpcorchestrator.testbed.SharedCluster;
+import io.github.hpcorchestrator.testbed.TestCluster;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,12 +24,14 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The monitoring module on the SLURM test cluster, driven from the laptop namespace over SSH: a
  * Prometheus that follows services started after it, and sidecar exporters on a service's node.
  */
 @Tag("integration")
+@ExtendWith(SharedCluster.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SlurmMonitoringIntegrationTest {
   private TestCluster cluster;
@@ -41,9 +43,8 @@ class SlurmMonitoringIntegrationTest {
   private BenchmarkOrchestrator api;
 
   @BeforeAll
-  void up() throws Exception {
-    assumeTrue(TestCluster.possible(), "the SLURM testbed needs root");
-    cluster = TestCluster.up();
+  void up(TestCluster shared) throws Exception {
+    cluster = shared;
     work = cluster.workDir("hpco-slurm-monitoring");
     cli = new SlurmCli(cluster, work);
     onNode1 = cli.config("node1.yaml", cluster.nodes().get(0));
@@ -66,7 +67,7 @@ class SlurmMonitoringIntegrationTest {
   @AfterAll
   void down() throws Exception {
     if (cluster != null) {
-      cluster.close();
+      cli.slurm("scancel", "--me");
     }
   }
 

@@ -1,15 +1,15 @@
 package io.github.hpcorchestrator.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.github.hpcorchestrator.config.SlurmDefaults;
 import io.github.hpcorchestrator.recipe.ResourceSpec;
-import io.github.hpcorchestrator.testbed.TempFolder;
-import io.github.hpcorchestrator.transport.LocalShell;
 import io.github.hpcorchestrator.testbed.Await;
-import java.io.Reader;
+import io.github.hpcorchestrator.testbed.Needs;
+import io.github.hpcorchestrator.testbed.SharedCluster;
+import io.github.hpcorchestrator.testbed.TempFolder;
+import io.github.hpcorchestrator.testbed.TestCluster;
+import io.github.hpcorchestrator.transport.LocalShell;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -22,24 +22,22 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
 
-/** Runs jobs on a real 3-node SLURM cluster made by testbed/cluster.sh (needs root). */
+/** Runs jobs on the run's shared 3-node SLURM test cluster (needs root). */
 @Tag("integration")
+@ExtendWith(SharedCluster.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SlurmSchedulerIntegrationTest {
-  private static final Path CLUSTER_SH = Path.of("testbed/cluster.sh").toAbsolutePath();
   private static final Path NODE_EXPORTER = Path.of("/usr/bin/prometheus-node-exporter");
   private static final Duration DEADLINE = Duration.ofSeconds(60);
 
-  private Path clusterDir;
   private Path remoteDir;
   private List<String> nodes;
   private LocalShell shell;
@@ -47,24 +45,11 @@ class SlurmSchedulerIntegrationTest {
   private final List<SubmittedJob> submitted = new ArrayList<>();
 
   @BeforeAll
-  void up() throws Exception {
-    assumeTrue("root".equals(System.getProperty("user.name")), "the SLURM testbed needs root");
-    assumeTrue(Files.isExecutable(NODE_EXPORTER), "no node exporter at " + NODE_EXPORTER);
-    clusterDir = Files.createTempDirectory("slurm-it-cluster");
-    remoteDir = Files.createTempDirectory("slurm-it-remote");
-    Process p = new ProcessBuilder(CLUSTER_SH.toString(), "up", clusterDir.toString())
-        .redirectErrorStream(true).redirectOutput(clusterDir.resolve("up.log").toFile()).start();
-    if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
-      p.destroyForcibly();
-      fail("cluster.sh up failed:\n" + Files.readString(clusterDir.resolve("up.log")));
-    }
-    Properties env = new Properties();
-    try (Reader r = Files.newBufferedReader(clusterDir.resolve("cluster.env"))) {
-      env.load(r);
-    }
-    nodes = List.of(env.getProperty("NODES").split(","));
-    shell = new LocalShell(Map.of("SLURM_CONF", env.getProperty("SLURM_CONF"),
-        "PATH", env.getProperty("BIN_DIR") + ":" + System.getenv("PATH")));
+  void up(TestCluster cluster) throws Exception {
+    Needs.that(Files.isExecutable(NODE_EXPORTER), "no node exporter at " + NODE_EXPORTER);
+    remoteDir = cluster.workDir("slurm-it-remote");
+    nodes = cluster.nodes();
+    shell = new LocalShell(cluster.slurmEnvironment());
     slurm = new SlurmScheduler(shell, remoteDir.toString(), SlurmDefaults.none(), Clock.systemUTC());
   }
 
@@ -79,13 +64,7 @@ class SlurmSchedulerIntegrationTest {
         }
       }
     }
-    if (clusterDir != null) {
-      new ProcessBuilder(CLUSTER_SH.toString(), "down", clusterDir.toString())
-          .redirectErrorStream(true).redirectOutput(clusterDir.resolve("down.log").toFile())
-          .start().waitFor(60, TimeUnit.SECONDS);
-    }
     TempFolder.deleteQuietly(remoteDir);
-    TempFolder.deleteQuietly(clusterDir);
   }
 
   private SubmittedJob submit(String serviceId, List<String> argv, int port) {
