@@ -47,21 +47,12 @@ class ConcurrencyIntegrationTest {
   @BeforeEach
   void setUp() throws IOException {
     cli = new LocalCli(dir);
-    recipe = Files.writeString(dir.resolve("sleeper.yaml"), """
-        service:
-          name: sleeper
-          command: sleep
-          args: ["300"]
-        """);
+    recipe = LocalCli.sleeperRecipe(dir);
   }
 
   @AfterEach
   void killLeftovers() throws Exception {
-    for (String pgid : jobIds) {
-      if (ProcessGroups.alive(pgid)) {
-        new ProcessBuilder("kill", "-KILL", "--", "-" + pgid).start().waitFor(10, TimeUnit.SECONDS);
-      }
-    }
+    ProcessGroups.killLeftovers(jobIds);
   }
 
   @Test

@@ -282,12 +282,7 @@ class LocalBackendIntegrationTest {
 
   @Test
   void serviceWithoutPortsRunsAtOnceWithoutAnEndpoint() throws Exception {
-    Path recipe = Files.writeString(dir.resolve("sleeper.yaml"), """
-        service:
-          name: sleeper
-          command: sleep
-          args: ["300"]
-        """);
+    Path recipe = LocalCli.sleeperRecipe(dir);
 
     long before = System.nanoTime();
     JsonNode started = start(recipe);
@@ -318,12 +313,7 @@ class LocalBackendIntegrationTest {
 
   @Test
   void clearStateRemovesEndedServicesFoldersAndSecretsAndKeepsRunningOnes() throws Exception {
-    Path running = Files.writeString(dir.resolve("sleeper.yaml"), """
-        service:
-          name: sleeper
-          command: sleep
-          args: ["300"]
-        """);
+    Path running = LocalCli.sleeperRecipe(dir);
     Path writer = Files.writeString(dir.resolve("writer.yaml"), """
         service:
           name: writer

@@ -3,6 +3,7 @@ package io.github.hpcorchestrator.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.github.hpcorchestrator.testbed.ProcessGroups;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -10,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 
 /** The CLI in-process on the local backend with a private state folder, for integration tests. */
@@ -24,6 +26,22 @@ final class LocalCli {
 
   Path config() {
     return config;
+  }
+
+  /** Writes {@code dir/sleeper.yaml}, a service that sleeps 300 s, and returns it. */
+  static Path sleeperRecipe(Path dir) throws IOException {
+    return Files.writeString(dir.resolve("sleeper.yaml"), """
+        service:
+          name: sleeper
+          command: sleep
+          args: ["300"]
+        """);
+  }
+
+  /** A test's clean-up: stops every service this state knows, then kills what is left of {@code groups}. */
+  void cleanUp(Collection<String> groups) throws IOException, InterruptedException {
+    run("--stop-all-services");
+    ProcessGroups.killLeftovers(groups);
   }
 
   /** Runs the CLI in this JVM with this folder's config. */

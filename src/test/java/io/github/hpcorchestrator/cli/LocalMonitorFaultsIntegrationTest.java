@@ -39,10 +39,7 @@ class LocalMonitorFaultsIntegrationTest {
 
   @AfterEach
   void cleanUp() throws Exception {
-    cli.run("--stop-all-services");
-    if (jobId != null && ProcessGroups.alive(jobId)) {
-      new ProcessBuilder("kill", "-KILL", "--", "-" + jobId).start().waitFor(10, TimeUnit.SECONDS);
-    }
+    cli.cleanUp(jobId == null ? List.of() : List.of(jobId));
     if (mounted != null) {
       new ProcessBuilder("umount", mounted.toString()).inheritIO().start().waitFor(30, TimeUnit.SECONDS);
     }

@@ -43,12 +43,7 @@ class OllamaModelsIntegrationTest {
 
   @AfterEach
   void cleanUp() throws Exception {
-    cli.run("--stop-all-services");
-    for (String job : jobs) {
-      if (ProcessGroups.alive(job)) {
-        new ProcessBuilder("kill", "-KILL", "--", "-" + job).start().waitFor(10, TimeUnit.SECONDS);
-      }
-    }
+    cli.cleanUp(jobs);
   }
 
   /** An ollama recipe that runs the stand-in on a free port and pulls {@code models}. */

@@ -53,23 +53,14 @@ class OwnJobsIntegrationTest {
   @BeforeEach
   void setUp() throws IOException {
     cli = new LocalCli(dir);
-    recipe = Files.writeString(dir.resolve("sleeper.yaml"), """
-        service:
-          name: sleeper
-          command: sleep
-          args: ["300"]
-        """);
+    recipe = LocalCli.sleeperRecipe(dir);
     cwd = Files.createDirectories(dir.resolve("cwd"));
     services = Files.createDirectories(dir.resolve("state").resolve("services"));
   }
 
   @AfterEach
   void killLeftovers() throws Exception {
-    for (String pgid : groups) {
-      if (ProcessGroups.alive(pgid)) {
-        new ProcessBuilder("kill", "-KILL", "--", "-" + pgid).start().waitFor(10, TimeUnit.SECONDS);
-      }
-    }
+    ProcessGroups.killLeftovers(groups);
   }
 
   @Test

@@ -7,8 +7,10 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
@@ -33,6 +35,18 @@ public final class ProcessGroups {
   /** Like {@link #members(long)} for a job ID that is a process group ID. */
   public static List<Long> members(String pgid) {
     return members(Long.parseLong(pgid));
+  }
+
+  /**
+   * Kills (SIGKILL) each of {@code pgids} that still has a live member: for a test's clean-up,
+   * given only the groups the test saw its own jobs run in.
+   */
+  public static void killLeftovers(Collection<String> pgids) throws IOException, InterruptedException {
+    for (String pgid : pgids) {
+      if (alive(pgid)) {
+        new ProcessBuilder("kill", "-KILL", "--", "-" + pgid).start().waitFor(10, TimeUnit.SECONDS);
+      }
+    }
   }
 
   /** The live member of group {@code pgid} whose program file is named {@code program}, if any. */
