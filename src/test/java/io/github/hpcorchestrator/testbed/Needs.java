@@ -1,5 +1,6 @@
 package io.github.hpcorchestrator.testbed;
 
+import java.util.Map;
 import org.junit.jupiter.api.Assertions;
 import org.opentest4j.TestAbortedException;
 
@@ -10,17 +11,17 @@ import org.opentest4j.TestAbortedException;
 public final class Needs {
   private Needs() {}
 
-  /** Whether this run is CI's: the environment variable {@code CI} is {@code true}. */
-  public static boolean inCi() {
-    return "true".equalsIgnoreCase(System.getenv("CI"));
-  }
-
   /** Returns when {@code met}; otherwise skips the test, or fails it under CI, saying {@code why}. */
   public static void that(boolean met, String why) {
+    that(met, why, System.getenv());
+  }
+
+  /** Like {@link #that(boolean, String)} under {@code environment} instead of this process's. */
+  static void that(boolean met, String why, Map<String, String> environment) {
     if (met) {
       return;
     }
-    if (inCi()) {
+    if ("true".equalsIgnoreCase(environment.get("CI"))) {
       Assertions.fail("cannot run under CI=true: " + why);
     }
     throw new TestAbortedException("skipped: " + why);
