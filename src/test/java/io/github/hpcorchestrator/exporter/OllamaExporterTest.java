@@ -67,11 +67,14 @@ class OllamaExporterTest {
   void fullResponsesGiveEveryMetric() {
     serveFull(ollama);
 
-    assertThat(MetricsText.of(exporter(Duration.ofSeconds(2)))).isEqualTo(metric("ollama_loaded_model_context_length", "{model=\"llama3.2:latest\"} 4096.0")
+    assertThat(MetricsText.of(exporter(Duration.ofSeconds(2)))).isEqualTo(
+        metric("ollama_loaded_model_context_length", "{model=\"llama3.2:latest\"} 4096.0")
         + metric("ollama_loaded_model_expires_at_seconds", "{model=\"llama3.2:latest\"} 1.73810031183753E9")
         + metric("ollama_loaded_model_size_bytes", "{model=\"llama3.2:latest\"} 3.825205248E9")
         + metric("ollama_loaded_model_vram_bytes", "{model=\"llama3.2:latest\"} 3.825205248E9")
-        + metric("ollama_model_size_bytes", "{family=\"llama\",model=\"llama3.2:latest\",parameter_size=\"3.2B\",quantization_level=\"Q4_K_M\"} 2.019393189E9", "{family=\"qwen2\",model=\"deepseek-r1:latest\",parameter_size=\"7.6B\",quantization_level=\"Q4_K_M\"} 4.683075271E9")
+        + metric("ollama_model_size_bytes",
+            "{family=\"llama\",model=\"llama3.2:latest\",parameter_size=\"3.2B\",quantization_level=\"Q4_K_M\"} 2.019393189E9",
+            "{family=\"qwen2\",model=\"deepseek-r1:latest\",parameter_size=\"7.6B\",quantization_level=\"Q4_K_M\"} 4.683075271E9")
         + metric("ollama_models_available", " 2.0")
         + metric("ollama_models_loaded", " 1.0")
         + metric("ollama_scrape_duration_seconds", " 0.25")
@@ -88,9 +91,11 @@ class OllamaExporterTest {
     // tags: no size for llama3.2, no details for deepseek-r1, no name at all for the third.
     // ps: llama3.2 without size_vram, expires_at, context_length; deepseek-r1 without size and
     // with Go's zero time as expires_at.
-    assertThat(MetricsText.of(exporter(Duration.ofSeconds(2)))).isEqualTo(metric("ollama_loaded_model_size_bytes", "{model=\"llama3.2:latest\"} 3.825205248E9")
+    assertThat(MetricsText.of(exporter(Duration.ofSeconds(2)))).isEqualTo(
+        metric("ollama_loaded_model_size_bytes", "{model=\"llama3.2:latest\"} 3.825205248E9")
         + metric("ollama_loaded_model_vram_bytes", "{model=\"deepseek-r1:latest\"} 0.0")
-        + metric("ollama_model_size_bytes", "{family=\"\",model=\"deepseek-r1:latest\",parameter_size=\"\",quantization_level=\"\"} 4.683075271E9")
+        + metric("ollama_model_size_bytes",
+            "{family=\"\",model=\"deepseek-r1:latest\",parameter_size=\"\",quantization_level=\"\"} 4.683075271E9")
         + metric("ollama_models_available", " 2.0")
         + metric("ollama_models_loaded", " 2.0")
         + metric("ollama_scrape_duration_seconds", " 0.25")
