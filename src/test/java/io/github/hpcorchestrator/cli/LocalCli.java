@@ -38,6 +38,26 @@ final class LocalCli {
         """);
   }
 
+  /** Writes {@code dir/session.yaml}: a node exporter and a Prometheus scraping the session every {@code scrapeInterval}. */
+  static Path sessionRecipe(Path dir, String scrapeInterval) throws IOException {
+    return Files.writeString(dir.resolve("session.yaml"), String.join("\n",
+        "services:",
+        "  - name: node_exporter",
+        "    ports: [9100]",
+        "  - name: prometheus",
+        "    scrape_interval: " + scrapeInterval,
+        "    monitoring_targets:",
+        "      - session: true",
+        "        job_name: session",
+        "    ports: [9090]", ""));
+  }
+
+  /** Stops every service this state knows; fails the test if that fails. */
+  void stopAll() {
+    CliResult r = run("--stop-all-services");
+    assertThat(r.code()).as("--stop-all-services: %s", r.err()).isZero();
+  }
+
   /** A test's clean-up: stops every service this state knows, then kills what is left of {@code groups}. */
   void cleanUp(Collection<String> groups) throws IOException, InterruptedException {
     run("--stop-all-services");

@@ -97,16 +97,7 @@ class MonitoringIntegrationTest {
 
   @Test
   void sessionRecipeStartsPrometheusFirstAndStopSessionLeavesMetricsAndReport() throws IOException {
-    Path recipe = Files.writeString(dir.resolve("session.yaml"), String.join("\n",
-        "services:",
-        "  - name: node_exporter",
-        "    ports: [9100]",
-        "  - name: prometheus",
-        "    scrape_interval: 1s",
-        "    monitoring_targets:",
-        "      - session: true",
-        "        job_name: session",
-        "    ports: [9090]", ""));
+    Path recipe = LocalCli.sessionRecipe(dir, "1s");
     CliResult started = cli.run("--recipe", recipe.toString());
     assertThat(started.code()).as(started.err()).isZero();
     assertThat(started.out()).containsPattern("Benchmark session started: session_\\d+");
@@ -137,7 +128,7 @@ class MonitoringIntegrationTest {
     CliResult stopped = cli.run("--stop-session", session);
     assertThat(stopped.code()).as(stopped.err()).isZero();
     Path monitorDir = dir.resolve("metrics").resolve(monitor);
-    assertThat(monitorDir.resolve("session-metrics.json")).exists();
+    assertThat(monitorDir.resolve("session-metrics.json.gz")).exists();
     assertThat(monitorDir.resolve("report.json")).exists();
     assertThat(monitorDir.resolve("report.html")).exists();
     assertThat(Files.readString(monitorDir.resolve("report.json"))).contains(exporterId);

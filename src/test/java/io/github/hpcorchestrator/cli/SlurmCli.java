@@ -55,10 +55,22 @@ final class SlurmCli {
 
   /** Runs the CLI inside the laptop namespace. */
   CliResult run(Path config, String... args) throws IOException, InterruptedException {
+    return laptop().run(work, Duration.ofSeconds(180), withConfig(config, args));
+  }
+
+  /** Starts the CLI inside the laptop namespace without waiting, its output going to {@code out} and {@code err}. */
+  Process start(Path config, Path out, Path err, String... args) throws IOException {
+    return laptop().start(out, err, withConfig(config, args));
+  }
+
+  private CliProcess laptop() {
+    return CliProcess.java().wrappedIn(List.of("ip", "netns", "exec", cluster.get("LAPTOP_NETNS")));
+  }
+
+  private static List<String> withConfig(Path config, String... args) {
     List<String> all = new ArrayList<>(List.of("--config", config.toString()));
     all.addAll(List.of(args));
-    return CliProcess.java().wrappedIn(List.of("ip", "netns", "exec", cluster.get("LAPTOP_NETNS")))
-        .run(work, Duration.ofSeconds(180), all);
+    return all;
   }
 
   /** Job IDs squeue lists now. */
