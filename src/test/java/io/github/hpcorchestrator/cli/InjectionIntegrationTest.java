@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.hpcorchestrator.testbed.Await;
 import io.github.hpcorchestrator.testbed.SharedCluster;
 import io.github.hpcorchestrator.testbed.TestCluster;
 import io.github.hpcorchestrator.transport.LocalShell;
@@ -190,23 +191,22 @@ class InjectionIntegrationTest {
     assertThat(started.code()).as(started.err()).isZero();
     String id = started.json().at("/services/0/service_id").asText();
     assertThat(id).matches("hostile_[0-9a-f]{8}");
-    long deadline = System.nanoTime() + DEADLINE.toNanos();
-    String state = "";
-    while (System.nanoTime() < deadline) {
-      CliResult status = run(config, "--status", "--output", "json");
-      assertThat(status.code()).as(status.err()).isZero();
-      for (JsonNode s : status.json().path("services")) {
-        if (s.path("service_id").asText().equals(id)) {
-          state = s.path("state").asText();
-        }
+    Await.until(id + " COMPLETED", DEADLINE, () -> stateOf(config, id), state -> {
+      assertThat(state).as("state of %s", id).isIn("PENDING", "RUNNING", "COMPLETED");
+      return state.equals("COMPLETED");
+    });
+    return id;
+  }
+
+  private static String stateOf(Path config, String id) {
+    CliResult status = run(config, "--status", "--output", "json");
+    assertThat(status.code()).as(status.err()).isZero();
+    for (JsonNode s : status.json().path("services")) {
+      if (s.path("service_id").asText().equals(id)) {
+        return s.path("state").asText();
       }
-      if (state.equals("COMPLETED")) {
-        return id;
-      }
-      assertThat(state).as("state of %s", id).isIn("PENDING", "RUNNING");
-      Thread.sleep(500);
     }
-    throw new AssertionError(id + " not COMPLETED within " + DEADLINE + "; last state " + state);
+    return "";
   }
 
   /** The service printed every hostile string, as argument and as environment value, unchanged. */

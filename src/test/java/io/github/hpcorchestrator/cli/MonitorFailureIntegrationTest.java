@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.hpcorchestrator.testbed.Await;
 import io.github.hpcorchestrator.testbed.ProcessGroups;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
@@ -66,12 +68,8 @@ class MonitorFailureIntegrationTest {
     long pid = prometheusPid(jobId);
     new ProcessBuilder("kill", "-KILL", Long.toString(pid)).start().waitFor();
 
-    long deadline = System.nanoTime() + 20_000_000_000L;
-    CliResult after;
-    do {
-      Thread.sleep(200);
-      after = run("--query-service-metrics", id, "up");
-    } while (after.code() == 0 && System.nanoTime() < deadline);
+    CliResult after = Await.until("queries to fail after the kill", Duration.ofSeconds(20),
+        () -> run("--query-service-metrics", id, "up"), r -> r.code() != 0);
     assertOneLineRuntimeError(after, id);
     assertOneLineRuntimeError(run("--monitor-endpoint", id), id);
     CliResult status = run("--status");

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.github.hpcorchestrator.testbed.ReusedPid;
 import io.github.hpcorchestrator.testbed.Await;
 import io.github.hpcorchestrator.testbed.ProcessGroups;
+import io.github.hpcorchestrator.testbed.ReusedPid;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;

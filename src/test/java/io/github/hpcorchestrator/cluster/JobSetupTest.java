@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.hpcorchestrator.config.SlurmDefaults;
 import io.github.hpcorchestrator.recipe.ResourceSpec;
-import io.github.hpcorchestrator.transport.LocalShell;
 import io.github.hpcorchestrator.testbed.Await;
+import io.github.hpcorchestrator.transport.LocalShell;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

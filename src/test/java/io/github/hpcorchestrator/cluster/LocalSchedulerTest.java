@@ -3,9 +3,9 @@ package io.github.hpcorchestrator.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.hpcorchestrator.recipe.ResourceSpec;
-import io.github.hpcorchestrator.transport.LocalShell;
 import io.github.hpcorchestrator.testbed.Await;
 import io.github.hpcorchestrator.testbed.ProcessGroups;
+import io.github.hpcorchestrator.transport.LocalShell;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.hpcorchestrator.config.SlurmDefaults;
 import io.github.hpcorchestrator.recipe.ResourceSpec;
-import io.github.hpcorchestrator.transport.LocalShell;
 import io.github.hpcorchestrator.testbed.Await;
+import io.github.hpcorchestrator.transport.LocalShell;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
