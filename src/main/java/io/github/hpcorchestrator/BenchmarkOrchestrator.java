@@ -22,6 +22,7 @@ import io.github.hpcorchestrator.service.PrometheusKind;
 import io.github.hpcorchestrator.service.ReadinessWaiter;
 import io.github.hpcorchestrator.service.RuntimeBundle;
 import io.github.hpcorchestrator.service.ServersModule;
+import io.github.hpcorchestrator.service.ServicePlan;
 import io.github.hpcorchestrator.service.ServiceId;
 import io.github.hpcorchestrator.service.ServiceKinds;
 import io.github.hpcorchestrator.service.ServiceStatus;
@@ -157,15 +158,25 @@ public final class BenchmarkOrchestrator implements AutoCloseable {
   public SessionStart startBenchmarkSession(Recipe recipe, boolean waitReady) {
     List<ServiceSpec> ordered = new ArrayList<>(recipe.services());
     ordered.sort(Comparator.comparing(s -> !MonitorsModule.AVAILABLE.contains(s.name())));
-    // Plan every service, and build its image or upload what it runs, before anything is recorded
-    // or started: a recipe that cannot run costs nothing and leaves no trace.
-    for (ServiceSpec spec : ordered) {
-      servers.prepare(spec);
-    }
+    // The plans name their session (a monitor follows it): it is opened first and forgotten again
+    // when a plan or its preparation fails.
     String session = store.newSession(recipe.source().toString(), clock.instant());
+    // Plan every service once, and build its image or upload what it runs, before anything is
+    // recorded or started: a recipe that cannot run costs nothing and leaves no trace.
+    List<ServicePlan> plans = new ArrayList<>();
+    try {
+      for (ServiceSpec spec : ordered) {
+        ServicePlan plan = servers.plan(spec, session, true);
+        servers.prepare(plan);
+        plans.add(plan);
+      }
+    } catch (RuntimeException e) {
+      store.forgetEmptySession(session);
+      throw e;
+    }
     List<String> started = new ArrayList<>();
-    for (ServiceSpec spec : ordered) {
-      started.add(servers.startService(spec, session, recipe.source().toString(), waitReady));
+    for (ServicePlan plan : plans) {
+      started.add(servers.start(plan, recipe.source().toString(), waitReady));
     }
     return new SessionStart(session, started);
   }
