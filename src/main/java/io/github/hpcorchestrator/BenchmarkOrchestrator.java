@@ -116,6 +116,20 @@ public final class BenchmarkOrchestrator implements AutoCloseable {
   }
 
   /**
+   * An orchestrator over parts built elsewhere (unit tests over a fake scheduler); closing it closes
+   * {@code store} and {@code shell}.
+   */
+  BenchmarkOrchestrator(OrchestratorConfig config, Shell shell, Scheduler scheduler, StateStore store,
+      ServersModule servers) {
+    this.config = config;
+    this.shell = shell;
+    this.scheduler = scheduler;
+    this.store = store;
+    this.servers = servers;
+    this.monitors = new MonitorsModule(servers, config.metricsDir(), clock, config.limits());
+  }
+
+  /**
    * Apptainer where jobs are submitted: on SLURM the login node after slurm.setup, images under
    * the remote folder; locally this machine, images under the state folder.
    */
