@@ -114,10 +114,7 @@ public final class BenchmarkOrchestrator implements AutoCloseable {
         executables, new ReadinessWaiter(shell, progress), runtime, secrets,
         new JobPlanner(containerRuntime(config, scheduler, shell, progress), progress), clock);
     this.monitors = new MonitorsModule(servers, config.metricsDir(), clock, config.limits());
-    // Where each job script sends the service's stdout and stderr (slurm-job.sh's --output, local-job.sh's log).
-    boolean slurmBackend = config.backend() == OrchestratorConfig.Backend.SLURM;
-    this.logs = new ServiceLogs(servers, shell, job -> job.serviceDir()
-        + (slurmBackend ? "/slurm-" + job.jobId() + ".out" : "/service.log"), Duration.ofMillis(500));
+    this.logs = logs(config, servers, shell);
     // What a killed writer left (temp files, a report without its JSON) goes on the next start.
     StaleOutputs.clean(config.metricsDir());
   }
@@ -134,6 +131,14 @@ public final class BenchmarkOrchestrator implements AutoCloseable {
     this.store = store;
     this.servers = servers;
     this.monitors = new MonitorsModule(servers, config.metricsDir(), clock, config.limits());
+    this.logs = logs(config, servers, shell);
+  }
+
+  private static ServiceLogs logs(OrchestratorConfig config, ServersModule servers, Shell shell) {
+    // Where each job script sends the service's stdout and stderr (slurm-job.sh's --output, local-job.sh's log).
+    boolean slurmBackend = config.backend() == OrchestratorConfig.Backend.SLURM;
+    return new ServiceLogs(servers, shell, job -> job.serviceDir()
+        + (slurmBackend ? "/slurm-" + job.jobId() + ".out" : "/service.log"), Duration.ofMillis(500));
   }
 
   /**

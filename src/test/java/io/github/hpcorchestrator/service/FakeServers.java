@@ -21,8 +21,8 @@ import java.util.function.Function;
 
 /**
  * A ServersModule over a {@link FakeScheduler} and a real state store in {@code dir}, with a
- * {@code counted} kind that counts its plans (and draws credentials, and looks at the running
- * services, as a monitor's plan does). Shared by the unit tests of the modules above the scheduler.
+ * {@code counted} kind that counts its plans (and looks at the running services, and on request
+ * draws credentials, as a monitor's plan does). Shared by the unit tests of the modules above the scheduler.
  */
 public final class FakeServers implements AutoCloseable {
   /** The fixed time every record is stamped with. */
@@ -66,6 +66,12 @@ public final class FakeServers implements AutoCloseable {
     private final GenericKind generic = new GenericKind();
     /** Plans made, per service ID drawn. */
     public final Map<String, Integer> plans = new HashMap<>();
+    private boolean credentials;
+
+    /** Makes later plans draw credentials, as a Prometheus with auth does (a bcrypt hash: seconds). */
+    public void drawCredentials() {
+      credentials = true;
+    }
 
     /** How many plans were made, all IDs together. */
     public int planCount() {
@@ -91,7 +97,9 @@ public final class FakeServers implements AutoCloseable {
     public JobSpec plan(ServiceSpec spec, String serviceId, LaunchContext context) {
       plans.merge(serviceId, 1, Integer::sum);
       context.runningServices(); // a monitor's plan reads them: one refresh per plan
-      context.newCredentials();
+      if (credentials) {
+        context.newCredentials();
+      }
       return generic.plan(spec, serviceId, context);
     }
   }

@@ -35,6 +35,7 @@ class ServersModuleTest {
   void aStartPlansOnceRendersOnceSubmitsOnceAndKeepsThePlannedIdAndCredentials() {
     ServersModule servers = servers();
     String session = fake.store.newSession("r.yaml", FakeServers.NOW);
+    fake.kind.drawCredentials();
 
     String id = servers.startService(FakeServers.sleeper("counted"), session, "r.yaml", false);
 
@@ -55,6 +56,7 @@ class ServersModuleTest {
     String session = fake.store.newSession("r.yaml", FakeServers.NOW);
     List<ServiceRecord> atSubmit = new ArrayList<>();
     List<Boolean> secretAtSubmit = new ArrayList<>();
+    fake.kind.drawCredentials();
     fake.scheduler.beforeSubmit(job -> {
       atSubmit.add(fake.store.service(job.serviceId()).orElseThrow());
       secretAtSubmit.add(fake.secrets.get(job.serviceId()).isPresent());
