@@ -55,6 +55,7 @@ final class StreamingTestServer implements AutoCloseable {
   private void handle(HttpExchange x) throws IOException {
     int now = inFlight.incrementAndGet();
     peak.accumulateAndGet(now, Math::max);
+    boolean counted = true;
     try (x) {
       JsonNode req = JSON.readTree(x.getRequestBody().readAllBytes());
       if (behaviour.status() != 200) {
@@ -82,6 +83,9 @@ final class StreamingTestServer implements AutoCloseable {
         String tok = "tok" + i + " ";
         write(out, openai ? sse(chat, tok) : ollama(chat, tok, false, 0, 0));
       }
+      // Counted out before the last bytes: the client can send its next request as soon as they arrive.
+      inFlight.decrementAndGet();
+      counted = false;
       if (openai) {
         write(out, "data: {\"choices\":[],\"usage\":{\"prompt_tokens\":" + promptTokens + ",\"completion_tokens\":"
             + tokens + ",\"total_tokens\":" + (promptTokens + tokens) + "}}\n\ndata: [DONE]\n\n");
@@ -89,7 +93,9 @@ final class StreamingTestServer implements AutoCloseable {
         write(out, ollama(chat, "", true, promptTokens, tokens));
       }
     } finally {
-      inFlight.decrementAndGet();
+      if (counted) {
+        inFlight.decrementAndGet();
+      }
     }
   }
 
