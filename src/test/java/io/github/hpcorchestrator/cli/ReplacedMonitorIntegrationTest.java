@@ -8,13 +8,14 @@ import io.github.hpcorchestrator.prometheus.InstanceIdentity;
 import io.github.hpcorchestrator.prometheus.PrometheusClient;
 import io.github.hpcorchestrator.prometheus.PrometheusConfig;
 import io.github.hpcorchestrator.prometheus.PrometheusConfigWriter;
+import io.github.hpcorchestrator.testbed.Await;
+import io.github.hpcorchestrator.testbed.ProcessGroups;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
@@ -41,10 +42,7 @@ class ReplacedMonitorIntegrationTest {
       other.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
     }
     if (cli != null) {
-      cli.run("--stop-all-services");
-    }
-    if (jobId != null && ConcurrencyIntegrationTest.groupAlive(jobId)) {
-      new ProcessBuilder("kill", "-KILL", "--", "-" + jobId).start().waitFor(10, TimeUnit.SECONDS);
+      cli.cleanUp(jobId == null ? List.of() : List.of(jobId));
     }
   }
 
@@ -63,19 +61,12 @@ class ReplacedMonitorIntegrationTest {
 
     // SIGKILL to A's whole group: no exit code is written, state still says RUNNING at that port.
     assertThat(new ProcessBuilder("kill", "-KILL", "--", "-" + jobId).start().waitFor(10, TimeUnit.SECONDS)).isTrue();
-    LocalCli.await("process group " + jobId + " gone", Duration.ofSeconds(20), () -> {
-      try {
-        return ConcurrencyIntegrationTest.groupAlive(jobId) ? Optional.empty() : Optional.of(true);
-      } catch (IOException e) {
-        throw new AssertionError(e);
-      }
-    });
+    Await.until("process group " + jobId + " gone", Duration.ofSeconds(20), () -> !ProcessGroups.alive(jobId));
     other = startOtherMonitor(port);
-    LocalCli.await("the other Prometheus on port " + port, Duration.ofSeconds(60),
-        () -> atPort.ready() ? Optional.of(true) : Optional.empty());
+    Await.until("the other Prometheus on port " + port, Duration.ofSeconds(60), atPort::ready);
     assertThat(InstanceIdentity.check(atPort, id).verdict()).isEqualTo(InstanceIdentity.Verdict.OTHER);
 
-    LocalCli.Result query = cli.run("--query-service-metrics", id, "up");
+    CliResult query = cli.run("--query-service-metrics", id, "up");
 
     assertThat(query.code()).as("stdout: %s", query.out()).isNotZero();
     assertThat(query.out()).doesNotContain("prometheus");
