@@ -5,31 +5,20 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.hpcorchestrator.OperationFailedException;
-import io.github.hpcorchestrator.cluster.ContainerRuntime;
-import io.github.hpcorchestrator.cluster.CountingScheduler;
+import io.github.hpcorchestrator.cluster.FakeScheduler;
 import io.github.hpcorchestrator.cluster.JobState;
 import io.github.hpcorchestrator.cluster.JobStatus;
-import io.github.hpcorchestrator.cluster.LocalScheduler;
 import io.github.hpcorchestrator.config.Limits;
 import io.github.hpcorchestrator.prometheus.GlobalConfig;
 import io.github.hpcorchestrator.prometheus.InstanceIdentity;
 import io.github.hpcorchestrator.prometheus.PrometheusConfig;
 import io.github.hpcorchestrator.prometheus.PrometheusConfigWriter;
 import io.github.hpcorchestrator.prometheus.RawHttpServer;
-import io.github.hpcorchestrator.service.GenericKind;
-import io.github.hpcorchestrator.service.JobPlanner;
-import io.github.hpcorchestrator.service.ReadinessWaiter;
-import io.github.hpcorchestrator.service.RuntimeBundle;
-import io.github.hpcorchestrator.service.ServersModule;
-import io.github.hpcorchestrator.service.ServiceId;
-import io.github.hpcorchestrator.service.ServiceKinds;
-import io.github.hpcorchestrator.state.SecretStore;
+import io.github.hpcorchestrator.service.FakeServers;
 import io.github.hpcorchestrator.state.ServiceRecord;
 import io.github.hpcorchestrator.state.StateStore;
-import io.github.hpcorchestrator.transport.LocalShell;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
@@ -37,11 +26,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -59,8 +46,8 @@ class QueryRouteTest {
       + "[{\"metric\":{\"__name__\":\"up\",\"job\":\"prometheus\"},\"value\":[1764669600,\"1\"]}]}}";
 
   @TempDir Path dir;
-  private final LocalShell shell = new LocalShell();
-  private CountingScheduler scheduler;
+  private FakeServers fake;
+  private FakeScheduler scheduler;
   private StateStore store;
   private RawHttpServer prometheus;
 
@@ -69,22 +56,16 @@ class QueryRouteTest {
     if (prometheus != null) {
       prometheus.close();
     }
-    if (store != null) {
-      store.close();
+    if (fake != null) {
+      fake.close();
     }
-    shell.close();
   }
 
   private MonitorsModule monitors() {
-    scheduler = new CountingScheduler(new LocalScheduler(dir.resolve("services"), shell, Duration.ofSeconds(10)));
-    store = StateStore.open(dir);
-    JobPlanner planner = new JobPlanner(new ContainerRuntime(shell, "this machine", "install Apptainer",
-        dir.toString(), List.of(), s -> {}), s -> {});
-    ServersModule servers = new ServersModule(scheduler, shell, store, new ServiceKinds(List.of(new GenericKind())),
-        new ServiceId(new SecureRandom()), Function.identity(), new ReadinessWaiter(shell, s -> {}),
-        new RuntimeBundle(shell, dir.toString(), List.of(), Optional.empty()), new SecretStore(dir), planner,
-        Clock.fixed(NOW, ZoneOffset.UTC));
-    return new MonitorsModule(servers, dir.resolve("metrics"), Clock.fixed(NOW, ZoneOffset.UTC), Limits.defaults());
+    fake = new FakeServers(dir, "local");
+    scheduler = fake.scheduler;
+    store = fake.store;
+    return new MonitorsModule(fake.servers, dir.resolve("metrics"), Clock.fixed(NOW, ZoneOffset.UTC), Limits.defaults());
   }
 
   /** A fake Prometheus whose loaded config carries {@code marker} (none when empty). */
@@ -107,11 +88,7 @@ class QueryRouteTest {
   }
 
   private void pollsAnswer(JobStatus status) {
-    scheduler.answerPolls(jobs -> {
-      Map<String, JobStatus> out = new HashMap<>();
-      jobs.forEach(j -> out.put(j.serviceId(), status));
-      return out;
-    });
+    scheduler.states.put(ID, status);
   }
 
   @Test
@@ -124,8 +101,7 @@ class QueryRouteTest {
     assertThat(monitors.collectMetricsToFile(ID, "up", "up.json",
         io.github.hpcorchestrator.report.MetricsFiles.Format.json, Optional.empty())).exists();
 
-    assertThat(scheduler.schedulerCalls()).as("no squeue, no discovery").isZero();
-    assertThat(scheduler.logTails.get()).isZero();
+    assertThat(scheduler.calls).as("no squeue, no discovery, no log read").isEmpty();
     assertThat(prometheus.targets()).filteredOn(t -> t.startsWith("/api/v1/query")).hasSize(2);
   }
 
@@ -139,7 +115,7 @@ class QueryRouteTest {
     assertThatThrownBy(() -> monitors.queryMetrics(ID, "up"))
         .isInstanceOf(OperationFailedException.class)
         .hasMessage("monitor " + ID + " is FAILED, not running: nothing to query");
-    assertThat(scheduler.polls.get()).as("the failed check refreshed status").isEqualTo(1);
+    assertThat(scheduler.polled).as("the failed check refreshed status").hasSize(1);
     assertThat(prometheus.targets()).noneMatch(t -> t.startsWith("/api/v1/query"));
   }
 
@@ -165,7 +141,7 @@ class QueryRouteTest {
     pollsAnswer(JobStatus.of(JobState.RUNNING, ""));
 
     assertThat(monitors.queryMetrics(ID, "up").raw().toString()).contains("\"up\"");
-    assertThat(scheduler.polls.get()).isEqualTo(1);
+    assertThat(scheduler.polled).hasSize(1);
     assertThat(prometheus.targets()).filteredOn(t -> t.startsWith("/api/v1/status/config")).hasSize(1);
   }
 

@@ -2,27 +2,15 @@ package io.github.hpcorchestrator.service;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.hpcorchestrator.cluster.ContainerRuntime;
-import io.github.hpcorchestrator.cluster.CountingScheduler;
+import io.github.hpcorchestrator.cluster.FakeScheduler;
 import io.github.hpcorchestrator.cluster.JobState;
 import io.github.hpcorchestrator.cluster.JobStatus;
-import io.github.hpcorchestrator.cluster.LocalScheduler;
-import io.github.hpcorchestrator.state.SecretStore;
 import io.github.hpcorchestrator.state.ServiceRecord;
 import io.github.hpcorchestrator.state.StateStore;
-import io.github.hpcorchestrator.transport.LocalShell;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
-import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,27 +24,26 @@ class FailedLogTailTest {
   private static final String ID = "sleeper_0123abcd";
 
   @TempDir Path dir;
-  private final LocalShell shell = new LocalShell();
-  private CountingScheduler scheduler;
+  private FakeServers fake;
+  private FakeScheduler scheduler;
   private StateStore store;
 
   @AfterEach
   void close() {
-    if (store != null) {
-      store.close();
+    if (fake != null) {
+      fake.close();
     }
-    shell.close();
   }
 
   private ServersModule servers() {
-    scheduler = new CountingScheduler(new LocalScheduler(dir.resolve("services"), shell, Duration.ofSeconds(10)));
-    store = StateStore.open(dir);
-    JobPlanner planner = new JobPlanner(new ContainerRuntime(shell, "this machine", "install Apptainer",
-        dir.toString(), List.of(), s -> {}), s -> {});
-    return new ServersModule(scheduler, shell, store, new ServiceKinds(List.of(new GenericKind())),
-        new ServiceId(new SecureRandom()), Function.identity(), new ReadinessWaiter(shell, s -> {}),
-        new RuntimeBundle(shell, dir.toString(), List.of(), Optional.empty()), new SecretStore(dir), planner,
-        Clock.fixed(NOW, ZoneOffset.UTC));
+    fake = new FakeServers(dir, "local");
+    scheduler = fake.scheduler;
+    store = fake.store;
+    return fake.servers;
+  }
+
+  private long calls(String prefix) {
+    return scheduler.calls.stream().filter(c -> c.startsWith(prefix)).count();
   }
 
   private ServiceRecord row(JobState state) {
@@ -78,39 +65,36 @@ class FailedLogTailTest {
     ServersModule servers = servers();
     row(JobState.RUNNING);
     List<String> tail = List.of("loading model", "error: out of memory");
-    scheduler.answerPolls(jobs -> Map.of(ID, new JobStatus(JobState.FAILED, "exited with code 3", Optional.of(3),
-        List.of("node1"), Optional.empty(), tail)));
+    scheduler.states.put(ID, new JobStatus(JobState.FAILED, "exited with code 3", Optional.of(3),
+        List.of("node1"), Optional.empty(), tail));
 
     assertThat(tailOf(servers.refresh())).isEqualTo(tail);
     for (int i = 0; i < 3; i++) {
       assertThat(tailOf(servers.refresh())).as("refresh " + (i + 2)).isEqualTo(tail);
     }
 
-    assertThat(scheduler.polls.get()).as("polled only while it ran").isEqualTo(1);
-    assertThat(scheduler.logTails.get()).as("no tail read after the poll").isZero();
+    assertThat(calls("poll")).as("polled only while it ran").isEqualTo(1);
+    assertThat(calls("logTail")).as("no tail read after the poll").isZero();
     assertThat(store.service(ID).orElseThrow().state()).isEqualTo(JobState.FAILED);
   }
 
   @Test
-  void aFailedRowFromBeforeTailsWereKeptHasItsLogReadOnceThenNeverAgain() throws IOException {
+  void aFailedRowFromBeforeTailsWereKeptHasItsLogReadOnceThenNeverAgain() {
     ServersModule servers = servers();
     row(JobState.FAILED);
-    Path folder = Files.createDirectories(Path.of(scheduler.folderOf(ID)));
-    Files.writeString(folder.resolve("service.log"), "starting\nerror: bad flag\n");
 
     for (int i = 0; i < 4; i++) {
-      assertThat(tailOf(servers.refresh())).as("refresh " + (i + 1)).containsExactly("starting", "error: bad flag");
+      assertThat(tailOf(servers.refresh())).as("refresh " + (i + 1)).containsExactly("last line of " + ID);
     }
 
-    assertThat(scheduler.logTails.get()).isEqualTo(1);
-    assertThat(scheduler.polls.get()).as("a final row is never polled").isZero();
+    assertThat(calls("logTail")).isEqualTo(1);
+    assertThat(calls("poll")).as("a final row is never polled").isZero();
   }
 
   @Test
-  void clearStateForgetsTheKeptTailWithItsService() throws IOException {
+  void clearStateForgetsTheKeptTailWithItsService() {
     ServersModule servers = servers();
     row(JobState.FAILED);
-    Files.createDirectories(Path.of(scheduler.folderOf(ID)));
     servers.refresh();
     assertThat(store.logTails()).containsKey(ID);
 
