@@ -79,13 +79,25 @@ class ClientHttpTest {
     ClientSummary.Stage s = r.measured();
     assertThat(s.requests()).isEqualTo(2000);
     assertThat(s.errors()).isEmpty();
-    assertThat(s.requestRate()).isCloseTo(200, within(200 * 0.02));
+    // The achieved send rate (first to last send) holds the 2 %; request_rate (first send to last end)
+    // also holds one late answer's delay, so it gets 5 % on this shared machine.
+    double[] sends = r.lines().stream().mapToDouble(l -> field(l, "send")).sorted().toArray();
+    assertThat((sends.length - 1) / (sends[sends.length - 1] - sends[0])).isCloseTo(200, within(200 * 0.02));
+    assertThat(s.requestRate()).isCloseTo(200, within(200 * 0.05));
     assertThat(s.queueDelay()).isPresent();
     assertThat(s.queueDelay().get().count()).isEqualTo(2000);
     // Reported, not held to the 1 ms goal here: on a shared 2-core test machine the sender thread can be
     // descheduled for a few hundred ms (seen at load 20); bench/ measures the goal on a quiet machine.
     assertThat(s.queueDelay().get().p99()).as(worstQueueDelays(r)).isPositive().isLessThan(1.0);
     assertThat(s.e2eFromPlanned().orElseThrow().p50()).isGreaterThanOrEqualTo(s.e2e().p50());
+  }
+
+  private static double field(String line, String name) {
+    try {
+      return JSON.readTree(line).path(name).asDouble();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   private static String worstQueueDelays(ClientRuns.Result r) {

@@ -6,7 +6,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import io.github.hpcorchestrator.testbed.Await;
+import java.io.IOException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -68,6 +71,14 @@ class ClientMainTest {
     assertThat(r.err()).contains("line 2: expected a JSON object, found text that is not JSON");
   }
 
+  private static boolean doneAtLeast(Path progress, long n) {
+    try {
+      return Files.exists(progress) && ClientProgress.fromJson(Files.readString(progress)).done() >= n;
+    } catch (IOException e) {
+      return false; // renamed into place between the check and the read; the next poll reads it
+    }
+  }
+
   @Test
   void sigtermStopsTheRunAndLeavesAPartialSummaryWithExit143() throws Exception {
     try (StreamingTestServer server = new StreamingTestServer(StreamingTestServer.Behaviour.streaming(20, 20, 8))) {
@@ -80,12 +91,10 @@ class ClientMainTest {
           .redirectOutput(dir.resolve("client.log").toFile()).start();
       try {
         Path progress = dir.resolve("out/progress.json");
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!(Files.exists(progress) && ClientProgress.fromJson(Files.readString(progress)).done() >= 4)) {
-          assertThat(proc.isAlive()).as(Files.readString(dir.resolve("client.log"))).isTrue();
-          assertThat(System.nanoTime()).as("4 requests done within 60 s").isLessThan(deadline);
-          TimeUnit.MILLISECONDS.sleep(100); // polling progress.json, bounded by the deadline above
-        }
+        Await.until("4 requests done (progress.json)", Duration.ofSeconds(60), () -> {
+          assertThat(proc.isAlive()).as("client still running").isTrue();
+          return doneAtLeast(progress, 4);
+        });
         proc.destroy(); // SIGTERM, as scancel sends it
         assertThat(proc.waitFor(30, TimeUnit.SECONDS)).isTrue();
         assertThat(proc.exitValue()).as(Files.readString(dir.resolve("client.log"))).isEqualTo(143);

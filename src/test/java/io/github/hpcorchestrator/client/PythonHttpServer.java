@@ -1,5 +1,6 @@
 package io.github.hpcorchestrator.client;
 
+import io.github.hpcorchestrator.testbed.Await;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -29,13 +30,12 @@ final class PythonHttpServer implements AutoCloseable {
     }
     process = new ProcessBuilder(List.of("python3", "-c", SCRIPT, Integer.toString(port), folder.toString()))
         .redirectErrorStream(true).redirectOutput(folder.resolveSibling("python-server.log").toFile()).start();
-    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-    while (!accepts()) {
-      if (!process.isAlive() || System.nanoTime() > deadline) {
-        close();
-        throw new IOException("python3 http.server did not listen on port " + port);
-      }
-      TimeUnit.MILLISECONDS.sleep(50); // polling for the port, bounded by the deadline above
+    try {
+      Await.until("python3 http.server listening on port " + port, Duration.ofSeconds(20),
+          () -> process.isAlive() && accepts());
+    } catch (AssertionError | RuntimeException e) {
+      close();
+      throw e;
     }
   }
 
