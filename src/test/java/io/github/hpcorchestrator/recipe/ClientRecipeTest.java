@@ -173,4 +173,12 @@ class ClientRecipeTest {
     assertThatThrownBy(() -> loader.load(file)).isInstanceOf(InputException.class)
         .hasMessageContaining("prompts file 'p.jsonl' line 1: expected an object with a \"prompt\" string");
   }
+
+  @Test
+  void theShippedSessionRecipesLoad() {
+    // llm_simulator_benchmark.yaml needs the simulator kind's 'simulator:' key; it loads once that is in.
+    Recipe http = loader.load(Path.of("recipes/sessions/http_benchmark.yaml"));
+    assertThat(http.clients()).extracting(ClientSpec::name).containsExactly("get_root");
+    assertThat(http.clients().get(0).load().rate()).contains(20.0);
+  }
 }
