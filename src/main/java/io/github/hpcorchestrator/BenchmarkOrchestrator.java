@@ -21,6 +21,7 @@ import io.github.hpcorchestrator.service.OllamaKind;
 import io.github.hpcorchestrator.service.PrometheusKind;
 import io.github.hpcorchestrator.service.ReadinessWaiter;
 import io.github.hpcorchestrator.service.RuntimeBundle;
+import io.github.hpcorchestrator.service.ClientsModule;
 import io.github.hpcorchestrator.service.ServersModule;
 import io.github.hpcorchestrator.service.ServiceId;
 import io.github.hpcorchestrator.service.ServiceKinds;
@@ -54,6 +55,7 @@ public final class BenchmarkOrchestrator implements AutoCloseable {
   private final StateStore store;
   private final ServersModule servers;
   private final MonitorsModule monitors;
+  private final ClientsModule clients;
   private final RecipeLoader recipes = new RecipeLoader();
   private final Clock clock = Clock.systemDefaultZone();
 
@@ -100,16 +102,20 @@ public final class BenchmarkOrchestrator implements AutoCloseable {
     RuntimeBundle runtime = new RuntimeBundle(shell, scheduler.rootDir(), List.of(BenchmarkOrchestrator.class,
         com.fasterxml.jackson.databind.ObjectMapper.class, com.fasterxml.jackson.core.JsonFactory.class,
         com.fasterxml.jackson.annotation.JsonProperty.class,
+        // The benchmark client's plan (Optional fields) and latency histograms.
+        com.fasterxml.jackson.datatype.jdk8.Jdk8Module.class, org.HdrHistogram.Histogram.class,
         // The exporters' HTTP server and exposition format (prometheus-metrics 1.x).
         io.prometheus.metrics.exporter.httpserver.HTTPServer.class,
         io.prometheus.metrics.exporter.common.PrometheusHttpExchange.class,
         io.prometheus.metrics.expositionformats.ExpositionFormats.class,
         io.prometheus.metrics.model.snapshots.MetricSnapshots.class,
         io.prometheus.metrics.config.PrometheusProperties.class), clusterRuntime);
-    this.servers = new ServersModule(scheduler, shell, store, kinds, new ServiceId(new SecureRandom()),
+    ServiceId ids = new ServiceId(new SecureRandom());
+    this.servers = new ServersModule(scheduler, shell, store, kinds, ids,
         executables, new ReadinessWaiter(shell, progress), runtime, secrets,
         new JobPlanner(containerRuntime(config, scheduler, shell, progress), progress), clock);
     this.monitors = new MonitorsModule(servers, config.metricsDir(), clock, config.limits());
+    this.clients = new ClientsModule(servers, scheduler, store, ids, runtime, clock);
     // What a killed writer left (temp files, a report without its JSON) goes on the next start.
     StaleOutputs.clean(config.metricsDir());
   }
@@ -166,6 +172,14 @@ public final class BenchmarkOrchestrator implements AutoCloseable {
     List<String> started = new ArrayList<>();
     for (ServiceSpec spec : ordered) {
       started.add(servers.startService(spec, session, recipe.source().toString(), waitReady));
+    }
+    // Clients last: their targets are ready (or, without waitReady, at least submitted) by now.
+    java.util.Map<String, String> byName = new java.util.HashMap<>();
+    for (int i = 0; i < ordered.size(); i++) {
+      byName.put(ordered.get(i).name(), started.get(i));
+    }
+    for (var client : recipe.clients()) {
+      started.add(clients.start(client, session, recipe.source().toString(), byName));
     }
     return new SessionStart(session, started);
   }
