@@ -104,6 +104,9 @@ public final class OrchestratorCommand implements Callable<Integer> {
         description = "Write a monitor's report: FILE.json and FILE.html with plots (default: metrics/ID/report).")
     List<String> report;
 
+    @Option(names = "--results", paramLabel = "ID", description = "Show a benchmark client's summary (metrics/ID/).")
+    String results;
+
     @Option(names = "--demo", description = "Start a node exporter and a Prometheus watching it, query 'up', stop both.")
     boolean demo;
   }
@@ -176,6 +179,9 @@ public final class OrchestratorCommand implements Callable<Integer> {
       }
       if (action.status) {
         return status(orchestrator);
+      }
+      if (action.results != null) {
+        return ClientResultsAction.run(orchestrator, action.results, output, out);
       }
       if (action.serviceEndpoint != null) {
         return endpoint(orchestrator, action.serviceEndpoint, false);
