@@ -176,7 +176,9 @@ class ClientRecipeTest {
 
   @Test
   void theShippedSessionRecipesLoad() {
-    // llm_simulator_benchmark.yaml needs the simulator kind's 'simulator:' key; it loads once that is in.
+    Recipe sim = loader.load(Path.of("recipes/sessions/llm_simulator_benchmark.yaml"));
+    assertThat(sim.services()).extracting(ServiceSpec::name).containsExactly("prometheus", "llm_simulator");
+    assertThat(sim.clients().get(0).target().service()).contains("llm_simulator");
     Recipe http = loader.load(Path.of("recipes/sessions/http_benchmark.yaml"));
     assertThat(http.clients()).extracting(ClientSpec::name).containsExactly("get_root");
     assertThat(http.clients().get(0).load().rate()).contains(20.0);
