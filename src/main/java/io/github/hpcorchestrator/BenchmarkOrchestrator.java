@@ -168,6 +168,10 @@ public final class BenchmarkOrchestrator implements AutoCloseable {
 
   /** As {@link #startBenchmarkSession(Recipe)}; without {@code waitReady} returns once submitted. */
   public SessionStart startBenchmarkSession(Recipe recipe, boolean waitReady) {
+    if (!waitReady && !recipe.clients().isEmpty()) {
+      throw new InputException(recipe.source() + ": its clients start once their targets are ready; run it without"
+          + " --no-wait");
+    }
     List<ServiceSpec> ordered = new ArrayList<>(recipe.services());
     ordered.sort(Comparator.comparing(s -> !MonitorsModule.AVAILABLE.contains(s.name())));
     // Plan every service, and build its image or upload what it runs, before anything is recorded

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.github.hpcorchestrator.testbed.Await;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,7 +36,7 @@ class ClientSessionIntegrationTest {
   @AfterEach
   void cleanUp() {
     if (cli != null) {
-      cli.run("--stop-all-services");
+      cli.stopAll();
     }
   }
 
@@ -59,8 +60,8 @@ class ClientSessionIntegrationTest {
   }
 
   private JsonNode awaitResults(String id) {
-    return LocalCli.await("the summary of " + id, Duration.ofMinutes(3), () -> {
-      LocalCli.Result r = cli.run("--output", "json", "--results", id);
+    return Await.value("the summary of " + id, Duration.ofMinutes(3), () -> {
+      CliResult r = cli.run("--output", "json", "--results", id);
       return r.code() == 0 ? Optional.of(r.json()) : Optional.empty();
     });
   }
