@@ -24,6 +24,7 @@ import io.github.hpcorchestrator.service.ReadinessWaiter;
 import io.github.hpcorchestrator.service.RuntimeBundle;
 import io.github.hpcorchestrator.service.ClientsModule;
 import io.github.hpcorchestrator.service.ServersModule;
+import io.github.hpcorchestrator.service.ServicePlan;
 import io.github.hpcorchestrator.service.ServiceId;
 import io.github.hpcorchestrator.service.ServiceKinds;
 import io.github.hpcorchestrator.service.ServiceLogs;
@@ -57,7 +58,8 @@ public final class BenchmarkOrchestrator implements AutoCloseable {
   private final StateStore store;
   private final ServersModule servers;
   private final MonitorsModule monitors;
-  private final ClientsModule clients;
+  // Empty in an orchestrator over parts built elsewhere (unit tests): it has no runtime for client jobs.
+  private final Optional<ClientsModule> clients;
   private final ServiceLogs logs;
   private final RecipeLoader recipes = new RecipeLoader();
   private final Clock clock = Clock.systemDefaultZone();
@@ -118,13 +120,33 @@ public final class BenchmarkOrchestrator implements AutoCloseable {
         executables, new ReadinessWaiter(shell, progress), runtime, secrets,
         new JobPlanner(containerRuntime(config, scheduler, shell, progress), progress), clock);
     this.monitors = new MonitorsModule(servers, config.metricsDir(), clock, config.limits());
-    this.clients = new ClientsModule(servers, scheduler, store, ids, runtime, clock);
-    // Where each job script sends the service's stdout and stderr (slurm-job.sh's --output, local-job.sh's log).
-    boolean slurmBackend = config.backend() == OrchestratorConfig.Backend.SLURM;
-    this.logs = new ServiceLogs(servers, shell, job -> job.serviceDir()
-        + (slurmBackend ? "/slurm-" + job.jobId() + ".out" : "/service.log"), Duration.ofMillis(500));
+    this.clients = Optional.of(new ClientsModule(servers, scheduler, store, ids, runtime, clock));
+    this.logs = logs(config, servers, shell);
     // What a killed writer left (temp files, a report without its JSON) goes on the next start.
     StaleOutputs.clean(config.metricsDir());
+  }
+
+  /**
+   * An orchestrator over parts built elsewhere (unit tests over a fake scheduler); closing it closes
+   * {@code store} and {@code shell}.
+   */
+  BenchmarkOrchestrator(OrchestratorConfig config, Shell shell, Scheduler scheduler, StateStore store,
+      ServersModule servers) {
+    this.config = config;
+    this.shell = shell;
+    this.scheduler = scheduler;
+    this.store = store;
+    this.servers = servers;
+    this.monitors = new MonitorsModule(servers, config.metricsDir(), clock, config.limits());
+    this.logs = logs(config, servers, shell);
+    this.clients = Optional.empty();
+  }
+
+  private static ServiceLogs logs(OrchestratorConfig config, ServersModule servers, Shell shell) {
+    // Where each job script sends the service's stdout and stderr (slurm-job.sh's --output, local-job.sh's log).
+    boolean slurmBackend = config.backend() == OrchestratorConfig.Backend.SLURM;
+    return new ServiceLogs(servers, shell, job -> job.serviceDir()
+        + (slurmBackend ? "/slurm-" + job.jobId() + ".out" : "/service.log"), Duration.ofMillis(500));
   }
 
   /**
@@ -168,29 +190,42 @@ public final class BenchmarkOrchestrator implements AutoCloseable {
 
   /** As {@link #startBenchmarkSession(Recipe)}; without {@code waitReady} returns once submitted. */
   public SessionStart startBenchmarkSession(Recipe recipe, boolean waitReady) {
+    if (!recipe.clients().isEmpty() && clients.isEmpty()) {
+      throw new OperationFailedException("this orchestrator was built without a runtime for client jobs");
+    }
     if (!waitReady && !recipe.clients().isEmpty()) {
       throw new InputException(recipe.source() + ": its clients start once their targets are ready; run it without"
           + " --no-wait");
     }
     List<ServiceSpec> ordered = new ArrayList<>(recipe.services());
     ordered.sort(Comparator.comparing(s -> !MonitorsModule.AVAILABLE.contains(s.name())));
-    // Plan every service, and build its image or upload what it runs, before anything is recorded
-    // or started: a recipe that cannot run costs nothing and leaves no trace.
-    for (ServiceSpec spec : ordered) {
-      servers.prepare(spec);
-    }
+    // The plans name their session (a monitor follows it): it is opened first and forgotten again
+    // when a plan or its preparation fails.
     String session = store.newSession(recipe.source().toString(), clock.instant());
-    List<String> started = new ArrayList<>();
-    for (ServiceSpec spec : ordered) {
-      started.add(servers.startService(spec, session, recipe.source().toString(), waitReady));
+    // Plan every service once, and build its image or upload what it runs, before anything is
+    // recorded or started: a recipe that cannot run costs nothing and leaves no trace.
+    List<ServicePlan> plans = new ArrayList<>();
+    try {
+      for (ServiceSpec spec : ordered) {
+        ServicePlan plan = servers.plan(spec, session, true);
+        servers.prepare(plan);
+        plans.add(plan);
+      }
+    } catch (RuntimeException e) {
+      store.forgetEmptySession(session);
+      throw e;
     }
-    // Clients last: their targets are ready (or, without waitReady, at least submitted) by now.
+    List<String> started = new ArrayList<>();
+    for (ServicePlan plan : plans) {
+      started.add(servers.start(plan, recipe.source().toString(), waitReady));
+    }
+    // Clients last: their targets are ready by now (a session with clients always waits).
     java.util.Map<String, String> byName = new java.util.HashMap<>();
     for (int i = 0; i < ordered.size(); i++) {
       byName.put(ordered.get(i).name(), started.get(i));
     }
     for (var client : recipe.clients()) {
-      started.add(clients.start(client, session, recipe.source().toString(), byName));
+      started.add(clients.orElseThrow().start(client, session, recipe.source().toString(), byName));
     }
     return new SessionStart(session, started);
   }
