@@ -363,11 +363,13 @@ public final class OrchestratorCommand implements Callable<Integer> {
     if (tunnel < 1 || tunnel > 65535) {
       throw new io.github.hpcorchestrator.InputException("--tunnel: expected a port number 1-65535, found " + tunnel);
     }
-    if (!(orchestrator.shell() instanceof io.github.hpcorchestrator.transport.SshShell ssh)) {
+    java.util.Optional<io.github.hpcorchestrator.transport.SshTunnel> held =
+        orchestrator.shell().holdTunnel(endpoint.host(), endpoint.port(), tunnel);
+    if (held.isEmpty()) {
       progress("no tunnel needed: this machine reaches " + endpoint.api() + " directly");
       return 0;
     }
-    try (io.github.hpcorchestrator.transport.SshTunnel t = ssh.holdTunnel(endpoint.host(), endpoint.port(), tunnel)) {
+    try (io.github.hpcorchestrator.transport.SshTunnel t = held.get()) {
       String scheme = endpoint.api().startsWith("https:") ? "https" : "http";
       progress("forwarding " + scheme + "://127.0.0.1:" + t.localAddress().getPort() + " to " + endpoint.host() + ":"
           + endpoint.port() + " through the SSH connection; press Ctrl-C to stop");

@@ -340,7 +340,7 @@ class SshShellIntegrationTest {
     try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
       localPort = free.getLocalPort();
     }
-    try (SshTunnel tunnel = shell.holdTunnel("127.0.0.1", http.getAddress().getPort(), localPort)) {
+    try (SshTunnel tunnel = shell.holdTunnel("127.0.0.1", http.getAddress().getPort(), localPort).orElseThrow()) {
       assertThat(tunnel.localAddress().getPort()).isEqualTo(localPort);
       assertThat(get(tunnel.localAddress())).isEqualTo("hello");
     } finally {
