@@ -104,6 +104,10 @@ public final class OrchestratorCommand implements Callable<Integer> {
         description = "Write a monitor's report: FILE.json and FILE.html with plots (default: metrics/ID/report).")
     List<String> report;
 
+    @Option(names = "--logs", paramLabel = "ID",
+        description = "Print a service's or monitor's output (see --tail, --follow, --sidecar).")
+    String logs;
+
     @Option(names = "--demo", description = "Start a node exporter and a Prometheus watching it, query 'up', stop both.")
     boolean demo;
   }
@@ -147,6 +151,16 @@ public final class OrchestratorCommand implements Callable<Integer> {
   @Option(names = "--step", paramLabel = "DURATION",
       description = "Step of a range query, e.g. 15s (default: at most 1000 points over the range).")
   String step;
+
+  @Option(names = "--tail", paramLabel = "N", defaultValue = "100",
+      description = "With --logs: the last N lines (default: ${DEFAULT-VALUE}).")
+  int tail;
+
+  @Option(names = "--follow", description = "With --logs: keep printing what it writes until the job ends or Ctrl-C.")
+  boolean follow;
+
+  @Option(names = "--sidecar", paramLabel = "NAME", description = "With --logs: a sidecar's log (e.g. probe) instead.")
+  String sidecar;
 
   @Option(names = {"-v", "--verbose"}, description = "Print more detail, including causes of errors.")
   boolean verbose;
@@ -246,6 +260,9 @@ public final class OrchestratorCommand implements Callable<Integer> {
         print(() -> c.summary() + "\n", () -> object().put("forgotten", c.forgotten())
             .put("folders_removed", c.foldersRemoved()).put("bytes_freed", c.bytesFreed()));
         return 0;
+      }
+      if (action.logs != null) {
+        return new LogsAction(orchestrator, out, err).run(action.logs, tail, follow, Optional.ofNullable(sidecar), output);
       }
       if (action.demo) {
         return new QuickstartDemo(orchestrator, out).run(config.recipesDir(), keep) ? 0 : 1;

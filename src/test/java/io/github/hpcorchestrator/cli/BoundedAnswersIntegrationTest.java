@@ -119,7 +119,7 @@ class BoundedAnswersIntegrationTest {
             + " not reachable: no complete answer within 2s");
     // The report is not asked of the frozen server again: one deadline, not two.
     assertThat(lines).contains("could not write the report: monitor " + id + " does not answer and nothing was saved"
-        + " for it (" + dir.resolve("metrics").resolve(id).resolve("session-metrics.json") + " does not exist)");
+        + " for it (" + dir.resolve("metrics").resolve(id).resolve("session-metrics.json.gz") + " does not exist)");
     assertThat(stop.err()).doesNotContain("Exception").doesNotContain("\tat ");
     awaitGroupGone(groups.get(0));
     // 2 s for the save, then SIGTERM's grace (10 s) before SIGKILL ends the stopped group.

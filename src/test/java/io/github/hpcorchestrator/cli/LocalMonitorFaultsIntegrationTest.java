@@ -67,7 +67,7 @@ class LocalMonitorFaultsIntegrationTest {
     String id = startPrometheus();
     JsonNode report = cli.json("--report", id);
     assertThat(report.path("files").size()).isEqualTo(2);
-    Path saved = dir.resolve("metrics").resolve(id).resolve("session-metrics.json");
+    Path saved = dir.resolve("metrics").resolve(id).resolve("session-metrics.json.gz");
     assertThat(saved).as("--report saves the window when nothing was saved before").isNotEmptyFile();
 
     // SIGKILL to the whole process group: the job script cannot record an exit code.

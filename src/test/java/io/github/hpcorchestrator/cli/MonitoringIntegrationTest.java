@@ -136,7 +136,7 @@ class MonitoringIntegrationTest {
     LocalCli.Result stopped = cli.run("--stop-session", session);
     assertThat(stopped.code()).as(stopped.err()).isZero();
     Path monitorDir = dir.resolve("metrics").resolve(monitor);
-    assertThat(monitorDir.resolve("session-metrics.json")).exists();
+    assertThat(monitorDir.resolve("session-metrics.json.gz")).exists();
     assertThat(monitorDir.resolve("report.json")).exists();
     assertThat(monitorDir.resolve("report.html")).exists();
     assertThat(Files.readString(monitorDir.resolve("report.json"))).contains(exporterId);

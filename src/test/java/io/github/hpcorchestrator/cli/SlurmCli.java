@@ -65,18 +65,23 @@ final class SlurmCli {
 
   /** Runs the CLI inside the laptop namespace. */
   Run run(Path config, String... args) throws IOException, InterruptedException {
-    List<String> argv = new ArrayList<>(List.of("ip", "netns", "exec", cluster.get("LAPTOP_NETNS"),
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"), Main.class.getName(), "--config", config.toString()));
-    argv.addAll(List.of(args));
     Path out = Files.createTempFile(work, "out", ".txt");
     Path err = Files.createTempFile(work, "err", ".txt");
-    Process p = new ProcessBuilder(argv).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+    Process p = start(config, out, err, args);
     if (!p.waitFor(180, TimeUnit.SECONDS)) {
       p.destroyForcibly();
       throw new AssertionError("CLI did not finish: " + List.of(args) + "\n" + Files.readString(err));
     }
     return new Run(p.exitValue(), Files.readString(out), Files.readString(err));
+  }
+
+  /** Starts the CLI inside the laptop namespace without waiting, its output going to {@code out} and {@code err}. */
+  Process start(Path config, Path out, Path err, String... args) throws IOException {
+    List<String> argv = new ArrayList<>(List.of("ip", "netns", "exec", cluster.get("LAPTOP_NETNS"),
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", System.getProperty("java.class.path"), Main.class.getName(), "--config", config.toString()));
+    argv.addAll(List.of(args));
+    return new ProcessBuilder(argv).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
   }
 
   /** Job IDs squeue lists now. */

@@ -252,7 +252,7 @@ class RecipeLoaderTest {
         Arguments.of("servce:\n  name: a\n", ":1: unknown key 'servce', did you mean 'service'?"),
         Arguments.of("service:\n  name: a\n  prots: [80]\n", ":3: service: unknown key 'prots', did you mean 'ports'?"),
         Arguments.of("service:\n  nmae: a\n", ":2: service: unknown key 'nmae', did you mean 'name'?"),
-        Arguments.of("service:\n  name: a\n  colour: red\n", ":3: service: unknown key 'colour' (allowed: name, description, command, args, container, resources, environment, ports, health_check, monitoring_targets, scrape_interval, exporters, auth, models, setup)"),
+        Arguments.of("service:\n  name: a\n  colour: red\n", ":3: service: unknown key 'colour' (allowed: name, description, command, args, container, resources, environment, ports, health_check, monitoring_targets, scrape_interval, exporters, auth, models, setup, simulator)"),
         Arguments.of("service:\n  name: a\n  resources:\n    memory: 4G\n", ":4: service.resources: unknown key 'memory', did you mean 'mem'?"),
         Arguments.of("service:\n  description: x\n", ":2: service: missing required key 'name'"),
         Arguments.of("service:\n  name: \"\"\n", ":2: service.name: invalid name '': use 1-48 letters, digits, '_' or '-', starting with a letter"),
