@@ -110,6 +110,9 @@ public final class OrchestratorCommand implements Callable<Integer> {
 
     @Option(names = "--demo", description = "Start a node exporter and a Prometheus watching it, query 'up', stop both.")
     boolean demo;
+
+    @Option(names = "--disconnect", description = "End the held SSH connection (kept for hpc.persist after a call).")
+    boolean disconnect;
   }
 
   @ArgGroup(exclusive = true, multiplicity = "1", heading = "Actions (one per call):%n")
@@ -182,6 +185,9 @@ public final class OrchestratorCommand implements Callable<Integer> {
     OrchestratorConfig config = loadConfig();
     if (action.listServices) {
       return listRecipes(config);
+    }
+    if (action.disconnect) {
+      return HeldConnectionAction.disconnect(config, this::progress);
     }
     Recipe recipe = action.recipe == null ? null : new io.github.hpcorchestrator.recipe.RecipeLoader().load(action.recipe);
     try (BenchmarkOrchestrator orchestrator = new BenchmarkOrchestrator(config, this::progress)) {
@@ -358,6 +364,7 @@ public final class OrchestratorCommand implements Callable<Integer> {
         () -> progress("cannot read targets of " + id + ": " + probe.failure())));
     StatusView view = new StatusView(Instant.now());
     print(() -> view.text(status, counts), () -> view.json(status, counts));
+    HeldConnectionAction.statusLine(orchestrator.config()).ifPresent(this::progress);
     return 0;
   }
 

@@ -99,6 +99,11 @@ public final class SshShell implements Shell {
     return Optional.of(forwards.hold(host, port, localPort));
   }
 
+  /** Whether an SSH session is open now (without connecting). */
+  public boolean isConnected() {
+    return connection.currentSession() != null;
+  }
+
   @Override
   public boolean isLocal() {
     return false;

@@ -25,12 +25,12 @@ class LocalShellContractTest extends ShellContract {
   }
 
   @Override
-  Shell shell() {
+  protected Shell shell() {
     return shell;
   }
 
   @Override
-  Path scratch() {
+  protected Path scratch() {
     return scratch;
   }
 }

@@ -24,14 +24,14 @@ import org.junit.jupiter.api.Test;
  * What every {@link Shell} promises, run against each implementation by a subclass that supplies
  * the shell and a folder both sides see (the test cluster's login node is this machine).
  */
-abstract class ShellContract {
-  static final Duration T = Duration.ofSeconds(30);
+public abstract class ShellContract {
+  protected static final Duration T = Duration.ofSeconds(30);
 
   /** The shell under test; the subclass opens and closes it. */
-  abstract Shell shell();
+  protected abstract Shell shell();
 
   /** A folder that is the same on this machine and on the shell's side. */
-  abstract Path scratch();
+  protected abstract Path scratch();
 
   // ---- run ----
 

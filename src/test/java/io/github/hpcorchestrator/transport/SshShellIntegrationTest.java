@@ -61,12 +61,12 @@ class SshShellIntegrationTest extends ShellContract {
   }
 
   @Override
-  Shell shell() {
+  protected Shell shell() {
     return shell;
   }
 
   @Override
-  Path scratch() {
+  protected Path scratch() {
     return dir;
   }
 
