@@ -180,7 +180,7 @@ public final class HeldShell implements Shell {
 
           @Override
           public void close() {
-            held.close();
+            held.finish(Holders.PING_TIMEOUT, timer);
           }
         });
       } catch (HolderClient.Refused e) {

@@ -83,6 +83,25 @@ final class HolderClient implements AutoCloseable {
     deadline.cancel(false);
   }
 
+  /**
+   * Ends a held tunnel: closes our sending side and waits, at most {@code timeout}, for the
+   * holder to confirm it stopped the forward, then closes.
+   */
+  void finish(Duration timeout, ScheduledExecutorService timer) {
+    ScheduledFuture<?> cut = timer.schedule(this::close, timeout.toMillis(), TimeUnit.MILLISECONDS);
+    try {
+      channel.shutdownOutput();
+      while (in.read() >= 0) {
+        // Drains the confirmation up to the holder's close.
+      }
+    } catch (IOException e) {
+      // The holder went away: its forwards went with it.
+    } finally {
+      cut.cancel(false);
+      close();
+    }
+  }
+
   @Override
   public void close() {
     deadline.cancel(false);

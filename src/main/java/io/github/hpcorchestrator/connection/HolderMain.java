@@ -241,10 +241,12 @@ public final class HolderMain {
       out.writeByte(HolderProtocol.OK);
       out.writeInt(t.localAddress().getPort());
       out.flush();
-      // The forward lives as long as the caller keeps this connection open.
+      // The forward lives as long as the caller keeps its side of this connection open.
       while (in.read() >= 0) {
         lastUseNanos.set(System.nanoTime());
       }
     }
+    // Tells the caller the local port is free again, so its close() returns only then.
+    out.writeByte(HolderProtocol.OK);
   }
 }

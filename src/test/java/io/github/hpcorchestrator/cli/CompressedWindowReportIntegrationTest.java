@@ -16,6 +16,8 @@ import io.github.hpcorchestrator.report.ReportWriter;
 import io.github.hpcorchestrator.report.SavedMetrics;
 import io.github.hpcorchestrator.report.ScrapeInterval;
 import io.github.hpcorchestrator.report.WindowSave;
+import io.github.hpcorchestrator.testbed.Await;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -26,7 +28,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,37 +40,27 @@ import org.junit.jupiter.api.io.TempDir;
 class CompressedWindowReportIntegrationTest {
   private static final Duration DEADLINE = Duration.ofSeconds(60);
   private static final List<String> REPORT_QUERIES = ReportCollector.METRICS.stream().map(m -> m.promql()).toList();
-  @TempDir Path dir;
-  private LocalCli cli;
+  private final Path dir;
+  private final LocalCli cli;
 
-  @BeforeEach
-  void setUp() throws Exception {
+  CompressedWindowReportIntegrationTest(@TempDir Path dir) throws IOException {
+    this.dir = dir;
     cli = new LocalCli(dir);
   }
 
   @AfterEach
   void stopEverything() {
-    LocalCli.Result r = cli.run("--stop-all-services");
-    assertThat(r.code()).as("--stop-all-services: %s", r.err()).isZero();
+    cli.stopAll();
   }
 
   @Test
   void theReportFromTheCompressedWindowIsTheLiveOne() throws Exception {
-    Path recipe = Files.writeString(dir.resolve("session.yaml"), String.join("\n",
-        "services:",
-        "  - name: node_exporter",
-        "    ports: [9100]",
-        "  - name: prometheus",
-        "    scrape_interval: 2s",
-        "    monitoring_targets:",
-        "      - session: true",
-        "        job_name: session",
-        "    ports: [9090]", ""));
-    LocalCli.Result started = cli.run("--recipe", recipe.toString());
+    Path recipe = LocalCli.sessionRecipe(dir, "2s");
+    CliResult started = cli.run("--recipe", recipe.toString());
     assertThat(started.code()).as(started.err()).isZero();
     String session = started.out().replaceAll("(?s).*Benchmark session started: (session_\\d+).*", "$1");
     String monitor = cli.json("--status").at("/monitors/0/service_id").asText();
-    LocalCli.await("5 scrapes of the exporter", DEADLINE, () -> {
+    Await.value("5 scrapes of the exporter", DEADLINE, () -> {
       JsonNode value = cli.json("--query-service-metrics", monitor, "count_over_time(up{job=\"session\"}[1m])")
           .at("/data/result/0/value/1");
       return !value.isMissingNode() && Double.parseDouble(value.asText()) >= 5 ? Optional.of(true) : Optional.empty();
@@ -108,7 +99,7 @@ class CompressedWindowReportIntegrationTest {
     }
 
     // The CLI's own path: --stop-session saves the .gz, and --report after the stop reads it.
-    LocalCli.Result stopped = cli.run("--stop-session", session);
+    CliResult stopped = cli.run("--stop-session", session);
     assertThat(stopped.code()).as(stopped.err()).isZero();
     Path monitorDir = dir.resolve("metrics").resolve(monitor);
     assertThat(monitorDir.resolve("session-metrics.json.gz")).isNotEmptyFile();

@@ -1,8 +1,9 @@
 package io.github.hpcorchestrator.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.github.hpcorchestrator.testbed.Await;
+import io.github.hpcorchestrator.testbed.SharedCluster;
 import io.github.hpcorchestrator.testbed.TestCluster;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -13,12 +14,14 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The held SSH connection through the CLI from the laptop namespace of a real test cluster: later
  * calls log in no more, --status says it is held, --disconnect ends it.
  */
 @Tag("integration")
+@ExtendWith(SharedCluster.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class HeldConnectionCliIntegrationTest {
   private static final Duration DEADLINE = Duration.ofSeconds(60);
@@ -28,9 +31,8 @@ class HeldConnectionCliIntegrationTest {
   private Path state;
 
   @BeforeAll
-  void up() throws Exception {
-    assumeTrue(TestCluster.possible(), "the SLURM testbed needs root");
-    cluster = TestCluster.up();
+  void up(TestCluster shared) throws Exception {
+    cluster = shared;
     Path work = cluster.workDir("hpco-held");
     cli = new SlurmCli(cluster, work);
     config = cli.config("node1.yaml", cluster.nodes().get(0));
@@ -39,13 +41,9 @@ class HeldConnectionCliIntegrationTest {
 
   @AfterAll
   void down() throws Exception {
-    if (cluster == null) {
-      return;
-    }
-    try {
+    if (cli != null) {
+      // The cluster is the run's: the holder of this class does not outlive the class.
       cli.run(config, "--disconnect");
-    } finally {
-      cluster.close();
     }
   }
 
@@ -58,10 +56,10 @@ class HeldConnectionCliIntegrationTest {
   void laterCallsMakeNoNewLoginAndDisconnectEndsTheHeldConnection() throws Exception {
     long before = acceptedLogins();
 
-    SlurmCli.Run first = cli.run(config, "--status");
+    CliResult first = cli.run(config, "--status");
     long afterFirst = acceptedLogins();
-    SlurmCli.Run second = cli.run(config, "--status");
-    SlurmCli.Run third = cli.run(config, "--list-running-services");
+    CliResult second = cli.run(config, "--status");
+    CliResult third = cli.run(config, "--list-running-services");
 
     assertThat(first.code()).as(first.err()).isZero();
     assertThat(second.code()).as(second.err()).isZero();
@@ -70,15 +68,12 @@ class HeldConnectionCliIntegrationTest {
     assertThat(acceptedLogins()).isEqualTo(afterFirst);
     assertThat(second.err()).contains("held SSH connection: in use for");
 
-    SlurmCli.Run disconnect = cli.run(config, "--disconnect");
+    CliResult disconnect = cli.run(config, "--disconnect");
 
     assertThat(disconnect.code()).as(disconnect.err()).isZero();
     assertThat(disconnect.err()).contains("ended the held SSH connection");
     Path socket = state.resolve("connection/holder.sock");
-    long deadline = System.nanoTime() + DEADLINE.toNanos();
-    while (Files.exists(socket) && System.nanoTime() < deadline) {
-      Thread.sleep(50);
-    }
+    Await.until("the holder's socket is gone", DEADLINE, () -> !Files.exists(socket));
     assertThat(socket).doesNotExist();
     assertThat(cli.run(config, "--disconnect").err()).contains("no held SSH connection was running");
   }

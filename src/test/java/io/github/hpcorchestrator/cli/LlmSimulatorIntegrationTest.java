@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.hpcorchestrator.testbed.Await;
+import io.github.hpcorchestrator.testbed.ProcessGroups;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -11,8 +13,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
@@ -39,10 +41,7 @@ class LlmSimulatorIntegrationTest {
 
   @AfterEach
   void cleanUp() throws Exception {
-    cli.run("--stop-all-services");
-    if (job != null && ConcurrencyIntegrationTest.groupAlive(job)) {
-      new ProcessBuilder("kill", "-KILL", "--", "-" + job).start().waitFor(10, TimeUnit.SECONDS);
-    }
+    cli.cleanUp(job == null ? List.of() : List.of(job));
   }
 
   private HttpResponse<String> post(int port, String path, String body) throws IOException, InterruptedException {
@@ -73,12 +72,8 @@ class LlmSimulatorIntegrationTest {
     assertThat(generate.path("prompt_eval_count").asInt()).isEqualTo(3);
 
     assertThat(cli.run("--stop-service", id).code()).isZero();
-    LocalCli.await("the simulator's process group gone", Duration.ofSeconds(30), () -> {
-      try {
-        return ConcurrencyIntegrationTest.groupAlive(job) ? Optional.empty() : Optional.of(true);
-      } catch (IOException e) {
-        throw new java.io.UncheckedIOException(e);
-      }
+    Await.value("the simulator's process group gone", Duration.ofSeconds(30), () -> {
+      return ProcessGroups.alive(job) ? Optional.empty() : Optional.of(true);
     });
   }
 }

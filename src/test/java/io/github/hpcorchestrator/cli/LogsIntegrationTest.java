@@ -2,6 +2,7 @@ package io.github.hpcorchestrator.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.hpcorchestrator.testbed.Await;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,8 +28,7 @@ class LogsIntegrationTest {
 
   @AfterEach
   void stopEverything() {
-    LocalCli.Result r = cli.run("--stop-all-services");
-    assertThat(r.code()).as("--stop-all-services: %s", r.err()).isZero();
+    cli.stopAll();
   }
 
   /** Starts a service that prints "first", waits for {@code flag}, prints "second" and exits. */
@@ -50,7 +50,7 @@ class LogsIntegrationTest {
     Path err = dir.resolve("follow.err");
     Process follow = cli.start(dir, out, err, "--logs", id, "--follow");
     try {
-      LocalCli.await("'first' in the followed log", DEADLINE,
+      Await.value("'first' in the followed log", DEADLINE,
           () -> read(out).contains("first") ? Optional.of(true) : Optional.empty());
       assertThat(read(out)).doesNotContain("second");
       assertThat(follow.isAlive()).as("follow keeps running while the service does").isTrue();
@@ -77,15 +77,15 @@ class LogsIntegrationTest {
           args: ["-c", "seq 1 5000"]
         """);
     String id = cli.json("--recipe", recipe.toString(), "--no-wait").at("/services/0/service_id").asText();
-    LocalCli.await("COMPLETED", DEADLINE, () -> cli.json("--status").toString().contains("COMPLETED")
+    Await.value("COMPLETED", DEADLINE, () -> cli.json("--status").toString().contains("COMPLETED")
         ? Optional.of(true) : Optional.empty());
 
-    LocalCli.Result r = cli.run("--logs", id, "--tail", "3");
+    CliResult r = cli.run("--logs", id, "--tail", "3");
 
     assertThat(r.code()).as(r.err()).isZero();
     assertThat(r.out()).isEqualTo("4998\n4999\n5000\n");
     // Following an ended job prints what is there and returns.
-    LocalCli.Result followed = cli.run("--logs", id, "--tail", "1", "--follow");
+    CliResult followed = cli.run("--logs", id, "--tail", "1", "--follow");
     assertThat(followed.code()).as(followed.err()).isZero();
     assertThat(followed.out()).isEqualTo("5000\n");
   }
@@ -99,12 +99,12 @@ class LogsIntegrationTest {
           args: ["-c", "echo done"]
         """);
     String id = cli.json("--recipe", recipe.toString(), "--no-wait").at("/services/0/service_id").asText();
-    LocalCli.await("COMPLETED", DEADLINE, () -> cli.json("--status").toString().contains("COMPLETED")
+    Await.value("COMPLETED", DEADLINE, () -> cli.json("--status").toString().contains("COMPLETED")
         ? Optional.of(true) : Optional.empty());
     Path log = dir.resolve("state/services").resolve(id).resolve("service.log");
     Files.delete(log);
 
-    LocalCli.Result r = cli.run("--logs", id);
+    CliResult r = cli.run("--logs", id);
 
     assertThat(r.code()).isEqualTo(1);
     assertThat(r.err()).contains("the log of " + id + " was " + log).contains("it is gone").doesNotContain("at io.");
@@ -120,12 +120,12 @@ class LogsIntegrationTest {
         "  exporters: [node]", ""));
     String id = cli.json("--recipe", recipe.toString()).at("/services/0/service_id").asText();
 
-    String sidecar = LocalCli.await("the node exporter's log", DEADLINE, () -> {
-      LocalCli.Result r = cli.run("--logs", id, "--sidecar", "node");
+    String sidecar = Await.value("the node exporter's log", DEADLINE, () -> {
+      CliResult r = cli.run("--logs", id, "--sidecar", "node");
       return r.code() == 0 && !r.out().isBlank() ? Optional.of(r.out()) : Optional.empty();
     });
-    LocalCli.Result own = cli.run("--logs", id);
-    LocalCli.Result none = cli.run("--logs", id, "--sidecar", "gpu");
+    CliResult own = cli.run("--logs", id);
+    CliResult none = cli.run("--logs", id, "--sidecar", "gpu");
 
     assertThat(sidecar).doesNotContain("worker-line");
     assertThat(own.out()).contains("worker-line");
@@ -137,8 +137,8 @@ class LogsIntegrationTest {
   void badTailAndJsonOutputAreUsageErrors() throws Exception {
     String id = startTalker(dir.resolve("never"));
 
-    LocalCli.Result negative = cli.run("--logs", id, "--tail", "-1");
-    LocalCli.Result json = cli.run("--logs", id, "--output", "json");
+    CliResult negative = cli.run("--logs", id, "--tail", "-1");
+    CliResult json = cli.run("--logs", id, "--output", "json");
 
     assertThat(negative.code()).isEqualTo(2);
     assertThat(negative.err()).contains("--tail: expected 0-100000 lines, found -1");

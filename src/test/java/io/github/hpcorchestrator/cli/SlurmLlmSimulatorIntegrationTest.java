@@ -1,9 +1,9 @@
 package io.github.hpcorchestrator.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.github.hpcorchestrator.testbed.SharedCluster;
 import io.github.hpcorchestrator.testbed.TestCluster;
 import io.github.hpcorchestrator.transport.LocalShell;
 import java.net.URI;
@@ -18,6 +18,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The shipped llm_simulator recipe on the SLURM test cluster, started from the laptop namespace:
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.TestInstance;
  * connection, and streams from the node's address at its recipe's settings.
  */
 @Tag("integration")
+@ExtendWith(SharedCluster.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SlurmLlmSimulatorIntegrationTest {
   private TestCluster cluster;
@@ -32,9 +34,8 @@ class SlurmLlmSimulatorIntegrationTest {
   private Path config;
 
   @BeforeAll
-  void up() throws Exception {
-    assumeTrue(TestCluster.possible(), "the SLURM testbed needs root");
-    cluster = TestCluster.up();
+  void up(TestCluster shared) throws Exception {
+    cluster = shared;
     cli = new SlurmCli(cluster, cluster.workDir("hpco-slurm-simulator"));
     config = cli.config("node1.yaml", cluster.nodes().get(0));
   }
@@ -44,20 +45,16 @@ class SlurmLlmSimulatorIntegrationTest {
     if (cluster == null) {
       return;
     }
-    try {
-      new LocalShell(cluster.slurmEnvironment()).run(List.of("scancel", "--me"), Duration.ofSeconds(30));
-    } finally {
-      cluster.close();
-    }
+    new LocalShell(cluster.slurmEnvironment()).run(List.of("scancel", "--me"), Duration.ofSeconds(30));
   }
 
   @Test
   void theSimulatorRunsOnANodeAndStreamsAtItsSettings() throws Exception {
-    SlurmCli.Run started = cli.run(config, "--recipe",
+    CliResult started = cli.run(config, "--recipe",
         SlurmCli.REPO.resolve("recipes/services/llm_simulator.yaml").toString(), "--output", "json");
     assertThat(started.code()).as(started.err()).isZero();
     String id = started.json().at("/services/0/service_id").asText();
-    SlurmCli.Run endpoint = cli.run(config, "--service-endpoint", id, "--output", "json");
+    CliResult endpoint = cli.run(config, "--service-endpoint", id, "--output", "json");
     assertThat(endpoint.code()).as(endpoint.err()).isZero();
     JsonNode where = endpoint.json();
     assertThat(where.path("host").asText()).isEqualTo(cluster.nodes().get(0));
@@ -70,7 +67,7 @@ class SlurmLlmSimulatorIntegrationTest {
     assertThat(chat.statusCode()).isEqualTo(200);
     assertThat(chat.body()).contains("\"completion_tokens\":64").endsWith("data: [DONE]\n\n");
 
-    SlurmCli.Run stop = cli.run(config, "--stop-service", id);
+    CliResult stop = cli.run(config, "--stop-service", id);
     assertThat(stop.code()).as(stop.err()).isZero();
     assertThat(cli.squeueIds()).isEmpty();
   }

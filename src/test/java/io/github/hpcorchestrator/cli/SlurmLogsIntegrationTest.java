@@ -1,8 +1,9 @@
 package io.github.hpcorchestrator.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.github.hpcorchestrator.testbed.Await;
+import io.github.hpcorchestrator.testbed.SharedCluster;
 import io.github.hpcorchestrator.testbed.TestCluster;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,12 +15,14 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * --logs --follow on the SLURM backend of a real test cluster, run from the laptop namespace:
  * the output is read from slurm-JOBID.out on the shared remote_dir through the one SSH connection.
  */
 @Tag("integration")
+@ExtendWith(SharedCluster.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SlurmLogsIntegrationTest {
   private static final Duration DEADLINE = Duration.ofSeconds(120);
@@ -29,9 +32,8 @@ class SlurmLogsIntegrationTest {
   private Path config;
 
   @BeforeAll
-  void up() throws Exception {
-    assumeTrue(TestCluster.possible(), "the SLURM testbed needs root");
-    cluster = TestCluster.up();
+  void up(TestCluster shared) throws Exception {
+    cluster = shared;
     work = cluster.workDir("hpco-slurm-logs");
     cli = new SlurmCli(cluster, work);
     config = cli.config("node1.yaml", cluster.nodes().get(0));
@@ -42,11 +44,7 @@ class SlurmLogsIntegrationTest {
     if (cluster == null) {
       return;
     }
-    try {
-      cli.slurm("scancel", "--me");
-    } finally {
-      cluster.close();
-    }
+    cli.slurm("scancel", "--me");
   }
 
   @Test
@@ -59,7 +57,7 @@ class SlurmLogsIntegrationTest {
           command: bash
           args: ["-c", "echo first; for i in $(seq 1200); do [ -e \\"$0\\" ] && break; sleep 0.1; done; echo second", "%s"]
         """.formatted(flag));
-    SlurmCli.Run start = cli.run(config, "--recipe", recipe.toString(), "--no-wait", "--output", "json");
+    CliResult start = cli.run(config, "--recipe", recipe.toString(), "--no-wait", "--output", "json");
     assertThat(start.code()).as(start.err()).isZero();
     String id = start.json().at("/services/0/service_id").asText();
     Path out = work.resolve("follow.out");
@@ -67,7 +65,7 @@ class SlurmLogsIntegrationTest {
 
     Process follow = cli.start(config, out, err, "--logs", id, "--follow");
     try {
-      LocalCli.await("'first' in the followed log", DEADLINE,
+      Await.value("'first' in the followed log", DEADLINE,
           () -> read(out).contains("first") ? Optional.of(true) : Optional.empty());
       assertThat(read(out)).doesNotContain("second");
       assertThat(follow.isAlive()).as("follow runs while the job does; stderr: %s", read(err)).isTrue();
@@ -82,7 +80,7 @@ class SlurmLogsIntegrationTest {
       follow.destroyForcibly().waitFor();
     }
 
-    SlurmCli.Run tail = cli.run(config, "--logs", id, "--tail", "1");
+    CliResult tail = cli.run(config, "--logs", id, "--tail", "1");
     assertThat(tail.code()).as(tail.err()).isZero();
     assertThat(tail.out()).isEqualTo("second\n");
   }

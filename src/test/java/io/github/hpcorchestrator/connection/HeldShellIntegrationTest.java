@@ -3,6 +3,8 @@ package io.github.hpcorchestrator.connection;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.hpcorchestrator.config.HpcConfig;
+import io.github.hpcorchestrator.testbed.Await;
+import io.github.hpcorchestrator.testbed.SharedCluster;
 import io.github.hpcorchestrator.testbed.TestCluster;
 import io.github.hpcorchestrator.transport.CommandResult;
 import io.github.hpcorchestrator.transport.Shell;
@@ -18,28 +20,30 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * {@link HeldShell} and its holder against the test cluster's real sshd: the {@link Shell}
  * contract, one login for many calls, --disconnect, a killed holder, other users, idle end.
  */
 @Tag("integration")
+@ExtendWith(SharedCluster.class)
 class HeldShellIntegrationTest extends ShellContract {
   private static final Duration WAIT = Duration.ofSeconds(60);
   private static TestCluster cluster;
   private static Path work;
   private static Path contractState;
   private static Shell contractShell;
+  private static Path knownHosts;
 
   @BeforeAll
-  static void up() throws Exception {
-    Assumptions.assumeTrue(TestCluster.possible(), "needs root and testbed/cluster.sh");
-    cluster = TestCluster.up();
+  static void up(TestCluster shared) throws Exception {
+    cluster = shared;
     work = cluster.workDir("held");
+    knownHosts = scanHostKeys();
     contractState = stateDir("contract");
     contractShell = HeldShell.forConfig(hpc(Duration.ofMinutes(2)), contractState);
   }
@@ -50,15 +54,12 @@ class HeldShellIntegrationTest extends ShellContract {
       contractShell.close();
     }
     if (work != null) {
-      // Every holder of this class ends before the cluster goes.
+      // The cluster is the run's: no holder of this class outlives the class.
       try (var dirs = Files.list(work)) {
         for (Path d : dirs.filter(p -> p.getFileName().toString().startsWith("state-")).toList()) {
           Holders.disconnect(d);
         }
       }
-    }
-    if (cluster != null) {
-      cluster.close();
     }
   }
 
@@ -72,10 +73,23 @@ class HeldShellIntegrationTest extends ShellContract {
     return work;
   }
 
+  /**
+   * Every host key the shared cluster's sshd offers now: another class may have added an ECDSA
+   * one (EcdsaLogin) that MINA prefers over the ed25519 key in the cluster's own known_hosts.
+   */
+  private static Path scanHostKeys() throws IOException, InterruptedException {
+    Path file = work.resolve("known_hosts_scanned");
+    Process p = new ProcessBuilder("ssh-keyscan", "-p", cluster.get("LOGIN_PORT"), cluster.get("LOGIN_HOST"))
+        .redirectOutput(file.toFile()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    assertThat(p.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+    assertThat(Files.readString(file)).contains("ssh-");
+    return file;
+  }
+
   private static HpcConfig hpc(Duration persist) {
     return new HpcConfig(cluster.get("LOGIN_HOST"), Integer.parseInt(cluster.get("LOGIN_PORT")),
         Optional.of(cluster.get("SSH_USER")), Optional.of(Path.of(cluster.get("SSH_KEY"))),
-        Path.of(cluster.get("KNOWN_HOSTS")), HpcConfig.HostKeyChecking.YES, persist);
+        knownHosts, HpcConfig.HostKeyChecking.YES, persist);
   }
 
   private static Path stateDir(String name) throws IOException {
@@ -100,14 +114,8 @@ class HeldShellIntegrationTest extends ShellContract {
     }
   }
 
-  private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("not within " + WAIT.toSeconds() + " s: " + what);
-      }
-      Thread.sleep(50);
-    }
+  private static void await(String what, BooleanSupplier condition) {
+    Await.until(what, WAIT, condition);
   }
 
   private static boolean alive(long pid) {
