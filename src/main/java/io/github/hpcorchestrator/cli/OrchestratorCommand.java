@@ -104,6 +104,9 @@ public final class OrchestratorCommand implements Callable<Integer> {
         description = "Write a monitor's report: FILE.json and FILE.html with plots (default: metrics/ID/report).")
     List<String> report;
 
+    @Option(names = "--results", paramLabel = "ID", description = "Show a benchmark client's summary (metrics/ID/).")
+    String results;
+
     @Option(names = "--logs", paramLabel = "ID",
         description = "Print a service's or monitor's output (see --tail, --follow, --sidecar).")
     String logs;
@@ -196,6 +199,9 @@ public final class OrchestratorCommand implements Callable<Integer> {
       }
       if (action.status) {
         return status(orchestrator);
+      }
+      if (action.results != null) {
+        return ClientResultsAction.run(orchestrator, action.results, output, out);
       }
       if (action.serviceEndpoint != null) {
         return endpoint(orchestrator, action.serviceEndpoint, false);
