@@ -113,6 +113,9 @@ public final class OrchestratorCommand implements Callable<Integer> {
 
     @Option(names = "--demo", description = "Start a node exporter and a Prometheus watching it, query 'up', stop both.")
     boolean demo;
+
+    @Option(names = "--disconnect", description = "End the held SSH connection (kept for hpc.persist after a call).")
+    boolean disconnect;
   }
 
   @ArgGroup(exclusive = true, multiplicity = "1", heading = "Actions (one per call):%n")
@@ -185,6 +188,9 @@ public final class OrchestratorCommand implements Callable<Integer> {
     OrchestratorConfig config = loadConfig();
     if (action.listServices) {
       return listRecipes(config);
+    }
+    if (action.disconnect) {
+      return HeldConnectionAction.disconnect(config, this::progress);
     }
     Recipe recipe = action.recipe == null ? null : new io.github.hpcorchestrator.recipe.RecipeLoader().load(action.recipe);
     try (BenchmarkOrchestrator orchestrator = new BenchmarkOrchestrator(config, this::progress)) {
@@ -364,6 +370,7 @@ public final class OrchestratorCommand implements Callable<Integer> {
         () -> progress("cannot read targets of " + id + ": " + probe.failure())));
     StatusView view = new StatusView(Instant.now());
     print(() -> view.text(status, counts), () -> view.json(status, counts));
+    HeldConnectionAction.statusLine(orchestrator.config()).ifPresent(this::progress);
     return 0;
   }
 
@@ -386,11 +393,13 @@ public final class OrchestratorCommand implements Callable<Integer> {
     if (tunnel < 1 || tunnel > 65535) {
       throw new io.github.hpcorchestrator.InputException("--tunnel: expected a port number 1-65535, found " + tunnel);
     }
-    if (!(orchestrator.shell() instanceof io.github.hpcorchestrator.transport.SshShell ssh)) {
+    java.util.Optional<io.github.hpcorchestrator.transport.SshTunnel> held =
+        orchestrator.shell().holdTunnel(endpoint.host(), endpoint.port(), tunnel);
+    if (held.isEmpty()) {
       progress("no tunnel needed: this machine reaches " + endpoint.api() + " directly");
       return 0;
     }
-    try (io.github.hpcorchestrator.transport.SshTunnel t = ssh.holdTunnel(endpoint.host(), endpoint.port(), tunnel)) {
+    try (io.github.hpcorchestrator.transport.SshTunnel t = held.get()) {
       String scheme = endpoint.api().startsWith("https:") ? "https" : "http";
       progress("forwarding " + scheme + "://127.0.0.1:" + t.localAddress().getPort() + " to " + endpoint.host() + ":"
           + endpoint.port() + " through the SSH connection; press Ctrl-C to stop");
