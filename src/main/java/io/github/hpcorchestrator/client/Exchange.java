@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Flow;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
@@ -32,6 +33,7 @@ final class Exchange implements HttpResponse.BodyHandler<Void> {
   private final AtomicBoolean ended = new AtomicBoolean();
   private volatile Flow.Subscription subscription;
   private volatile CompletableFuture<?> future;
+  private volatile Future<?> deadline;
   private int status;
   private long[] chunkTimes = new long[16];
   private int chunks;
@@ -54,6 +56,14 @@ final class Exchange implements HttpResponse.BodyHandler<Void> {
         end(kindOf(e));
       }
     });
+  }
+
+  /** Remembers the request's deadline timer, so it is cancelled (and leaves the timer queue) when the request ends. */
+  void deadline(Future<?> timer) {
+    this.deadline = timer;
+    if (ended.get()) {
+      timer.cancel(false);
+    }
   }
 
   @Override
@@ -102,6 +112,10 @@ final class Exchange implements HttpResponse.BodyHandler<Void> {
       long end = error == null && chunks > 0 ? chunkTimes[Math.min(chunks, MAX_CHUNK_TIMES) - 1] : now;
       record = new RequestRecord(index, measured, planned, send, first, end, status, error,
           decoder.inputTokens(), decoder.outputTokens(), chunks, itls);
+    }
+    Future<?> timer = deadline;
+    if (timer != null) {
+      timer.cancel(false);
     }
     onEnd.accept(record);
     return true;

@@ -106,7 +106,7 @@ final class LoadRunner {
       peakInFlight = Math.max(peakInFlight, inFlight.size());
     }
     x.attach(client.sendAsync(factory.request(prompts.get(index)), x));
-    deadlines.schedule(() -> x.abort("timeout"), timeoutNanos, TimeUnit.NANOSECONDS);
+    x.deadline(deadlines.schedule(() -> x.abort("timeout"), timeoutNanos, TimeUnit.NANOSECONDS));
   }
 
   private void ended(Exchange x, RequestRecord r) {
