@@ -1,9 +1,7 @@
 package io.github.hpcorchestrator.cli;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.hpcorchestrator.BenchmarkOrchestrator;
 import io.github.hpcorchestrator.InputException;
-import io.github.hpcorchestrator.OperationFailedException;
 import io.github.hpcorchestrator.prometheus.PrometheusCredentials;
 import io.github.hpcorchestrator.service.ServiceEndpoint;
 import io.github.hpcorchestrator.service.ServiceStatus;
@@ -83,7 +81,8 @@ final class EndpointActions {
     }
   }
 
-  private static boolean causedByBind(Throwable e) {
+  /** True when {@code e} or a cause is a failed bind of a local port. */
+  static boolean causedByBind(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof BindException || String.valueOf(t.getMessage()).contains("Address already in use")) {
         return true;

@@ -168,6 +168,15 @@ class CliFrictionsTest {
   }
 
   @Test
+  void aBusyTunnelPortIsRecognisedThroughTheForwardsWrapping() {
+    var busy = new io.github.hpcorchestrator.OperationFailedException("cannot forward 127.0.0.1:19090",
+        new java.net.BindException("Address already in use"));
+
+    assertThat(EndpointActions.causedByBind(busy)).isTrue();
+    assertThat(EndpointActions.causedByBind(new IllegalStateException("session closed"))).isFalse();
+  }
+
+  @Test
   void credentialsOfAnUnknownServiceAreAnInputError() {
     LocalCli.Result r = cli.run("--show-credentials", "deadbeef");
 
