@@ -16,6 +16,7 @@ import io.github.hpcorchestrator.service.ClusterRuntime;
 import io.github.hpcorchestrator.service.GenericKind;
 import io.github.hpcorchestrator.service.JlinkRuntime;
 import io.github.hpcorchestrator.service.JobPlanner;
+import io.github.hpcorchestrator.service.LlmSimulatorKind;
 import io.github.hpcorchestrator.service.NodeExporterKind;
 import io.github.hpcorchestrator.service.OllamaKind;
 import io.github.hpcorchestrator.service.PrometheusKind;
@@ -24,6 +25,7 @@ import io.github.hpcorchestrator.service.RuntimeBundle;
 import io.github.hpcorchestrator.service.ServersModule;
 import io.github.hpcorchestrator.service.ServiceId;
 import io.github.hpcorchestrator.service.ServiceKinds;
+import io.github.hpcorchestrator.service.ServiceLogs;
 import io.github.hpcorchestrator.service.ServiceStatus;
 import io.github.hpcorchestrator.service.ToolLocator;
 import io.github.hpcorchestrator.state.SecretStore;
@@ -54,6 +56,7 @@ public final class BenchmarkOrchestrator implements AutoCloseable {
   private final StateStore store;
   private final ServersModule servers;
   private final MonitorsModule monitors;
+  private final ServiceLogs logs;
   private final RecipeLoader recipes = new RecipeLoader();
   private final Clock clock = Clock.systemDefaultZone();
 
@@ -95,7 +98,7 @@ public final class BenchmarkOrchestrator implements AutoCloseable {
     PromtoolCheck promtool = PromtoolCheck.onPath();
     SecretStore secrets = new SecretStore(config.stateDir());
     ServiceKinds kinds = new ServiceKinds(List.of(new PrometheusKind(promtool, secrets::get), new NodeExporterKind(),
-        new OllamaKind(), new GenericKind()));
+        new OllamaKind(), new LlmSimulatorKind(), new GenericKind()));
     // Sidecars run the orchestrator's own classes: these anchors pick the jars they need.
     RuntimeBundle runtime = new RuntimeBundle(shell, scheduler.rootDir(), List.of(BenchmarkOrchestrator.class,
         com.fasterxml.jackson.databind.ObjectMapper.class, com.fasterxml.jackson.core.JsonFactory.class,
@@ -110,6 +113,10 @@ public final class BenchmarkOrchestrator implements AutoCloseable {
         executables, new ReadinessWaiter(shell, progress), runtime, secrets,
         new JobPlanner(containerRuntime(config, scheduler, shell, progress), progress), clock);
     this.monitors = new MonitorsModule(servers, config.metricsDir(), clock, config.limits());
+    // Where each job script sends the service's stdout and stderr (slurm-job.sh's --output, local-job.sh's log).
+    boolean slurmBackend = config.backend() == OrchestratorConfig.Backend.SLURM;
+    this.logs = new ServiceLogs(servers, shell, job -> job.serviceDir()
+        + (slurmBackend ? "/slurm-" + job.jobId() + ".out" : "/service.log"), Duration.ofMillis(500));
     // What a killed writer left (temp files, a report without its JSON) goes on the next start.
     StaleOutputs.clean(config.metricsDir());
   }
@@ -230,6 +237,11 @@ public final class BenchmarkOrchestrator implements AutoCloseable {
   /** The spec's MonitorsModule. */
   public MonitorsModule monitors() {
     return monitors;
+  }
+
+  /** Services' and monitors' output, read where their jobs write it. */
+  public ServiceLogs logs() {
+    return logs;
   }
 
   /** Every service and monitor, observed with one scheduler poll. */

@@ -13,15 +13,18 @@ final class Applicability {
   private static final List<String> QUERIES = List.of("--query-service-metrics", "--query-metrics", "--collect-metrics");
 
   /** Per modifier, the actions it applies to; options not listed here (--config, --output, -v) apply to all. */
-  static final Map<String, List<String>> APPLIES_TO = Map.of(
-      "--dry-run", List.of("--recipe"),
-      "--no-wait", List.of("--recipe"),
-      "--tunnel", List.of("--service-endpoint", "--monitor-endpoint"),
-      "--keep", List.of("--demo"),
-      "--format", List.of("--collect-metrics"),
-      "--start", QUERIES,
-      "--end", QUERIES,
-      "--step", QUERIES);
+  static final Map<String, List<String>> APPLIES_TO = Map.ofEntries(
+      Map.entry("--tail", List.of("--logs")),
+      Map.entry("--follow", List.of("--logs")),
+      Map.entry("--sidecar", List.of("--logs")),
+      Map.entry("--dry-run", List.of("--recipe")),
+      Map.entry("--no-wait", List.of("--recipe")),
+      Map.entry("--tunnel", List.of("--service-endpoint", "--monitor-endpoint")),
+      Map.entry("--keep", List.of("--demo")),
+      Map.entry("--format", List.of("--collect-metrics")),
+      Map.entry("--start", QUERIES),
+      Map.entry("--end", QUERIES),
+      Map.entry("--step", QUERIES));
 
   private static final Set<String> GLOBAL = Set.of("--config", "--output", "--verbose", "--help", "--version");
 

@@ -21,7 +21,7 @@ final class HelpText {
   private static Map<String, List<String>> groups() {
     Map<String, List<String>> g = new LinkedHashMap<>();
     g.put("Services", List.of("--list-services", "--recipe", "--dry-run", "--no-wait", "--status",
-        "--list-running-services", "--service-endpoint", "--tunnel", "--stop-service", "--stop-all-services",
+        "--list-running-services", "--logs", "--tail", "--follow", "--sidecar", "--service-endpoint", "--tunnel", "--stop-service", "--stop-all-services",
         "--clear-state"));
     g.put("Monitors", List.of("--list-monitors", "--monitor-status", "--monitor-endpoint", "--show-credentials",
         "--stop-monitor"));

@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -90,6 +91,10 @@ public final class OrchestratorCommand implements Callable<Integer> {
         description = "Write a monitor's report: FILE.json and FILE.html with plots (default: metrics/ID/report).")
     List<String> report;
 
+    @Option(names = "--logs", paramLabel = "ID",
+        description = "Print a service's or monitor's output (see --tail, --follow, --sidecar).")
+    String logs;
+
     @Option(names = "--demo", description = "Start a node exporter and a Prometheus watching it, query 'up', stop both.")
     boolean demo;
   }
@@ -134,6 +139,16 @@ public final class OrchestratorCommand implements Callable<Integer> {
       description = "With --start: step of the range, e.g. 15s (default: at most 1000 points over the range).")
   String step;
 
+  @Option(names = "--tail", paramLabel = "N", defaultValue = "100",
+      description = "With --logs: the last N lines (default: 100).")
+  int tail;
+
+  @Option(names = "--follow", description = "With --logs: keep printing what it writes until the job ends or Ctrl-C.")
+  boolean follow;
+
+  @Option(names = "--sidecar", paramLabel = "NAME", description = "With --logs: a sidecar's log (e.g. probe) instead.")
+  String sidecar;
+
   @Option(names = {"-v", "--verbose"}, description = "Print more detail, including causes of errors and library logs.")
   boolean verbose;
 
@@ -171,6 +186,9 @@ public final class OrchestratorCommand implements Callable<Integer> {
         out.print(orchestrator.dryRun(recipe));
         out.flush();
         return 0;
+      }
+      if (action.logs != null) {
+        return new LogsAction(orchestrator, out, err).run(action.logs, tail, follow, Optional.ofNullable(sidecar), output);
       }
       if (action.demo) {
         return new QuickstartDemo(orchestrator, out).run(config.recipesDir(), keep) ? 0 : 1;

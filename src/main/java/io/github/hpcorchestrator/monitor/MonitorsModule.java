@@ -4,6 +4,11 @@ import io.github.hpcorchestrator.InputException;
 import io.github.hpcorchestrator.OperationFailedException;
 import io.github.hpcorchestrator.OrchestratorException;
 import io.github.hpcorchestrator.config.Limits;
+import io.github.hpcorchestrator.prometheus.NotReachableException;
+import io.github.hpcorchestrator.prometheus.PrometheusClient;
+import io.github.hpcorchestrator.prometheus.QueryResult;
+import io.github.hpcorchestrator.prometheus.TargetHealth;
+import io.github.hpcorchestrator.recipe.ServiceSpec;
 import io.github.hpcorchestrator.report.MetricsFiles;
 import io.github.hpcorchestrator.report.OutputLocation;
 import io.github.hpcorchestrator.report.RangeQueries;
@@ -13,27 +18,23 @@ import io.github.hpcorchestrator.report.ReportWindow;
 import io.github.hpcorchestrator.report.ReportWriter;
 import io.github.hpcorchestrator.report.SavedMetrics;
 import io.github.hpcorchestrator.report.SavedMetricsWriter;
+import io.github.hpcorchestrator.report.ScrapeInterval;
 import io.github.hpcorchestrator.report.WindowSave;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.Map;
-import io.github.hpcorchestrator.prometheus.NotReachableException;
-import io.github.hpcorchestrator.prometheus.PrometheusClient;
-import io.github.hpcorchestrator.prometheus.QueryResult;
-import io.github.hpcorchestrator.prometheus.TargetHealth;
-import io.github.hpcorchestrator.recipe.ServiceSpec;
 import io.github.hpcorchestrator.service.ServersModule;
 import io.github.hpcorchestrator.service.ServiceEndpoint;
 import io.github.hpcorchestrator.service.ServiceStatus;
 import io.github.hpcorchestrator.status.MonitorStatus;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -45,8 +46,11 @@ public final class MonitorsModule {
   /** The monitor kinds that can be started. */
   public static final List<String> AVAILABLE = List.of("prometheus");
 
-  /** Name of the saved range export of a monitor's session window, in its metrics folder. */
-  public static final String SAVED_METRICS = "session-metrics.json";
+  /** Name of the saved range export of a monitor's session window, in its metrics folder (gzip JSON). */
+  public static final String SAVED_METRICS = "session-metrics.json.gz";
+
+  /** Name of the uncompressed export of earlier versions, still read when no {@link #SAVED_METRICS} is there. */
+  public static final String LEGACY_SAVED_METRICS = "session-metrics.json";
 
   /** The PromQL of every report metric: what a report reads back from a saved window. */
   private static final List<String> REPORT_QUERIES = ReportCollector.METRICS.stream().map(m -> m.promql()).toList();
@@ -85,7 +89,7 @@ public final class MonitorsModule {
   public boolean stopMonitor(String monitorId, java.util.function.Consumer<String> progress) {
     ServiceStatus s = monitor(monitorId);
     boolean live = s.endpoint().isPresent();
-    Path saved = metricsDir.resolve(s.serviceId()).resolve(SAVED_METRICS);
+    Path saved = savedMetrics(s.serviceId());
     if (live) {
       try {
         progress.accept("saved the session's metrics to " + saveSessionMetrics(s));
@@ -161,9 +165,23 @@ public final class MonitorsModule {
     return ReportWindow.covering(start, end.isAfter(start) ? end : start.plusSeconds(1));
   }
 
+  /** The window at the step its Prometheus scrapes at: a finer one repeats samples, a coarser one drops them. */
+  private ReportWindow window(ServiceStatus s, PrometheusClient client) {
+    ReportWindow fine = window(s);
+    return ScrapeInterval.of(client).map(i -> ReportWindow.covering(fine.start(), fine.end(), i)).orElse(fine);
+  }
+
+  /** The saved window of a monitor: the compressed file, or an older plain one if only that is there. */
+  private Path savedMetrics(String monitorId) {
+    Path dir = metricsDir.resolve(monitorId);
+    Path legacy = dir.resolve(LEGACY_SAVED_METRICS);
+    return !Files.exists(dir.resolve(SAVED_METRICS)) && Files.exists(legacy) ? legacy : dir.resolve(SAVED_METRICS);
+  }
+
   /**
    * Saves the monitor's window: every report metric and every series of every target job, as
-   * range queries, into {@code <metrics>/<monitor>/session-metrics.json}. Returns the file.
+   * range queries at its scrape interval, into {@code <metrics>/<monitor>/session-metrics.json.gz}.
+   * Returns the file.
    */
   public Path saveSessionMetrics(String monitorId) {
     return saveSessionMetrics(monitor(monitorId));
@@ -174,7 +192,7 @@ public final class MonitorsModule {
     PrometheusClient client = client(s);
     List<String> jobs = client.activeTargets().stream().map(TargetHealth::job).distinct().sorted().toList();
     Path file = metricsDir.resolve(s.serviceId()).resolve(SAVED_METRICS);
-    new WindowSave(client).save(file, window(s), REPORT_QUERIES, jobs);
+    new WindowSave(client).save(file, window(s, client), REPORT_QUERIES, jobs);
     return file;
   }
 
@@ -197,15 +215,15 @@ public final class MonitorsModule {
     if (live) {
       PrometheusClient client = client(s);
       Map<String, QueryResult> answers = new LinkedHashMap<>();
-      ReportWindow window = window(s);
+      ReportWindow window = window(s, client);
       data = new ReportCollector(((RangeQueries) client::queryRange).recordingInto(answers), clock)
           .collect(s.serviceId(), status, client.activeTargets(), window);
-      Path saved = metricsDir.resolve(s.serviceId()).resolve(SAVED_METRICS);
+      Path saved = savedMetrics(s.serviceId());
       if (!Files.exists(saved)) {
         SavedMetricsWriter.write(saved, window, answers);
       }
     } else {
-      Path saved = metricsDir.resolve(s.serviceId()).resolve(SAVED_METRICS);
+      Path saved = savedMetrics(s.serviceId());
       if (!Files.exists(saved)) {
         throw new OperationFailedException("monitor " + s.serviceId() + (s.endpoint().isEmpty()
             ? " is " + s.state() : " does not answer") + " and nothing was saved for it (" + saved + " does not exist)");

@@ -23,13 +23,15 @@ public final class RecipeLoader {
   public static final String PROMETHEUS = "prometheus";
   /** The service name whose recipes may list models to pull. */
   public static final String OLLAMA = "ollama";
+  /** The service name whose recipes may carry {@code simulator:} settings. */
+  public static final String LLM_SIMULATOR = "llm_simulator";
 
   /**
    * The service names whose kind has a port of its own (service/*Kind#defaultPort); a service of
    * any other name without {@code ports} has no port and no endpoint.
    */
   public static final java.util.Set<String> NAMES_WITH_DEFAULT_PORT = java.util.Set.of(PROMETHEUS, "node_exporter",
-      "ollama");
+      "ollama", LLM_SIMULATOR);
   private static final String PORT_TOKEN = "{port}";
 
   // Names become file names, job names and shell words later, so only a safe subset is allowed.
@@ -111,6 +113,7 @@ public final class RecipeLoader {
     Optional<YamlValue> authValue = map.get("auth");
     Optional<YamlValue> modelsValue = map.get("models");
     List<String> setup = map.get("setup").map(SetupLines::of).orElse(List.of());
+    Optional<YamlValue> simulatorValue = map.get("simulator");
     map.rejectUnknownKeys();
     if (ports.isEmpty() && !NAMES_WITH_DEFAULT_PORT.contains(name)) {
       rejectPortUses(map);
@@ -130,13 +133,21 @@ public final class RecipeLoader {
     if (modelsValue.isPresent() && !name.equals(OLLAMA)) {
       throw modelsValue.get().error("only allowed when name is " + OLLAMA);
     }
+    if (simulatorValue.isPresent() && !name.equals(LLM_SIMULATOR)) {
+      throw simulatorValue.get().error("only allowed when name is " + LLM_SIMULATOR);
+    }
+    if (name.equals(LLM_SIMULATOR) && container.isPresent()) {
+      throw map.get("container").orElseThrow().error("not used by " + LLM_SIMULATOR
+          + ", which runs the orchestrator's own Java; remove it");
+    }
+    Optional<SimulatorSpec> simulator = simulatorValue.map(SimulatorRecipe::read);
     Optional<Boolean> auth = authValue.map(YamlValue::asBoolean);
     List<String> models = modelsValue.map(RecipeLoader::models).orElse(List.of());
     List<MonitoringTarget> targets = targetsValue.map(RecipeLoader::targets).orElse(List.of());
     Optional<String> scrapeInterval = intervalValue
         .map(v -> v.asMatching(PROMETHEUS_DURATION, "a Prometheus duration like 15s or 1m"));
     return new ServiceSpec(name, description, command, args, container, resources, environment,
-        ports, healthCheck, targets, scrapeInterval, exporters, auth, models, setup);
+        ports, healthCheck, targets, scrapeInterval, exporters, auth, models, setup, simulator);
   }
 
   /** Ollama model names such as llama3.2:1b, each at most once. */

@@ -24,6 +24,7 @@ import java.util.Optional;
  *     (on for SLURM, off for local)
  * @param models (ollama) models pulled through Ollama's /api/pull before the service counts as ready
  * @param setup shell lines the job runs first, as written (after the config's slurm.setup)
+ * @param simulator (llm_simulator) its timings, output length and error rates; empty means the defaults
  */
 public record ServiceSpec(
     String name,
@@ -40,7 +41,8 @@ public record ServiceSpec(
     List<String> exporters,
     Optional<Boolean> auth,
     List<String> models,
-    List<String> setup) {
+    List<String> setup,
+    Optional<SimulatorSpec> simulator) {
 
   /** The exporters a recipe may ask for. */
   public static final List<String> EXPORTERS = List.of("probe", "node", "gpu", "ollama");
@@ -81,6 +83,16 @@ public record ServiceSpec(
         scrapeInterval, exporters, auth, models, List.of());
   }
 
+  /** A service that is no simulator. */
+  public ServiceSpec(String name, String description, Optional<String> command, List<String> args,
+      Optional<ContainerSpec> container, ResourceSpec resources, Map<String, String> environment,
+      List<Integer> ports, Optional<HealthCheck> healthCheck, List<MonitoringTarget> monitoringTargets,
+      Optional<String> scrapeInterval, List<String> exporters, Optional<Boolean> auth, List<String> models,
+      List<String> setup) {
+    this(name, description, command, args, container, resources, environment, ports, healthCheck, monitoringTargets,
+        scrapeInterval, exporters, auth, models, setup, Optional.empty());
+  }
+
   public ServiceSpec {
     models = List.copyOf(models);
     exporters = List.copyOf(exporters);
@@ -94,7 +106,7 @@ public record ServiceSpec(
   /** The same service with {@code other} as its container (empty: it runs natively). */
   public ServiceSpec withContainer(Optional<ContainerSpec> other) {
     return new ServiceSpec(name, description, command, args, other, resources, environment, ports, healthCheck,
-        monitoringTargets, scrapeInterval, exporters, auth, models, setup);
+        monitoringTargets, scrapeInterval, exporters, auth, models, setup, simulator);
   }
 
   /** The first requested port, if any. */

@@ -40,6 +40,20 @@ public record ReportWindow(Instant start, Instant end, Duration step) {
     return new ReportWindow(end.minusSeconds(steps * stepSeconds), end, Duration.ofSeconds(stepSeconds));
   }
 
+  /**
+   * As {@link #covering(Instant, Instant)}, with a step of at least {@code minStep} (a monitor's
+   * scrape interval: a finer step only repeats each scraped sample).
+   */
+  public static ReportWindow covering(Instant start, Instant end, Duration minStep) {
+    ReportWindow fine = covering(start, end);
+    if (minStep.compareTo(fine.step()) <= 0) {
+      return fine;
+    }
+    long spanMillis = Math.max(0, Duration.between(start, end).toMillis());
+    long stepMillis = minStep.toMillis();
+    return new ReportWindow(end.minusMillis(ceilDiv(spanMillis, stepMillis) * stepMillis), end, minStep);
+  }
+
   /** How many points a series that has a value at every step holds. */
   public long points() {
     return Duration.between(start, end).toMillis() / step.toMillis() + 1;

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.util.TokenBuffer;
 import io.github.hpcorchestrator.InputException;
 import io.github.hpcorchestrator.OperationFailedException;
 import io.github.hpcorchestrator.prometheus.QueryResult;
+import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.math.RoundingMode;
@@ -22,9 +23,11 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.zip.GZIPInputStream;
 
 /**
- * A session's saved range query answers (the file {@link SavedMetricsWriter} writes), answering
+ * A session's saved range query answers (the file {@link SavedMetricsWriter} or {@link WindowSave}
+ * writes, plain or gzip-compressed), answering
  * the same queries again so a report can be rebuilt after Prometheus is gone. Immutable.
  *
  * <p>{@link #queryRange} returns the saved answer for the PromQL text, whatever range it is asked
@@ -66,7 +69,7 @@ public final class SavedMetrics implements RangeQueries {
     JsonNode window = null;
     Map<String, QueryResult> answers = new LinkedHashMap<>();
     boolean sawQueries = false;
-    try (InputStream in = Files.newInputStream(file); JsonParser parser = mapper.getFactory().createParser(in)) {
+    try (InputStream in = open(file); JsonParser parser = mapper.getFactory().createParser(in)) {
       if (parser.nextToken() != JsonToken.START_OBJECT) {
         throw InputException.at(file, 0, "", "expected an object with \"window\" and \"queries\"");
       }
@@ -121,6 +124,29 @@ public final class SavedMetrics implements RangeQueries {
       return new SavedMetrics(span, answers);
     } catch (IllegalArgumentException e) {
       throw InputException.at(file, 0, "window", e.getMessage());
+    }
+  }
+
+  /** Whether a saved window at {@code file} is (to be) gzip-compressed: its name ends in .gz. */
+  public static boolean isCompressed(Path file) {
+    return file.getFileName().toString().endsWith(".gz");
+  }
+
+  /**
+   * The file's JSON, decompressed when it starts with gzip's magic bytes (whatever its name): an
+   * old plain .json and a new .json.gz read alike. Limits apply to the decompressed bytes.
+   */
+  private static InputStream open(Path file) throws IOException {
+    BufferedInputStream in = new BufferedInputStream(Files.newInputStream(file), 64 * 1024);
+    try {
+      in.mark(2);
+      int first = in.read();
+      int second = in.read();
+      in.reset();
+      return first == 0x1f && second == 0x8b ? new GZIPInputStream(in, 64 * 1024) : in;
+    } catch (IOException e) {
+      in.close();
+      throw e;
     }
   }
 

@@ -18,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.zip.GZIPOutputStream;
 
 /**
  * Writes a session's range query answers to one JSON file that {@link SavedMetrics} reads back:
@@ -39,10 +40,23 @@ import java.util.TreeMap;
 public final class SavedMetricsWriter {
   private SavedMetricsWriter() {}
 
-  /** Writes {@code answers}, keyed by PromQL, queried over {@code window}, to {@code file} (mode 0644). */
+  /**
+   * Writes {@code answers}, keyed by PromQL, queried over {@code window}, to {@code file} (mode
+   * 0644): compact and gzip-compressed when its name ends in .gz, else indented JSON.
+   */
   public static void write(Path file, ReportWindow window, Map<String, QueryResult> answers) {
     ObjectMapper mapper = new ObjectMapper().enable(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN);
     try {
+      if (SavedMetrics.isCompressed(file)) {
+        byte[] text = mapper.writeValueAsBytes(document(window, answers));
+        AtomicFiles.write(file, 0644, out -> {
+          try (GZIPOutputStream gz = new GZIPOutputStream(out, 64 * 1024)) {
+            gz.write(text);
+            gz.write('\n');
+          }
+        });
+        return;
+      }
       String text = mapper.writerWithDefaultPrettyPrinter().writeValueAsString(document(window, answers));
       AtomicFiles.write(file, (text + "\n").getBytes(StandardCharsets.UTF_8), 0644);
     } catch (JsonProcessingException e) {

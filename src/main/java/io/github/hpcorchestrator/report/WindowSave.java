@@ -15,13 +15,15 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.TreeMap;
+import java.util.zip.GZIPOutputStream;
 
 /**
  * Saves a monitor's window to the file {@link SavedMetrics} reads (the format of
  * {@link SavedMetricsWriter}) piece by piece, so no window needs the heap: each report metric is
  * one range query, each target job's series come one metric name at a time, and every piece's
  * series go from Prometheus' answer to the file as they arrive. Each piece is bounded by the
- * client's answer cap and deadline; the file appears whole or not at all.
+ * client's answer cap and deadline; the file appears whole or not at all, gzip-compressed when its
+ * name ends in {@code .gz}.
  */
 public final class WindowSave {
   private final PrometheusClient client;
@@ -34,7 +36,8 @@ public final class WindowSave {
 
   /**
    * Writes the answers to {@code metrics} (PromQL) and every series of each job in {@code jobs},
-   * over {@code window}, to {@code file} (mode 0644). Returns how many range requests it made.
+   * over {@code window}, to {@code file} (mode 0644; gzip when it ends in .gz). Returns how many
+   * range requests it made.
    *
    * @throws OperationFailedException if a piece fails (too large, too slow, an error) or the
    *     file cannot be written; an older file then stays as it was
@@ -46,7 +49,9 @@ public final class WindowSave {
     jobs.forEach(job -> queries.put(selector("job", job), job));
     int[] pieces = {0};
     try {
-      AtomicFiles.write(file, 0644, out -> pieces[0] = write(out, window, queries));
+      boolean compressed = SavedMetrics.isCompressed(file);
+      AtomicFiles.write(file, 0644, out -> pieces[0] = write(compressed ? new GZIPOutputStream(out, 64 * 1024) : out,
+          !compressed, window, queries));
     } catch (UncheckedIOException e) {
       throw new OperationFailedException("cannot write " + file + ": " + e.getCause().getClass().getSimpleName()
           + (e.getCause().getMessage() == null ? "" : " " + e.getCause().getMessage()), e);
@@ -54,11 +59,15 @@ public final class WindowSave {
     return pieces[0];
   }
 
-  private int write(OutputStream out, ReportWindow window, TreeMap<String, String> queries) throws IOException {
+  private int write(OutputStream out, boolean indent, ReportWindow window, TreeMap<String, String> queries)
+      throws IOException {
     int pieces = 0;
     try (JsonGenerator g = factory.createGenerator(out)) {
       g.enable(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN);
-      g.useDefaultPrettyPrinter();
+      if (indent) {
+        // A plain file is for people to read; a compressed one is for --report, and indents cost bytes.
+        g.useDefaultPrettyPrinter();
+      }
       g.writeStartObject();
       g.writeObjectFieldStart("window");
       g.writeNumberField("start", ReportWindow.epochSeconds(window.start()));

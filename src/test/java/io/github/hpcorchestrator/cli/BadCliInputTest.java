@@ -6,8 +6,6 @@ import io.github.hpcorchestrator.cluster.JobState;
 import io.github.hpcorchestrator.state.ServiceRecord;
 import io.github.hpcorchestrator.state.StateStore;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -42,9 +40,6 @@ class BadCliInputTest {
   private Path config;
   private Process sleeper;
 
-  /** What one call printed and returned. */
-  record Result(int code, String out, String err) {}
-
   @BeforeEach
   void writeConfig() throws IOException {
     state = dir.resolve("state");
@@ -62,21 +57,16 @@ class BadCliInputTest {
     }
   }
 
-  private Result run(String... args) {
-    List<String> all = new ArrayList<>(List.of("--config", config.toString()));
-    all.addAll(List.of(args));
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), all.toArray(String[]::new));
-    return new Result(code, out.toString(), err.toString());
+  private CliResult run(String... args) {
+    return LocalCli.call(config, args);
   }
 
   /** The action with {@code id} in its place (and a query where the action takes one). */
-  private Result runAction(String action, String id) {
+  private CliResult runAction(String action, String id) {
     return action.equals("--query-service-metrics") ? run(action, id, "up") : run(action, id);
   }
 
-  private static void assertOneLine(Result r, int code, String start) {
+  private static void assertOneLine(CliResult r, int code, String start) {
     assertThat(r.code()).as("exit code; stderr: %s", r.err()).isEqualTo(code);
     assertThat(r.out()).as("stdout").isEmpty();
     assertThat(r.err().lines().toList()).as("stderr lines").hasSize(1);
@@ -107,7 +97,7 @@ class BadCliInputTest {
   @ParameterizedTest(name = "{0} {1}")
   @MethodSource("hostileIds")
   void hostileIdIsAnInputErrorAndRunsNothing(String action, String id) {
-    Result r = runAction(action, id);
+    CliResult r = runAction(action, id);
 
     assertOneLine(r, 2, "error: '");
     assertThat(r.err()).contains("is not a service ID");
@@ -117,7 +107,7 @@ class BadCliInputTest {
 
   @Test
   void idWithNewlineIsShownEscapedOnOneLine() {
-    Result r = run("--service-endpoint", "a\nb\rc");
+    CliResult r = run("--service-endpoint", "a\nb\rc");
 
     assertOneLine(r, 2, "error: 'a\\x0ab\\x0dc' is not a service ID");
   }
@@ -130,7 +120,7 @@ class BadCliInputTest {
   @MethodSource("unknownIds")
   void unknownIdIsAnInputError(String id) {
     for (String action : ID_ACTIONS) {
-      Result r = runAction(action, id);
+      CliResult r = runAction(action, id);
       assertOneLine(r, 2, "error: no service with ID '" + id + "' (see --status for the services known)");
     }
   }
@@ -142,12 +132,12 @@ class BadCliInputTest {
       store.put(record("b_0badcafe", "b", JobState.COMPLETED, "", 0, ""));
     }
     for (String action : ID_ACTIONS) {
-      Result r = runAction(action, "0badcafe");
+      CliResult r = runAction(action, "0badcafe");
       assertOneLine(r, 2, "error: service ID '0badcafe' is ambiguous: it matches a_0badcafe, b_0badcafe;"
           + " give the full ID");
     }
     // The full IDs still work.
-    Result full = run("--stop-service", "a_0badcafe");
+    CliResult full = run("--stop-service", "a_0badcafe");
     assertThat(full.code()).as(full.err()).isZero();
   }
 
@@ -160,7 +150,7 @@ class BadCliInputTest {
           closedPort(), "999999999"));
     }
 
-    Result r = run("--query-service-metrics", "prometheus_0badcafe", "up");
+    CliResult r = run("--query-service-metrics", "prometheus_0badcafe", "up");
 
     assertOneLine(r, 1, "error: monitor prometheus_0badcafe is FAILED, not running: nothing to query");
   }
@@ -180,10 +170,10 @@ class BadCliInputTest {
           pgid));
     }
 
-    Result query = run("--query-service-metrics", "0badcafe", "up");
+    CliResult query = run("--query-service-metrics", "0badcafe", "up");
     assertOneLine(query, 1, "error: Prometheus at http://localhost:" + port + " not reachable: ");
 
-    Result monitor = run("--monitor-status", "0badcafe");
+    CliResult monitor = run("--monitor-status", "0badcafe");
     assertOneLine(monitor, 1, "error: Prometheus at http://localhost:" + port + " not reachable: ");
   }
 

@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.hpcorchestrator.state.StateStore;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -43,9 +41,6 @@ class BadInputCorpusTest {
   private Path config;
   private Path home;
   private String savedHome;
-
-  /** What one call printed and returned. */
-  record Result(int code, String out, String err) {}
 
   @BeforeEach
   void setUp() throws IOException {
@@ -90,7 +85,7 @@ class BadInputCorpusTest {
     String expected = expectation(recipe);
 
     // 1. No state yet: none may be created.
-    Result fresh = run("--config", config.toString(), "--recipe", recipe.toString());
+    CliResult fresh = run("--config", config.toString(), "--recipe", recipe.toString());
     assertOneInputError(fresh, expected);
     assertThat(state).as("state folder after a rejected recipe").doesNotExist();
 
@@ -99,7 +94,7 @@ class BadInputCorpusTest {
       store.newSession("earlier.yaml", Instant.parse("2024-01-01T00:00:00Z"));
     }
     Map<String, String> before = snapshot(state);
-    Result again = run("--config", config.toString(), "--recipe", recipe.toString());
+    CliResult again = run("--config", config.toString(), "--recipe", recipe.toString());
     assertOneInputError(again, expected);
     assertThat(snapshot(state)).as("state folder after a rejected recipe").isEqualTo(before);
   }
@@ -110,7 +105,7 @@ class BadInputCorpusTest {
     String expected = expectation(badConfig);
     Map<String, String> before = snapshot(dir);
 
-    Result r = run("--config", badConfig.toString(), "--status");
+    CliResult r = run("--config", badConfig.toString(), "--status");
 
     assertOneInputError(r, expected);
     assertThat(home.resolve(".orchestrator")).as("default state folder").doesNotExist();
@@ -148,7 +143,7 @@ class BadInputCorpusTest {
       throws IOException {
     Path recipe = Files.writeString(dir.resolve("recipe.yaml"), yaml);
 
-    Result r = run("--config", config.toString(), "--recipe", recipe.toString());
+    CliResult r = run("--config", config.toString(), "--recipe", recipe.toString());
 
     assertThat(r.code()).as("exit code; stderr: %s", r.err()).isEqualTo(2);
     assertThat(r.out()).isEmpty();
@@ -163,7 +158,7 @@ class BadInputCorpusTest {
   void planningErrorsLeaveStateUnchanged(String what, String yaml, String start) throws IOException {
     Path recipe = Files.writeString(dir.resolve("recipe.yaml"), yaml);
 
-    Result r = run("--config", config.toString(), "--recipe", recipe.toString());
+    CliResult r = run("--config", config.toString(), "--recipe", recipe.toString());
 
     assertThat(r.code()).isEqualTo(2);
     assertThat(state).as("state folder after a rejected recipe").doesNotExist();
@@ -179,7 +174,7 @@ class BadInputCorpusTest {
     return expected;
   }
 
-  private static void assertOneInputError(Result r, String expected) {
+  private static void assertOneInputError(CliResult r, String expected) {
     assertThat(r.code()).as("exit code; stderr: %s", r.err()).isEqualTo(2);
     assertThat(r.out()).as("stdout").isEmpty();
     assertThat(r.err().lines().toList()).as("stderr lines").hasSize(1);
@@ -212,10 +207,7 @@ class BadInputCorpusTest {
     }
   }
 
-  static Result run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
-    return new Result(code, out.toString(), err.toString());
+  static CliResult run(String... args) {
+    return LocalCli.call(args);
   }
 }

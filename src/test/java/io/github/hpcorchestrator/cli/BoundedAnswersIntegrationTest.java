@@ -3,6 +3,8 @@ package io.github.hpcorchestrator.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.github.hpcorchestrator.testbed.Await;
+import io.github.hpcorchestrator.testbed.ProcessGroups;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,7 +46,7 @@ class BoundedAnswersIntegrationTest {
       cli.run("--stop-all-services");
     }
     for (String group : groups) {
-      if (ConcurrencyIntegrationTest.groupAlive(group)) {
+      if (ProcessGroups.alive(group)) {
         signal("KILL", group);
       }
     }
@@ -61,7 +63,7 @@ class BoundedAnswersIntegrationTest {
     JsonNode service = cli.json("--recipe", recipe.toString()).at("/services/0");
     groups.add(service.path("job_id").asText());
     String id = service.path("service_id").asText();
-    LocalCli.await("three scrapes of " + id, Duration.ofSeconds(60), () -> {
+    Await.value("three scrapes of " + id, Duration.ofSeconds(60), () -> {
       JsonNode r = cli.json("--query-service-metrics", id, "count_over_time(up{job=\"prometheus\"}[5m])");
       JsonNode value = r.at("/data/result/0/value/1");
       return !value.isMissingNode() && Double.parseDouble(value.asText()) >= 3 ? Optional.of(true) : Optional.empty();
@@ -70,12 +72,8 @@ class BoundedAnswersIntegrationTest {
   }
 
   private void awaitGroupGone(String group) {
-    LocalCli.await("process group " + group + " gone", Duration.ofSeconds(30), () -> {
-      try {
-        return ConcurrencyIntegrationTest.groupAlive(group) ? Optional.empty() : Optional.of(true);
-      } catch (IOException e) {
-        throw new AssertionError(e);
-      }
+    Await.value("process group " + group + " gone", Duration.ofSeconds(30), () -> {
+      return ProcessGroups.alive(group) ? Optional.empty() : Optional.of(true);
     });
   }
 
@@ -88,7 +86,7 @@ class BoundedAnswersIntegrationTest {
     }
     Instant start = Instant.now();
 
-    LocalCli.Result status = cli.run("--status");
+    CliResult status = cli.run("--status");
 
     Duration took = Duration.between(start, Instant.now());
     assertThat(status.code()).as(status.err()).isZero();
@@ -109,7 +107,7 @@ class BoundedAnswersIntegrationTest {
     signal("STOP", groups.get(0));
     Instant start = Instant.now();
 
-    LocalCli.Result stop = cli.run("--stop-monitor", id);
+    CliResult stop = cli.run("--stop-monitor", id);
 
     assertThat(stop.code()).as(stop.err()).isZero();
     assertThat(stop.out()).startsWith("Stopped " + id + " (");
@@ -119,7 +117,7 @@ class BoundedAnswersIntegrationTest {
             + " not reachable: no complete answer within 2s");
     // The report is not asked of the frozen server again: one deadline, not two.
     assertThat(lines).contains("could not write the report: monitor " + id + " does not answer and nothing was saved"
-        + " for it (" + dir.resolve("metrics").resolve(id).resolve("session-metrics.json") + " does not exist)");
+        + " for it (" + dir.resolve("metrics").resolve(id).resolve("session-metrics.json.gz") + " does not exist)");
     assertThat(stop.err()).doesNotContain("Exception").doesNotContain("\tat ");
     awaitGroupGone(groups.get(0));
     // 2 s for the save, then SIGTERM's grace (10 s) before SIGKILL ends the stopped group.
@@ -131,13 +129,13 @@ class BoundedAnswersIntegrationTest {
     configure("  max_answer_bytes: 4KiB\n");
     String id = startPrometheus("capped");
 
-    LocalCli.Result query = cli.run("--query-service-metrics", id, "{__name__=~\".+\"}");
+    CliResult query = cli.run("--query-service-metrics", id, "{__name__=~\".+\"}");
     assertThat(query.code()).isEqualTo(1);
     assertThat(query.out()).isEmpty();
     assertThat(query.err()).matches("error: Prometheus at http://[a-z0-9.]+:[0-9]+: the answer to /api/v1/query"
         + " is larger than limits\\.max_answer_bytes \\(4096 bytes\\); narrow the query or raise the limit\n");
 
-    LocalCli.Result stop = cli.run("--stop-monitor", id);
+    CliResult stop = cli.run("--stop-monitor", id);
 
     assertThat(stop.code()).as(stop.err()).isZero();
     assertThat(stop.out()).startsWith("Stopped " + id + " (");

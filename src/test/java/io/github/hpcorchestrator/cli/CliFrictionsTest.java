@@ -9,8 +9,6 @@ import io.github.hpcorchestrator.status.MonitorStatus;
 import io.github.hpcorchestrator.status.MonitorStatusJson;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -33,16 +31,13 @@ class CliFrictionsTest {
   }
 
   /** Without --config: what a user typing the bare command sees. */
-  private static LocalCli.Result bare(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
-    return new LocalCli.Result(code, out.toString(), err.toString());
+  private static CliResult bare(String... args) {
+    return LocalCli.call(args);
   }
 
   @Test
   void helpShowsEachParameterOnceInGroups() {
-    LocalCli.Result r = bare("--help");
+    CliResult r = bare("--help");
 
     assertThat(r.code()).isZero();
     assertThat(r.out()).startsWith("Usage: orchestrator ACTION [OPTIONS]")
@@ -58,7 +53,7 @@ class CliFrictionsTest {
 
   @Test
   void noArgumentsPrintsTheShortUsage() {
-    LocalCli.Result r = bare();
+    CliResult r = bare();
 
     assertThat(r.code()).isEqualTo(2);
     assertThat(r.out()).isEmpty();
@@ -69,7 +64,7 @@ class CliFrictionsTest {
 
   @Test
   void aMistypedFlagGetsASuggestion() {
-    LocalCli.Result r = bare("--stauts");
+    CliResult r = bare("--stauts");
 
     assertThat(r.code()).isEqualTo(2);
     assertThat(r.err()).startsWith("error: Unknown option: '--stauts', did you mean '--status'?\n");
@@ -77,8 +72,8 @@ class CliFrictionsTest {
 
   @Test
   void anOptionOfAnotherActionIsAUsageError() {
-    LocalCli.Result tunnel = cli.run("--status", "--tunnel", "19090");
-    LocalCli.Result dryRun = cli.run("--list-monitors", "--dry-run");
+    CliResult tunnel = cli.run("--status", "--tunnel", "19090");
+    CliResult dryRun = cli.run("--list-monitors", "--dry-run");
 
     assertThat(tunnel.code()).isEqualTo(2);
     assertThat(tunnel.out()).isEmpty();
@@ -86,15 +81,17 @@ class CliFrictionsTest {
         + " --monitor-endpoint)\n");
     assertThat(dryRun.code()).isEqualTo(2);
     assertThat(dryRun.err()).startsWith("error: --dry-run does not apply to --list-monitors");
+    assertThat(cli.run("--status", "--follow").err()).startsWith("error: --follow does not apply to --status (it goes"
+        + " with --logs)");
   }
 
   @Test
   void underJsonOutputEveryErrorIsJson() throws IOException {
-    LocalCli.Result parse = bare("--output", "json", "--stauts");
-    LocalCli.Result input = cli.run("--output", "json", "--monitor-status", "deadbeef");
-    LocalCli.Result usage = cli.run("--output=json");
+    CliResult parse = bare("--output", "json", "--stauts");
+    CliResult input = cli.run("--output", "json", "--monitor-status", "deadbeef");
+    CliResult usage = cli.run("--output=json");
 
-    for (LocalCli.Result r : List.of(parse, input, usage)) {
+    for (CliResult r : List.of(parse, input, usage)) {
       assertThat(r.code()).isEqualTo(2);
       assertThat(r.out()).isEmpty();
       JsonNode error = JSON.readTree(r.err());
@@ -107,7 +104,7 @@ class CliFrictionsTest {
 
   @Test
   void aRecipeNameIsFoundInTheRecipesFolder() {
-    LocalCli.Result r = cli.run("--recipe", "node_exporter", "--dry-run");
+    CliResult r = cli.run("--recipe", "node_exporter", "--dry-run");
 
     assertThat(r.code()).as(r.err()).isZero();
     assertThat(r.out()).contains("node_exporter");
@@ -138,7 +135,7 @@ class CliFrictionsTest {
 
   @Test
   void versionIsTheBuildsVersion() {
-    LocalCli.Result r = bare("--version");
+    CliResult r = bare("--version");
 
     assertThat(r.code()).isZero();
     assertThat(r.out()).matches("hpc-orchestrator \\d+\\.\\d+\\.\\d+(-SNAPSHOT)?\n");
@@ -178,7 +175,7 @@ class CliFrictionsTest {
 
   @Test
   void credentialsOfAnUnknownServiceAreAnInputError() {
-    LocalCli.Result r = cli.run("--show-credentials", "deadbeef");
+    CliResult r = cli.run("--show-credentials", "deadbeef");
 
     assertThat(r.code()).isEqualTo(2);
     assertThat(r.out()).isEmpty();

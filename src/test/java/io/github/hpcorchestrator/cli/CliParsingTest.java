@@ -3,8 +3,6 @@ package io.github.hpcorchestrator.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
@@ -23,9 +21,6 @@ class CliParsingTest {
   private Path config;
   private Path state;
 
-  /** What one call printed and returned. */
-  record Result(int code, String out, String err) {}
-
   @BeforeEach
   void writeConfig() throws IOException {
     state = dir.resolve("state");
@@ -33,14 +28,11 @@ class CliParsingTest {
         "backend: local\nstate_dir: " + state + "\nrecipes_dir: " + RECIPES + "\n");
   }
 
-  private static Result run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
-    return new Result(code, out.toString(), err.toString());
+  private static CliResult run(String... args) {
+    return LocalCli.call(args);
   }
 
-  private Result runWithConfig(String... args) {
+  private CliResult runWithConfig(String... args) {
     String[] all = new String[args.length + 2];
     all[0] = "--config";
     all[1] = config.toString();
@@ -50,7 +42,7 @@ class CliParsingTest {
 
   @Test
   void helpExitsZeroAndListsTheActions() {
-    Result r = run("--help");
+    CliResult r = run("--help");
 
     assertThat(r.code()).isZero();
     assertThat(r.out()).contains("Usage: orchestrator", "--recipe=FILE", "--status", "--query-service-metrics",
@@ -60,7 +52,7 @@ class CliParsingTest {
 
   @Test
   void noActionIsAUsageError() {
-    Result r = runWithConfig();
+    CliResult r = runWithConfig();
 
     assertThat(r.code()).isEqualTo(2);
     assertThat(r.out()).isEmpty();
@@ -69,7 +61,7 @@ class CliParsingTest {
 
   @Test
   void twoActionsAreAUsageError() {
-    Result r = runWithConfig("--status", "--list-services");
+    CliResult r = runWithConfig("--status", "--list-services");
 
     assertThat(r.code()).isEqualTo(2);
     assertThat(r.out()).isEmpty();
@@ -78,7 +70,7 @@ class CliParsingTest {
 
   @Test
   void unknownOptionIsAUsageError() {
-    Result r = runWithConfig("--status", "--frobnicate");
+    CliResult r = runWithConfig("--status", "--frobnicate");
 
     assertThat(r.code()).isEqualTo(2);
     assertThat(r.err()).startsWith("error: Unknown option: '--frobnicate'").endsWith("Try --help for usage.\n");
@@ -86,7 +78,7 @@ class CliParsingTest {
 
   @Test
   void queryWithOneArgumentIsAUsageError() {
-    Result r = runWithConfig("--query-service-metrics", "6355d49f");
+    CliResult r = runWithConfig("--query-service-metrics", "6355d49f");
 
     assertThat(r.code()).isEqualTo(2);
     assertThat(r.out()).isEmpty();
@@ -95,7 +87,7 @@ class CliParsingTest {
 
   @Test
   void unknownOutputFormatIsAUsageError() {
-    Result r = runWithConfig("--status", "--output", "xml");
+    CliResult r = runWithConfig("--status", "--output", "xml");
 
     assertThat(r.code()).isEqualTo(2);
     assertThat(r.err()).contains("xml").endsWith("Try --help for usage.\n");
@@ -178,7 +170,7 @@ class CliParsingTest {
       throws IOException {
     Path recipe = Files.writeString(dir.resolve("bad.yaml"), yaml);
 
-    Result r = runWithConfig("--recipe", recipe.toString());
+    CliResult r = runWithConfig("--recipe", recipe.toString());
 
     assertThat(r.code()).isEqualTo(2);
     assertThat(r.out()).isEmpty();
@@ -189,7 +181,7 @@ class CliParsingTest {
 
   @Test
   void missingRecipeFileIsAnInputError() {
-    Result r = runWithConfig("--recipe", dir.resolve("nope.yaml").toString());
+    CliResult r = runWithConfig("--recipe", dir.resolve("nope.yaml").toString());
 
     assertThat(r.code()).isEqualTo(2);
     assertThat(r.err()).isEqualTo("error: file not found: " + dir.resolve("nope.yaml") + "\n");
@@ -201,7 +193,7 @@ class CliParsingTest {
     Path bad = Files.writeString(dir.resolve("bad-config.yaml"),
         "backend: local\nstate_dir: " + state + "\nrecipe_dir: /tmp\n");
 
-    Result r = run("--config", bad.toString(), "--status");
+    CliResult r = run("--config", bad.toString(), "--status");
 
     assertThat(r.code()).isEqualTo(2);
     assertThat(r.out()).isEmpty();
@@ -211,7 +203,7 @@ class CliParsingTest {
 
   @Test
   void endpointOfAnUnknownIdIsAnInputError() {
-    Result r = runWithConfig("--service-endpoint", "deadbeef");
+    CliResult r = runWithConfig("--service-endpoint", "deadbeef");
 
     assertThat(r.code()).isEqualTo(2);
     assertThat(r.out()).isEmpty();
@@ -220,7 +212,7 @@ class CliParsingTest {
 
   @Test
   void stopOfGarbageIdIsAnInputError() {
-    Result r = runWithConfig("--stop-service", "abc;rm -rf /");
+    CliResult r = runWithConfig("--stop-service", "abc;rm -rf /");
 
     assertThat(r.code()).isEqualTo(2);
     assertThat(r.err()).startsWith("error: 'abc;rm -rf /' is not a service ID");
@@ -228,7 +220,7 @@ class CliParsingTest {
 
   @Test
   void statusOnEmptyStateShowsNone() {
-    Result r = runWithConfig("--status");
+    CliResult r = runWithConfig("--status");
 
     assertThat(r.code()).isZero();
     assertThat(r.out()).isEqualTo("""

@@ -3,6 +3,7 @@ package io.github.hpcorchestrator.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.github.hpcorchestrator.testbed.ProcessGroups;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,31 +47,22 @@ class ConcurrencyIntegrationTest {
   @BeforeEach
   void setUp() throws IOException {
     cli = new LocalCli(dir);
-    recipe = Files.writeString(dir.resolve("sleeper.yaml"), """
-        service:
-          name: sleeper
-          command: sleep
-          args: ["300"]
-        """);
+    recipe = LocalCli.sleeperRecipe(dir);
   }
 
   @AfterEach
   void killLeftovers() throws Exception {
-    for (String pgid : jobIds) {
-      if (groupAlive(pgid)) {
-        new ProcessBuilder("kill", "-KILL", "--", "-" + pgid).start().waitFor(10, TimeUnit.SECONDS);
-      }
-    }
+    ProcessGroups.killLeftovers(jobIds);
   }
 
   @Test
   void twentyParallelStartsThenParallelStatusAndStopsInOneJvm() throws Exception {
-    List<LocalCli.Result> starts = parallel(20, i -> cli.run("--recipe", recipe.toString(), "--no-wait",
+    List<CliResult> starts = parallel(20, i -> cli.run("--recipe", recipe.toString(), "--no-wait",
         "--output", "json"));
 
     Set<String> ids = new HashSet<>();
     Set<String> sessions = new HashSet<>();
-    for (LocalCli.Result r : starts) {
+    for (CliResult r : starts) {
       assertThat(r.code()).as("exit code; stderr: %s", r.err()).isZero();
       JsonNode json = r.json();
       sessions.add(json.path("session_id").asText());
@@ -84,7 +76,7 @@ class ConcurrencyIntegrationTest {
     assertTracked(ids, 20);
 
     // Ten status calls race twenty stops; every call succeeds.
-    List<Callable<LocalCli.Result>> calls = new ArrayList<>();
+    List<Callable<CliResult>> calls = new ArrayList<>();
     List<String> idList = new ArrayList<>(ids);
     for (int i = 0; i < 30; i++) {
       int n = i;
@@ -92,8 +84,8 @@ class ConcurrencyIntegrationTest {
           ? () -> cli.run("--status", "--output", "json")
           : () -> cli.run("--stop-service", idList.get(n - 1 - n / 3), "--output", "json"));
     }
-    List<LocalCli.Result> mixed = parallel(calls);
-    for (LocalCli.Result r : mixed) {
+    List<CliResult> mixed = parallel(calls);
+    for (CliResult r : mixed) {
       assertThat(r.code()).as("exit code; stderr: %s", r.err()).isZero();
       assertThat(r.err()).doesNotContain("error");
       assertThat(r.json()).isNotNull();
@@ -104,17 +96,17 @@ class ConcurrencyIntegrationTest {
     assertThat(states.values()).containsOnly("CANCELLED");
     assertThat(dbRows()).hasSize(20).allSatisfy((id, state) -> assertThat(state).isEqualTo("CANCELLED"));
     for (String pgid : jobIds) {
-      assertThat(groupAlive(pgid)).as("process group %s after --stop-service", pgid).isFalse();
+      assertThat(ProcessGroups.alive(pgid)).as("process group %s after --stop-service", pgid).isFalse();
     }
   }
 
   @Test
   void parallelStartsAsSeparateProcessesShareTheDatabase() throws Exception {
     int processes = 8;
-    List<LocalCli.Result> starts = parallel(processes, i -> subprocess(i, "--recipe", recipe.toString(),
+    List<CliResult> starts = parallel(processes, i -> subprocess(i, "--recipe", recipe.toString(),
         "--no-wait", "--output", "json"));
     Set<String> ids = new HashSet<>();
-    for (LocalCli.Result r : starts) {
+    for (CliResult r : starts) {
       assertThat(r.code()).as("exit code; stderr: %s", r.err()).isZero();
       JsonNode service = r.json().path("services").get(0);
       ids.add(service.path("service_id").asText());
@@ -124,11 +116,11 @@ class ConcurrencyIntegrationTest {
     assertTracked(ids, processes);
 
     // Two processes stop everything at once: both succeed, whichever stops a service first.
-    List<LocalCli.Result> stops = parallel(2, i -> subprocess(100 + i, "--stop-all-services"));
+    List<CliResult> stops = parallel(2, i -> subprocess(100 + i, "--stop-all-services"));
     stops.forEach(r -> assertThat(r.code()).as("exit code; stderr: %s", r.err()).isZero());
     assertThat(statesById(cli.json("--status")).values()).hasSize(processes).containsOnly("CANCELLED");
     for (String pgid : jobIds) {
-      assertThat(groupAlive(pgid)).as("process group %s after --stop-all-services", pgid).isFalse();
+      assertThat(ProcessGroups.alive(pgid)).as("process group %s after --stop-all-services", pgid).isFalse();
     }
   }
 
@@ -176,18 +168,10 @@ class ConcurrencyIntegrationTest {
   }
 
   /** The CLI as its own JVM, as a user's second terminal would run it. */
-  private LocalCli.Result subprocess(int n, String... args) throws Exception {
-    List<String> argv = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"), Main.class.getName(), "--config", cli.config().toString()));
-    argv.addAll(List.of(args));
-    Path out = dir.resolve("out-" + n + ".txt");
-    Path err = dir.resolve("err-" + n + ".txt");
-    Process p = new ProcessBuilder(argv).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-    if (!p.waitFor(CALL_DEADLINE.toSeconds(), TimeUnit.SECONDS)) {
-      p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-      throw new AssertionError("CLI process did not finish: " + List.of(args) + "\n" + Files.readString(err));
-    }
-    return new LocalCli.Result(p.exitValue(), Files.readString(out), Files.readString(err));
+  private CliResult subprocess(int n, String... args) throws Exception {
+    List<String> all = new ArrayList<>(List.of("--config", cli.config().toString()));
+    all.addAll(List.of(args));
+    return CliProcess.java().run(Files.createDirectories(dir.resolve("call-" + n)), CALL_DEADLINE, all);
   }
 
   /** A call that may throw, numbered. */
@@ -228,27 +212,5 @@ class ConcurrencyIntegrationTest {
       pool.shutdownNow();
       pool.awaitTermination(30, TimeUnit.SECONDS);
     }
-  }
-
-  /** Whether any live (non-zombie) process is in process group {@code pgid}, from /proc. */
-  static boolean groupAlive(String pgid) throws IOException {
-    try (var entries = Files.list(Path.of("/proc"))) {
-      for (Path p : entries.toList()) {
-        if (!p.getFileName().toString().chars().allMatch(Character::isDigit)) {
-          continue;
-        }
-        String stat;
-        try {
-          stat = Files.readString(p.resolve("stat"));
-        } catch (IOException e) {
-          continue;
-        }
-        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        if (fields[2].equals(pgid) && !fields[0].equals("Z")) {
-          return true;
-        }
-      }
-    }
-    return false;
   }
 }

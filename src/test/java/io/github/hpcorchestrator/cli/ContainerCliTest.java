@@ -3,11 +3,8 @@ package io.github.hpcorchestrator.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -27,8 +24,6 @@ class ContainerCliTest {
   @TempDir Path dir;
   private Path bin;
 
-  record Result(int code, String out, String err) {}
-
   @BeforeEach
   void standIn() throws IOException {
     bin = Files.createDirectories(dir.resolve("bin"));
@@ -47,18 +42,13 @@ class ContainerCliTest {
         ""));
   }
 
-  private static Result run(Path config, String... args) {
-    List<String> all = new ArrayList<>(List.of("--config", config.toString()));
-    all.addAll(List.of(args));
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), all.toArray(String[]::new));
-    return new Result(code, out.toString(), err.toString());
+  private static CliResult run(Path config, String... args) {
+    return LocalCli.call(config, args);
   }
 
   @Test
   void gpuRecipesDryRunShowsTheSetupLinesAndExecWithNv() throws IOException {
-    Result r = run(config("export PATH=" + bin + ":$PATH"), "--recipe", OLLAMA, "--dry-run");
+    CliResult r = run(config("export PATH=" + bin + ":$PATH"), "--recipe", OLLAMA, "--dry-run");
 
     assertThat(r.code()).as(r.err()).isZero();
     assertThat(r.err()).isEmpty();
@@ -74,7 +64,7 @@ class ContainerCliTest {
   void withoutARuntimeADryRunSaysTheStartWouldFailAndTheStartDoesBeforeAnythingIsSubmitted() throws IOException {
     Path config = config("export PATH=/nonexistent");
 
-    Result dry = run(config, "--recipe", OLLAMA, "--dry-run");
+    CliResult dry = run(config, "--recipe", OLLAMA, "--dry-run");
     assertThat(dry.code()).as(dry.err()).isZero();
     assertThat(dry.out()).contains("cmd=(apptainer exec --nv)");
     assertThat(dry.err().lines().toList()).containsExactly("dry run: service 'ollama' runs in a container, but"
@@ -83,7 +73,7 @@ class ContainerCliTest {
         + " on the login node, so without network on the nodes keep them there (container.image_path names a"
         + " prebuilt one)");
 
-    Result start = run(config, "--recipe", OLLAMA);
+    CliResult start = run(config, "--recipe", OLLAMA);
     assertThat(start.code()).isEqualTo(1);
     assertThat(start.out()).isEmpty();
     assertThat(start.err().lines().toList()).singleElement().asString()
@@ -94,7 +84,7 @@ class ContainerCliTest {
 
   @Test
   void prometheusWithItsContainerRunsNativelyWhenThereIsNoRuntimeAndSaysSoOnce() throws IOException {
-    Result r = run(config("export PATH=/nonexistent"), "--recipe", PROMETHEUS, "--dry-run");
+    CliResult r = run(config("export PATH=/nonexistent"), "--recipe", PROMETHEUS, "--dry-run");
 
     assertThat(r.code()).as(r.err()).isZero();
     assertThat(r.out()).contains("# No container: the command runs natively on the node.")
@@ -105,7 +95,7 @@ class ContainerCliTest {
 
   @Test
   void prometheusRunsTheImagesOwnProgramWhenTheRuntimeIsThere() throws IOException {
-    Result r = run(config("export PATH=" + bin + ":$PATH"), "--recipe", PROMETHEUS, "--dry-run");
+    CliResult r = run(config("export PATH=" + bin + ":$PATH"), "--recipe", PROMETHEUS, "--dry-run");
 
     assertThat(r.code()).as(r.err()).isZero();
     assertThat(r.out()).contains("cmd=(apptainer exec)\n").contains("argv=(prometheus '--config.file=");

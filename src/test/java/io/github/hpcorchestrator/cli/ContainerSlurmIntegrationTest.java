@@ -1,8 +1,8 @@
 package io.github.hpcorchestrator.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.github.hpcorchestrator.testbed.SharedCluster;
 import io.github.hpcorchestrator.testbed.TestCluster;
 import io.github.hpcorchestrator.transport.LocalShell;
 import java.io.IOException;
@@ -16,6 +16,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Containers on the real SLURM test cluster, from the laptop namespace. No Apptainer package
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.TestInstance;
  * log, next to sbatch's) and runs the command natively. The nodes have pretend GPUs (gres gpu:2).
  */
 @Tag("integration")
+@ExtendWith(SharedCluster.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ContainerSlurmIntegrationTest {
   private TestCluster cluster;
@@ -34,9 +36,8 @@ class ContainerSlurmIntegrationTest {
   private Path plain;
 
   @BeforeAll
-  void up() throws Exception {
-    assumeTrue(TestCluster.possible(), "the SLURM testbed needs root");
-    cluster = TestCluster.up();
+  void up(TestCluster shared) throws Exception {
+    cluster = shared;
     work = cluster.workDir("hpco-container");
     cli = new SlurmCli(cluster, work);
     bin = Files.createDirectories(work.resolve("bin"));
@@ -56,11 +57,7 @@ class ContainerSlurmIntegrationTest {
     if (cluster == null) {
       return;
     }
-    try {
-      new LocalShell(cluster.slurmEnvironment()).run(List.of("scancel", "--me"), Duration.ofSeconds(30));
-    } finally {
-      cluster.close();
-    }
+    new LocalShell(cluster.slurmEnvironment()).run(List.of("scancel", "--me"), Duration.ofSeconds(30));
   }
 
   private Path recipe(String name, String... lines) throws IOException {
@@ -92,7 +89,7 @@ class ContainerSlurmIntegrationTest {
         "    endpoint: /");
     String image = work.resolve("remote/images/example.org_gpu-worker_1.sif").toString();
 
-    SlurmCli.Run first = cli.run(withStandIn, "--recipe", recipe.toString(), "--output", "json");
+    CliResult first = cli.run(withStandIn, "--recipe", recipe.toString(), "--output", "json");
     assertThat(first.code()).as(first.err()).isZero();
     assertThat(first.json().at("/services/0/state").asText()).isEqualTo("RUNNING");
     assertThat(first.err()).contains("gpu_worker_").contains(": building container image " + image
@@ -115,12 +112,12 @@ class ContainerSlurmIntegrationTest {
     int built = indexOf(slurmCalls, "apptainer build", "");
     assertThat(built).isNotNegative().isLessThan(indexOf(slurmCalls, "sbatch", "/gpu_worker_"));
 
-    SlurmCli.Run second = cli.run(withStandIn, "--recipe", recipe.toString(), "--output", "json");
+    CliResult second = cli.run(withStandIn, "--recipe", recipe.toString(), "--output", "json");
     assertThat(second.code()).as(second.err()).isZero();
     assertThat(second.err()).doesNotContain("building");
     assertThat(standInCalls().stream().filter(c -> c.get(2).equals("build"))).as("builds").hasSize(1);
 
-    SlurmCli.Run stop = cli.run(withStandIn, "--stop-all-services");
+    CliResult stop = cli.run(withStandIn, "--stop-all-services");
     assertThat(stop.code()).as(stop.err()).isZero();
   }
 
@@ -138,7 +135,7 @@ class ContainerSlurmIntegrationTest {
     long sbatches = cluster.calls().stream().filter(l -> l.startsWith("sbatch")).count();
     long started = System.nanoTime();
 
-    SlurmCli.Run r = cli.run(withStandIn, "--recipe", recipe.toString());
+    CliResult r = cli.run(withStandIn, "--recipe", recipe.toString());
 
     assertThat(r.code()).isEqualTo(1);
     assertThat(r.err().lines().toList()).singleElement().asString().startsWith("error: prebuilt_")
@@ -151,7 +148,7 @@ class ContainerSlurmIntegrationTest {
 
   @Test
   void shippedPrometheusWithItsContainerRunsNativelyOnAClusterWithoutApptainer() throws Exception {
-    SlurmCli.Run r = cli.run(plain, "--recipe", SlurmCli.REPO.resolve("recipes/services/prometheus.yaml").toString(),
+    CliResult r = cli.run(plain, "--recipe", SlurmCli.REPO.resolve("recipes/services/prometheus.yaml").toString(),
         "--output", "json");
     try {
       assertThat(r.code()).as(r.err()).isZero();

@@ -1,15 +1,14 @@
 package io.github.hpcorchestrator.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.hpcorchestrator.testbed.Await;
+import io.github.hpcorchestrator.testbed.SharedCluster;
 import io.github.hpcorchestrator.testbed.TestCluster;
 import io.github.hpcorchestrator.transport.LocalShell;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.FileVisitOption;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
@@ -30,6 +29,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Hostile strings in every free-text field a recipe allows, on the local backend and on the real
@@ -38,6 +38,7 @@ import org.junit.jupiter.api.TestInstance;
  * service's own folder, and a dry run shows them only inside single quotes.
  */
 @Tag("integration")
+@ExtendWith(SharedCluster.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class InjectionIntegrationTest {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -46,13 +47,6 @@ class InjectionIntegrationTest {
   private final String pwn = "/tmp/pwn-" + uuid;
   private Path work;
   private TestCluster cluster;
-
-  /** What one call printed and returned. */
-  record Result(int code, String out, String err) {
-    JsonNode json() throws IOException {
-      return JSON.readTree(out);
-    }
-  }
 
   @BeforeAll
   void setUp() throws IOException {
@@ -63,11 +57,7 @@ class InjectionIntegrationTest {
   void tearDown() throws Exception {
     try {
       if (cluster != null) {
-        try {
-          new LocalShell(cluster.slurmEnvironment()).run(List.of("scancel", "--me"), Duration.ofSeconds(30));
-        } finally {
-          cluster.close();
-        }
+        new LocalShell(cluster.slurmEnvironment()).run(List.of("scancel", "--me"), Duration.ofSeconds(30));
       }
     } finally {
       io.github.hpcorchestrator.testbed.TempFolder.deleteQuietly(work);
@@ -137,13 +127,8 @@ class InjectionIntegrationTest {
         ""));
   }
 
-  private static Result run(Path config, String... args) {
-    List<String> all = new ArrayList<>(List.of("--config", config.toString()));
-    all.addAll(List.of(args));
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), all.toArray(String[]::new));
-    return new Result(code, out.toString(), err.toString());
+  private static CliResult run(Path config, String... args) {
+    return LocalCli.call(config, args);
   }
 
   @Test
@@ -168,9 +153,8 @@ class InjectionIntegrationTest {
   }
 
   @Test
-  void slurmBackend() throws Exception {
-    assumeTrue(TestCluster.possible(), "the SLURM testbed needs root");
-    cluster = TestCluster.up();
+  void slurmBackend(TestCluster shared) throws Exception {
+    cluster = shared;
     Path dir = Files.createDirectories(work.resolve("slurm"));
     Path remote = dir.resolve("remote");
     Path config = Files.writeString(dir.resolve("config.yaml"), String.join("\n",
@@ -203,27 +187,26 @@ class InjectionIntegrationTest {
   }
 
   private String startAndAwaitCompleted(Path config, Path recipe) throws Exception {
-    Result started = run(config, "--recipe", recipe.toString(), "--no-wait", "--output", "json");
+    CliResult started = run(config, "--recipe", recipe.toString(), "--no-wait", "--output", "json");
     assertThat(started.code()).as(started.err()).isZero();
     String id = started.json().at("/services/0/service_id").asText();
     assertThat(id).matches("hostile_[0-9a-f]{8}");
-    long deadline = System.nanoTime() + DEADLINE.toNanos();
-    String state = "";
-    while (System.nanoTime() < deadline) {
-      Result status = run(config, "--status", "--output", "json");
-      assertThat(status.code()).as(status.err()).isZero();
-      for (JsonNode s : status.json().path("services")) {
-        if (s.path("service_id").asText().equals(id)) {
-          state = s.path("state").asText();
-        }
+    Await.until(id + " COMPLETED", DEADLINE, () -> stateOf(config, id), state -> {
+      assertThat(state).as("state of %s", id).isIn("PENDING", "RUNNING", "COMPLETED");
+      return state.equals("COMPLETED");
+    });
+    return id;
+  }
+
+  private static String stateOf(Path config, String id) {
+    CliResult status = run(config, "--status", "--output", "json");
+    assertThat(status.code()).as(status.err()).isZero();
+    for (JsonNode s : status.json().path("services")) {
+      if (s.path("service_id").asText().equals(id)) {
+        return s.path("state").asText();
       }
-      if (state.equals("COMPLETED")) {
-        return id;
-      }
-      assertThat(state).as("state of %s", id).isIn("PENDING", "RUNNING");
-      Thread.sleep(500);
     }
-    throw new AssertionError(id + " not COMPLETED within " + DEADLINE + "; last state " + state);
+    return "";
   }
 
   /** The service printed every hostile string, as argument and as environment value, unchanged. */
@@ -235,10 +218,10 @@ class InjectionIntegrationTest {
 
   private void dryRunsQuoteEverything(Path localConfig, Path slurmConfig, Path dir) throws IOException {
     for (Path config : List.of(localConfig, slurmConfig)) {
-      Result dry = run(config, "--recipe", hostileRecipe(dir, config == slurmConfig).toString(), "--dry-run");
+      CliResult dry = run(config, "--recipe", hostileRecipe(dir, config == slurmConfig).toString(), "--dry-run");
       assertThat(dry.code()).as(dry.err()).isZero();
       assertOnlyInSingleQuotes(dry.out());
-      Result prom = run(config, "--recipe", prometheusRecipe(dir).toString(), "--dry-run");
+      CliResult prom = run(config, "--recipe", prometheusRecipe(dir).toString(), "--dry-run");
       assertThat(prom.code()).as(prom.err()).isZero();
       // The job script part is shell; the prometheus.yml after it is YAML that no shell reads.
       String script = prom.out().substring(0, prom.out().indexOf("# ---- file prometheus.yml"));
@@ -253,12 +236,12 @@ class InjectionIntegrationTest {
     for (String id : List.of("x'; touch " + pwn + "-20; '", "x;touch " + pwn + "-21", "$(touch " + pwn + "-22)",
         "\"; touch " + pwn + "-23; \"", "../x_deadbeef\ntouch " + pwn + "-24")) {
       for (String action : List.of("--service-endpoint", "--stop-service", "--monitor-status")) {
-        Result r = run(config, action, id);
+        CliResult r = run(config, action, id);
         assertThat(r.code()).as(action + " " + id + ": " + r.err()).isEqualTo(2);
         assertThat(r.err().lines().toList()).hasSize(1);
         assertThat(r.err()).contains("is not a service ID");
       }
-      Result q = run(config, "--query-service-metrics", id, "up");
+      CliResult q = run(config, "--query-service-metrics", id, "up");
       assertThat(q.code()).isEqualTo(2);
     }
   }

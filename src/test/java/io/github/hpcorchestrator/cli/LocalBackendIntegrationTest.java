@@ -5,10 +5,9 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.hpcorchestrator.testbed.Await;
+import io.github.hpcorchestrator.testbed.ProcessGroups;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.io.UncheckedIOException;
 import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -26,7 +25,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
@@ -49,17 +47,6 @@ class LocalBackendIntegrationTest {
   /** Job IDs (process groups) of every service a test saw, checked and cleaned up afterwards. */
   private final Set<String> jobs = new LinkedHashSet<>();
 
-  /** What one call printed and returned. */
-  record Result(int code, String out, String err) {
-    JsonNode json() {
-      try {
-        return JSON.readTree(out);
-      } catch (IOException e) {
-        throw new UncheckedIOException("not JSON: " + out + "\nstderr: " + err, e);
-      }
-    }
-  }
-
   @BeforeEach
   void writeConfig() throws IOException {
     config = Files.writeString(dir.resolve("config.yaml"),
@@ -69,16 +56,16 @@ class LocalBackendIntegrationTest {
   @AfterEach
   void stopEverything() {
     try {
-      Result r = run("--stop-all-services");
+      CliResult r = run("--stop-all-services");
       assertThat(r.code()).as("--stop-all-services: %s", r.err()).isZero();
       for (String job : jobs) {
-        await("process group " + job + " gone", () -> groupMembers(job).isEmpty() ? Optional.of(true)
+        await("process group " + job + " gone", () -> ProcessGroups.members(job).isEmpty() ? Optional.of(true)
             : Optional.empty());
       }
     } finally {
       // Whatever a failed stop left behind must not outlive the test.
       for (String job : jobs) {
-        if (!groupMembers(job).isEmpty()) {
+        if (!ProcessGroups.members(job).isEmpty()) {
           try {
             new ProcessBuilder("kill", "-KILL", "--", "-" + job).start().waitFor();
           } catch (IOException | InterruptedException e) {
@@ -89,20 +76,15 @@ class LocalBackendIntegrationTest {
     }
   }
 
-  private Result run(String... args) {
-    List<String> all = new ArrayList<>(List.of("--config", config.toString()));
-    all.addAll(List.of(args));
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), all.toArray(String[]::new));
-    return new Result(code, out.toString(), err.toString());
+  private CliResult run(String... args) {
+    return LocalCli.call(config, args);
   }
 
   /** Runs with --output json, expects exit 0, returns the document. */
   private JsonNode json(String... args) {
     List<String> all = new ArrayList<>(List.of(args));
     all.addAll(List.of("--output", "json"));
-    Result r = run(all.toArray(String[]::new));
+    CliResult r = run(all.toArray(String[]::new));
     assertThat(r.code()).as("exit code of %s; stderr: %s", all, r.err()).isZero();
     return r.json();
   }
@@ -140,7 +122,7 @@ class LocalBackendIntegrationTest {
     assertThat(row.path("job_id").asText()).isEqualTo(exporterJob);
     assertThat(row.path("node").asText()).isNotEmpty();
     assertThat(row.path("endpoint").asText()).startsWith("http://localhost:");
-    Result statusText = run("--status");
+    CliResult statusText = run("--status");
     assertThat(statusText.out()).contains(exporter).contains("RUNNING").contains(row.path("node").asText());
 
     JsonNode endpoint = json("--service-endpoint", exporter);
@@ -149,7 +131,7 @@ class LocalBackendIntegrationTest {
     assertThat(endpoint.path("api").asText()).isEqualTo("http://localhost:" + exporterPort);
     assertThat(endpoint.path("ui").asText()).isEqualTo("http://localhost:" + exporterPort);
     assertThat(row.path("endpoint").asText()).isEqualTo("http://localhost:" + exporterPort);
-    Result endpointText = run("--service-endpoint", exporter);
+    CliResult endpointText = run("--service-endpoint", exporter);
     assertThat(endpointText.code()).isZero();
     assertThat(endpointText.out()).contains("Host: localhost", "API: http://localhost:" + exporterPort, "UI: ");
 
@@ -186,7 +168,7 @@ class LocalBackendIntegrationTest {
       }
     }
 
-    Result table = run("--query-service-metrics", hex, "up");
+    CliResult table = run("--query-service-metrics", hex, "up");
     assertThat(table.code()).isZero();
     assertThat(table.out().lines().filter(l -> l.matches(".*\\bnode\\b.*"))).isNotEmpty();
     assertThat(table.out().lines().filter(l -> l.matches(".*\\bprometheus\\b.*"))).isNotEmpty();
@@ -195,7 +177,7 @@ class LocalBackendIntegrationTest {
     assertThat(nodeOnly.path("data").path("result")).hasSize(1);
     assertThat(nodeOnly.path("data").path("result").get(0).path("metric").path("job").asText()).isEqualTo("node");
 
-    Result bad = run("--query-service-metrics", prometheus, "up{");
+    CliResult bad = run("--query-service-metrics", prometheus, "up{");
     assertThat(bad.code()).isEqualTo(1);
     assertThat(bad.out()).isEmpty();
     assertThat(bad.err().lines().toList()).hasSize(1);
@@ -207,19 +189,19 @@ class LocalBackendIntegrationTest {
     assertThat(monitors.get(0).path("targets_total").asInt()).isEqualTo(2);
 
     // 4. Stop both; nothing of either may remain.
-    Result stopProm = run("--stop-service", prometheus);
+    CliResult stopProm = run("--stop-service", prometheus);
     assertThat(stopProm.code()).as(stopProm.err()).isZero();
     assertThat(stopProm.out()).isEqualTo("Stopped " + prometheus + " (CANCELLED)\n");
-    Result stopExporter = run("--stop-service", exporter);
+    CliResult stopExporter = run("--stop-service", exporter);
     assertThat(stopExporter.code()).as(stopExporter.err()).isZero();
 
-    assertThat(groupMembers(prometheusJob)).isEmpty();
-    assertThat(groupMembers(exporterJob)).isEmpty();
+    assertThat(ProcessGroups.members(prometheusJob)).isEmpty();
+    assertThat(ProcessGroups.members(exporterJob)).isEmpty();
     assertRefused(exporterPort);
     assertRefused(prometheusPort);
     assertThat(statusRow(exporter).path("state").asText()).isEqualTo("CANCELLED");
     assertThat(statusRow(prometheus).path("state").asText()).isEqualTo("CANCELLED");
-    Result again = run("--stop-service", exporter);
+    CliResult again = run("--stop-service", exporter);
     assertThat(again.code()).isZero();
     assertThat(again.out()).isEqualTo("Service " + exporter + " had already ended (CANCELLED)\n");
   }
@@ -235,7 +217,7 @@ class LocalBackendIntegrationTest {
               - %d
           """.formatted(taken));
 
-      Result text = run("--recipe", recipe.toString());
+      CliResult text = run("--recipe", recipe.toString());
       assertThat(text.code()).as(text.err()).isZero();
       String id = text.out().lines().filter(l -> l.startsWith("Started ")).findFirst().orElseThrow().split(" ")[1];
       JsonNode row = statusRow(id);
@@ -291,7 +273,7 @@ class LocalBackendIntegrationTest {
           ports: [8000]
         """);
 
-    Result r = run("--recipe", recipe.toString());
+    CliResult r = run("--recipe", recipe.toString());
 
     assertThat(r.code()).isEqualTo(1);
     assertThat(r.out()).isEmpty();
@@ -300,12 +282,7 @@ class LocalBackendIntegrationTest {
 
   @Test
   void serviceWithoutPortsRunsAtOnceWithoutAnEndpoint() throws Exception {
-    Path recipe = Files.writeString(dir.resolve("sleeper.yaml"), """
-        service:
-          name: sleeper
-          command: sleep
-          args: ["300"]
-        """);
+    Path recipe = LocalCli.sleeperRecipe(dir);
 
     long before = System.nanoTime();
     JsonNode started = start(recipe);
@@ -321,9 +298,9 @@ class LocalBackendIntegrationTest {
     JsonNode row = statusRow(id);
     assertThat(row.path("state").asText()).isEqualTo("RUNNING");
     assertThat(row.path("endpoint").isNull()).as(row.toString()).isTrue();
-    Result text = run("--status");
+    CliResult text = run("--status");
     assertThat(text.out()).contains(id).doesNotContain("http://");
-    Result endpoint = run("--service-endpoint", id);
+    CliResult endpoint = run("--service-endpoint", id);
     assertThat(endpoint.code()).isEqualTo(1);
     assertThat(endpoint.out()).isEmpty();
     assertThat(endpoint.err().strip()).isEqualTo("error: service " + id
@@ -336,12 +313,7 @@ class LocalBackendIntegrationTest {
 
   @Test
   void clearStateRemovesEndedServicesFoldersAndSecretsAndKeepsRunningOnes() throws Exception {
-    Path running = Files.writeString(dir.resolve("sleeper.yaml"), """
-        service:
-          name: sleeper
-          command: sleep
-          args: ["300"]
-        """);
+    Path running = LocalCli.sleeperRecipe(dir);
     Path writer = Files.writeString(dir.resolve("writer.yaml"), """
         service:
           name: writer
@@ -369,13 +341,13 @@ class LocalBackendIntegrationTest {
     assertThat(services.resolve(keep).resolve("job.sh")).exists();
     assertThat(secrets.resolve(keep + ".json")).exists();
     assertThat(statusRow(keep).path("state").asText()).isEqualTo("RUNNING");
-    Result again = run("--clear-state");
+    CliResult again = run("--clear-state");
     assertThat(again.out()).isEqualTo("Forgot 0 finished service(s); removed 0 service folder(s), freed 0 B.\n");
   }
 
   @Test
   void demoStartsQueriesAndStopsBoth() {
-    Result demo = run("--demo");
+    CliResult demo = run("--demo");
 
     assertThat(demo.code()).as(demo.out() + demo.err()).isZero();
     assertThat(demo.out()).contains("Every target is up.", "Stopping both services", "Done.");
@@ -384,13 +356,13 @@ class LocalBackendIntegrationTest {
     for (JsonNode s : services) {
       jobs.add(s.path("job_id").asText());
       assertThat(s.path("state").asText()).isEqualTo("CANCELLED");
-      assertThat(groupMembers(s.path("job_id").asText())).isEmpty();
+      assertThat(ProcessGroups.members(s.path("job_id").asText())).isEmpty();
     }
   }
 
   @Test
   void listServicesShowsTheShippedRecipes() {
-    Result r = run("--list-services");
+    CliResult r = run("--list-services");
 
     assertThat(r.code()).isZero();
     assertThat(r.out()).startsWith("Available recipes in " + RECIPES + ":\n");
@@ -419,46 +391,7 @@ class LocalBackendIntegrationTest {
     }
   }
 
-  /** Live (non-zombie) processes in process group {@code pgid}, from /proc. */
-  private static List<Long> groupMembers(String pgid) {
-    List<Long> members = new ArrayList<>();
-    try (Stream<Path> entries = Files.list(Path.of("/proc"))) {
-      for (Path p : entries.toList()) {
-        String name = p.getFileName().toString();
-        if (!name.chars().allMatch(Character::isDigit)) {
-          continue;
-        }
-        String stat;
-        try {
-          stat = Files.readString(p.resolve("stat"));
-        } catch (IOException e) {
-          continue;
-        }
-        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        if (!fields[0].equals("Z") && fields[2].equals(pgid)) {
-          members.add(Long.parseLong(name));
-        }
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return members;
-  }
-
   private static <T> T await(String what, Supplier<Optional<T>> condition) {
-    long deadline = System.nanoTime() + DEADLINE.toNanos();
-    while (System.nanoTime() < deadline) {
-      Optional<T> value = condition.get();
-      if (value.isPresent()) {
-        return value.get();
-      }
-      try {
-        Thread.sleep(100);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        break;
-      }
-    }
-    return fail("no " + what + " within " + DEADLINE.toSeconds() + " s");
+    return Await.value(what, DEADLINE, condition);
   }
 }

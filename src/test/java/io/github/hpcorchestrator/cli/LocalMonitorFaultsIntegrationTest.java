@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.github.hpcorchestrator.testbed.Await;
+import io.github.hpcorchestrator.testbed.ProcessGroups;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,10 +39,7 @@ class LocalMonitorFaultsIntegrationTest {
 
   @AfterEach
   void cleanUp() throws Exception {
-    cli.run("--stop-all-services");
-    if (jobId != null && ConcurrencyIntegrationTest.groupAlive(jobId)) {
-      new ProcessBuilder("kill", "-KILL", "--", "-" + jobId).start().waitFor(10, TimeUnit.SECONDS);
-    }
+    cli.cleanUp(jobId == null ? List.of() : List.of(jobId));
     if (mounted != null) {
       new ProcessBuilder("umount", mounted.toString()).inheritIO().start().waitFor(30, TimeUnit.SECONDS);
     }
@@ -54,7 +53,7 @@ class LocalMonitorFaultsIntegrationTest {
     JsonNode service = started.at("/services/0");
     jobId = service.path("job_id").asText();
     String id = service.path("service_id").asText();
-    LocalCli.await("five scrapes", Duration.ofSeconds(60), () -> {
+    Await.value("five scrapes", Duration.ofSeconds(60), () -> {
       JsonNode r = cli.json("--query-service-metrics", id, "count_over_time(up{job=\"prometheus\"}[5m])");
       JsonNode value = r.at("/data/result/0/value/1");
       return !value.isMissingNode() && Double.parseDouble(value.asText()) >= 5 ? Optional.of(true) : Optional.empty();
@@ -67,18 +66,14 @@ class LocalMonitorFaultsIntegrationTest {
     String id = startPrometheus();
     JsonNode report = cli.json("--report", id);
     assertThat(report.path("files").size()).isEqualTo(2);
-    Path saved = dir.resolve("metrics").resolve(id).resolve("session-metrics.json");
+    Path saved = dir.resolve("metrics").resolve(id).resolve("session-metrics.json.gz");
     assertThat(saved).as("--report saves the window when nothing was saved before").isNotEmptyFile();
 
     // SIGKILL to the whole process group: the job script cannot record an exit code.
     Process kill = new ProcessBuilder("kill", "-KILL", "--", "-" + jobId).start();
     assertThat(kill.waitFor(10, TimeUnit.SECONDS)).isTrue();
-    LocalCli.await("process group " + jobId + " gone", Duration.ofSeconds(20), () -> {
-      try {
-        return ConcurrencyIntegrationTest.groupAlive(jobId) ? Optional.empty() : Optional.of(true);
-      } catch (IOException e) {
-        throw new AssertionError(e);
-      }
+    Await.value("process group " + jobId + " gone", Duration.ofSeconds(20), () -> {
+      return ProcessGroups.alive(jobId) ? Optional.empty() : Optional.of(true);
     });
 
     JsonNode row = statusRow(id);
@@ -87,13 +82,13 @@ class LocalMonitorFaultsIntegrationTest {
     assertThat(row.path("endpoint").isNull()).isTrue();
 
     Path base = dir.resolve("after-kill/report");
-    LocalCli.Result after = cli.run("--report", id, base.toString());
+    CliResult after = cli.run("--report", id, base.toString());
     assertThat(after.code()).as(after.err()).isZero();
     assertThat(Path.of(base + ".json")).isNotEmptyFile();
     assertThat(Path.of(base + ".html")).isNotEmptyFile();
     assertThat(Files.readString(Path.of(base + ".json"))).contains(id);
 
-    LocalCli.Result stop = cli.run("--stop-monitor", id);
+    CliResult stop = cli.run("--stop-monitor", id);
     assertThat(stop.code()).as(stop.err()).isZero();
     assertThat(stop.out()).isEqualTo("Service " + id + " had already ended (FAILED)\n");
     // Nothing can be saved from a dead Prometheus: it is not asked, and the report comes from the file.
@@ -114,7 +109,7 @@ class LocalMonitorFaultsIntegrationTest {
     Path previous = Files.writeString(mounted.resolve("all.json"), "previous content\n");
     String id = startPrometheus();
 
-    LocalCli.Result r = cli.run("--collect-metrics", id, "{__name__=~\".+\"}", "all.json", "--start", "-5m");
+    CliResult r = cli.run("--collect-metrics", id, "{__name__=~\".+\"}", "all.json", "--start", "-5m");
 
     assertThat(r.code()).as("exit code; stdout %s; stderr %s", r.out(), r.err()).isEqualTo(1);
     assertThat(r.out()).isEmpty();

@@ -4,14 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
+import io.github.hpcorchestrator.testbed.Await;
+import io.github.hpcorchestrator.testbed.ProcessGroups;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -27,16 +25,8 @@ class MonitorFailureIntegrationTest {
   private Path config;
   private String jobId;
 
-  /** What one call printed and returned. */
-  record Result(int code, String out, String err) {}
-
-  private Result run(String... args) {
-    List<String> all = new ArrayList<>(List.of("--config", config.toString()));
-    all.addAll(List.of(args));
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), all.toArray(String[]::new));
-    return new Result(code, out.toString(), err.toString());
+  private CliResult run(String... args) {
+    return LocalCli.call(config, args);
   }
 
   @AfterEach
@@ -49,7 +39,7 @@ class MonitorFailureIntegrationTest {
     }
   }
 
-  private static void assertOneLineRuntimeError(Result r, String contains) {
+  private static void assertOneLineRuntimeError(CliResult r, String contains) {
     assertThat(r.code()).as("exit code; stderr: %s", r.err()).isEqualTo(1);
     assertThat(r.out()).isEmpty();
     assertThat(r.err().lines().toList()).as("stderr lines").hasSize(1);
@@ -63,7 +53,7 @@ class MonitorFailureIntegrationTest {
         "backend: local\nstate_dir: " + dir.resolve("state") + "\nrecipes_dir: " + dir + "\n");
     Path recipe = Files.writeString(dir.resolve("prometheus.yaml"),
         "service:\n  name: prometheus\n  scrape_interval: 1s\n");
-    Result started = run("--recipe", recipe.toString(), "--output", "json");
+    CliResult started = run("--recipe", recipe.toString(), "--output", "json");
     assertThat(started.code()).as(started.err()).isZero();
     JsonNode service = new ObjectMapper().readTree(started.out()).at("/services/0");
     String id = service.path("service_id").asText();
@@ -78,40 +68,18 @@ class MonitorFailureIntegrationTest {
     long pid = prometheusPid(jobId);
     new ProcessBuilder("kill", "-KILL", Long.toString(pid)).start().waitFor();
 
-    long deadline = System.nanoTime() + 20_000_000_000L;
-    Result after;
-    do {
-      Thread.sleep(200);
-      after = run("--query-service-metrics", id, "up");
-    } while (after.code() == 0 && System.nanoTime() < deadline);
+    CliResult after = Await.until("queries to fail after the kill", Duration.ofSeconds(20),
+        () -> run("--query-service-metrics", id, "up"), r -> r.code() != 0);
     assertOneLineRuntimeError(after, id);
     assertOneLineRuntimeError(run("--monitor-endpoint", id), id);
-    Result status = run("--status");
+    CliResult status = run("--status");
     assertThat(status.code()).as(status.err()).isZero();
     assertThat(status.err()).doesNotContain("Exception");
   }
 
-  /** The prometheus process in process group {@code pgid}, from /proc. */
-  private static long prometheusPid(String pgid) throws IOException {
-    try (Stream<Path> entries = Files.list(Path.of("/proc"))) {
-      for (Path p : entries.toList()) {
-        String name = p.getFileName().toString();
-        if (!name.chars().allMatch(Character::isDigit)) {
-          continue;
-        }
-        String stat;
-        try {
-          stat = Files.readString(p.resolve("stat"));
-        } catch (IOException e) {
-          continue;
-        }
-        String comm = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        if (comm.equals("prometheus") && fields[2].equals(pgid)) {
-          return Long.parseLong(name);
-        }
-      }
-    }
-    throw new AssertionError("no prometheus process in group " + pgid);
+  /** The prometheus process in process group {@code pgid}. */
+  private static long prometheusPid(String pgid) {
+    return ProcessGroups.member(pgid, "prometheus")
+        .orElseThrow(() -> new AssertionError("no prometheus process in group " + pgid)).pid();
   }
 }

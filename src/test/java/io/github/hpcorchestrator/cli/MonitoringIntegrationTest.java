@@ -3,6 +3,7 @@ package io.github.hpcorchestrator.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.github.hpcorchestrator.testbed.Await;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -75,7 +76,7 @@ class MonitoringIntegrationTest {
     String second = start(exporterRecipe);
     long t0 = System.nanoTime();
     // One discovery interval (1 s) plus one scrape interval (1 s), with slack for this small machine.
-    Map<String, String> both = LocalCli.await("both exporters up", Duration.ofSeconds(15), () -> {
+    Map<String, String> both = Await.value("both exporters up", Duration.ofSeconds(15), () -> {
       Map<String, String> up = upByService(monitor, "nodes");
       return up.size() == 2 && up.values().stream().allMatch("1"::equals) ? Optional.of(up) : Optional.empty();
     });
@@ -89,24 +90,15 @@ class MonitoringIntegrationTest {
     assertThat(labels.path("node").asText()).isNotEmpty();
 
     assertThat(cli.run("--stop-service", first).code()).isZero();
-    LocalCli.await("the stopped exporter gone", Duration.ofSeconds(15), () ->
+    Await.value("the stopped exporter gone", Duration.ofSeconds(15), () ->
         upByService(monitor, "nodes").keySet().equals(java.util.Set.of(second)) ? Optional.of(true) : Optional.empty());
     assertThat(startTime(monitor)).as("Prometheus was never restarted").isEqualTo(startedAt);
   }
 
   @Test
   void sessionRecipeStartsPrometheusFirstAndStopSessionLeavesMetricsAndReport() throws IOException {
-    Path recipe = Files.writeString(dir.resolve("session.yaml"), String.join("\n",
-        "services:",
-        "  - name: node_exporter",
-        "    ports: [9100]",
-        "  - name: prometheus",
-        "    scrape_interval: 1s",
-        "    monitoring_targets:",
-        "      - session: true",
-        "        job_name: session",
-        "    ports: [9090]", ""));
-    LocalCli.Result started = cli.run("--recipe", recipe.toString());
+    Path recipe = LocalCli.sessionRecipe(dir, "1s");
+    CliResult started = cli.run("--recipe", recipe.toString());
     assertThat(started.code()).as(started.err()).isZero();
     assertThat(started.out()).containsPattern("Benchmark session started: session_\\d+");
     JsonNode status = cli.json("--status");
@@ -119,7 +111,7 @@ class MonitoringIntegrationTest {
     }
     assertThat(status.at("/services/0/name").asText()).as("monitors start first").isEqualTo("prometheus");
     String exporterId = exporter;
-    LocalCli.await("the session's exporter up", Duration.ofSeconds(15), () ->
+    Await.value("the session's exporter up", Duration.ofSeconds(15), () ->
         "1".equals(upByService(monitor, "session").get(exporterId)) ? Optional.of(true) : Optional.empty());
 
     Path csv = dir.resolve("metrics/up.csv");
@@ -133,10 +125,10 @@ class MonitoringIntegrationTest {
         lines.get(0).split(",", -1)));
 
     String session = started.out().replaceAll("(?s).*Benchmark session started: (session_\\d+).*", "$1");
-    LocalCli.Result stopped = cli.run("--stop-session", session);
+    CliResult stopped = cli.run("--stop-session", session);
     assertThat(stopped.code()).as(stopped.err()).isZero();
     Path monitorDir = dir.resolve("metrics").resolve(monitor);
-    assertThat(monitorDir.resolve("session-metrics.json")).exists();
+    assertThat(monitorDir.resolve("session-metrics.json.gz")).exists();
     assertThat(monitorDir.resolve("report.json")).exists();
     assertThat(monitorDir.resolve("report.html")).exists();
     assertThat(Files.readString(monitorDir.resolve("report.json"))).contains(exporterId);
@@ -200,7 +192,7 @@ class MonitoringIntegrationTest {
     }
     for (String[] args : List.of(new String[] {"--status"}, new String[] {"--status", "--verbose"},
         new String[] {"--recipe", recipe.toString(), "--dry-run"})) {
-      LocalCli.Result r = cli.run(args);
+      CliResult r = cli.run(args);
       assertThat(r.out() + r.err()).as(String.join(" ", args)).doesNotContain(password);
     }
   }
@@ -225,7 +217,7 @@ class MonitoringIntegrationTest {
     String monitor = start(recipe);
 
     // The worker's node exporter is scraped; the worker itself, with no port, is no target at all.
-    Map<String, String> up = LocalCli.await("the worker's exporter up", Duration.ofSeconds(15), () -> {
+    Map<String, String> up = Await.value("the worker's exporter up", Duration.ofSeconds(15), () -> {
       Map<String, String> found = upByService(monitor, "work-node");
       return found.containsValue("1") ? Optional.of(found) : Optional.empty();
     });

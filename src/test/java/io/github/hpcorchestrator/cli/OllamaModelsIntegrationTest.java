@@ -3,6 +3,8 @@ package io.github.hpcorchestrator.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.github.hpcorchestrator.testbed.Await;
+import io.github.hpcorchestrator.testbed.ProcessGroups;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -41,12 +43,7 @@ class OllamaModelsIntegrationTest {
 
   @AfterEach
   void cleanUp() throws Exception {
-    cli.run("--stop-all-services");
-    for (String job : jobs) {
-      if (ConcurrencyIntegrationTest.groupAlive(job)) {
-        new ProcessBuilder("kill", "-KILL", "--", "-" + job).start().waitFor(10, TimeUnit.SECONDS);
-      }
-    }
+    cli.cleanUp(jobs);
   }
 
   /** An ollama recipe that runs the stand-in on a free port and pulls {@code models}. */
@@ -74,7 +71,7 @@ class OllamaModelsIntegrationTest {
 
   @Test
   void modelsArePulledWithProgressBeforeTheServiceIsReadyIntoTheStateFolder() throws IOException {
-    LocalCli.Result r = cli.run("--recipe", recipe("standin-tiny:1b").toString());
+    CliResult r = cli.run("--recipe", recipe("standin-tiny:1b").toString());
 
     assertThat(r.code()).as("exit code; stderr: %s", r.err()).isZero();
     List<String> lines = r.err().lines().toList();
@@ -91,7 +88,7 @@ class OllamaModelsIntegrationTest {
 
   @Test
   void aModelOllamaCannotPullFailsTheStartWithItsWordsAndLeavesNothingRunning() throws IOException {
-    LocalCli.Result r = cli.run("--recipe", recipe("nosuch:1b").toString());
+    CliResult r = cli.run("--recipe", recipe("nosuch:1b").toString());
 
     assertThat(r.code()).as("exit code; stderr: %s", r.err()).isEqualTo(1);
     assertThat(r.err()).containsPattern("error: model 'nosuch:1b' could not be pulled into ollama_[0-9a-f]{8}:"
@@ -99,12 +96,8 @@ class OllamaModelsIntegrationTest {
         .doesNotContain("Exception");
     JsonNode service = onlyService();
     String job = service.path("job_id").asText();
-    LocalCli.await("the stand-in's process group gone", Duration.ofSeconds(30), () -> {
-      try {
-        return ConcurrencyIntegrationTest.groupAlive(job) ? Optional.empty() : Optional.of(true);
-      } catch (IOException e) {
-        throw new java.io.UncheckedIOException(e);
-      }
+    Await.value("the stand-in's process group gone", Duration.ofSeconds(30), () -> {
+      return ProcessGroups.alive(job) ? Optional.empty() : Optional.of(true);
     });
     // The reason lasts: a later --status still says why.
     JsonNode again = StreamSupport.stream(cli.json("--status").path("services").spliterator(), false)

@@ -46,7 +46,7 @@ class OutputFilesTest {
         ReportWindow.covering(T0.plusSeconds(1), T0.plusSeconds(60)), Map.of());
   }
 
-  private void assertOneInputError(LocalCli.Result r, String message) {
+  private void assertOneInputError(CliResult r, String message) {
     assertThat(r.code()).as(r.err()).isEqualTo(2);
     assertThat(r.err()).isEqualTo("error: " + message + "\n");
     assertThat(r.out()).isEmpty();
@@ -57,7 +57,7 @@ class OutputFilesTest {
     // Old behaviour: relative to the current folder; the name is unique so a stray file is visible.
     String name = "target/report-" + UUID.randomUUID() + "/rep";
 
-    LocalCli.Result r = cli.run("--report", MONITOR, name);
+    CliResult r = cli.run("--report", MONITOR, name);
 
     assertThat(r.code()).as(r.err()).isZero();
     assertThat(metrics.resolve(name + ".json")).isRegularFile();
@@ -70,7 +70,7 @@ class OutputFilesTest {
   void aReportPathThatLeavesMetricsDirIsRefusedAndWritesNothing() throws IOException {
     Files.createDirectories(dir.resolve("etc"));
 
-    LocalCli.Result r = cli.run("--report", MONITOR, "../etc/r");
+    CliResult r = cli.run("--report", MONITOR, "../etc/r");
 
     assertOneInputError(r, "output file '../etc/r' leaves metrics_dir (" + metrics
         + "): a relative path must stay inside it; give an absolute path to write elsewhere");
@@ -92,7 +92,7 @@ class OutputFilesTest {
     Path outside = Files.createDirectories(dir.resolve("outside"));
     Files.createSymbolicLink(metrics.resolve("out"), outside);
 
-    LocalCli.Result r = cli.run("--report", MONITOR, "out/r");
+    CliResult r = cli.run("--report", MONITOR, "out/r");
 
     assertOneInputError(r, "output file 'out/r' leaves metrics_dir (" + metrics
         + "): a relative path must stay inside it; give an absolute path to write elsewhere");
@@ -102,7 +102,7 @@ class OutputFilesTest {
   @Test
   void aCollectPathThatLeavesMetricsDirIsRefusedBeforeAnyQuery() throws IOException {
     // The monitor has ended: a query would fail, so exit 2 and this message prove the check came first.
-    LocalCli.Result r = cli.run("--collect-metrics", MONITOR, "up", "../../../etc/x.json");
+    CliResult r = cli.run("--collect-metrics", MONITOR, "up", "../../../etc/x.json");
 
     assertOneInputError(r, "output file '../../../etc/x.json' leaves metrics_dir (" + metrics
         + "): a relative path must stay inside it; give an absolute path to write elsewhere");

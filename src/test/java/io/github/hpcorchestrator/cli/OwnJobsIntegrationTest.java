@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.github.hpcorchestrator.testbed.Await;
+import io.github.hpcorchestrator.testbed.ProcessGroups;
 import io.github.hpcorchestrator.testbed.ReusedPid;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -51,23 +53,14 @@ class OwnJobsIntegrationTest {
   @BeforeEach
   void setUp() throws IOException {
     cli = new LocalCli(dir);
-    recipe = Files.writeString(dir.resolve("sleeper.yaml"), """
-        service:
-          name: sleeper
-          command: sleep
-          args: ["300"]
-        """);
+    recipe = LocalCli.sleeperRecipe(dir);
     cwd = Files.createDirectories(dir.resolve("cwd"));
     services = Files.createDirectories(dir.resolve("state").resolve("services"));
   }
 
   @AfterEach
   void killLeftovers() throws Exception {
-    for (String pgid : groups) {
-      if (ConcurrencyIntegrationTest.groupAlive(pgid)) {
-        new ProcessBuilder("kill", "-KILL", "--", "-" + pgid).start().waitFor(10, TimeUnit.SECONDS);
-      }
-    }
+    ProcessGroups.killLeftovers(groups);
   }
 
   @Test
@@ -80,7 +73,7 @@ class OwnJobsIntegrationTest {
       FileLock portsLock = ports.lock();
       start = cli.start(cwd, dir.resolve("start.out"), dir.resolve("start.err"), "--recipe", recipe.toString(),
           "--no-wait");
-      serviceId = LocalCli.await("the service's row", DEADLINE, this::firstServiceId);
+      serviceId = Await.value("the service's row", DEADLINE, this::firstServiceId);
       // The state database's write lock, held as a second terminal's long write would: the start's
       // record of its job ID must wait, and the start is killed while it waits.
       try (Connection db = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("state/state.db"));
@@ -90,7 +83,7 @@ class OwnJobsIntegrationTest {
         jobIdWhileLocked = jobId(st, serviceId);
         portsLock.release();
         Path pidFile = services.resolve(serviceId).resolve("job.pid");
-        String pid = LocalCli.await("the job to run", DEADLINE,
+        String pid = Await.value("the job to run", DEADLINE,
             () -> Files.exists(pidFile) ? Optional.of(read(pidFile)) : Optional.empty());
         groups.add(pid);
         start.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
@@ -105,11 +98,11 @@ class OwnJobsIntegrationTest {
     assertThat(row.path("job_id").asText()).isEqualTo(pid);
     assertThat(row.path("state").asText()).isEqualTo("RUNNING");
 
-    LocalCli.Result stop = cli.runIn(cwd, DEADLINE, "--stop-service", serviceId);
+    CliResult stop = cli.runIn(cwd, DEADLINE, "--stop-service", serviceId);
     assertThat(stop.code()).as(stop.err()).isZero();
     assertThat(stop.out()).startsWith("Stopped " + serviceId);
-    LocalCli.await("the adopted job's group gone", DEADLINE,
-        () -> groupAlive(pid) ? Optional.empty() : Optional.of(true));
+    Await.value("the adopted job's group gone", DEADLINE,
+        () -> ProcessGroups.alive(pid) ? Optional.empty() : Optional.of(true));
     assertThat(services.resolve(serviceId).resolve("cancelled")).exists();
     try (var left = Files.list(cwd)) {
       assertThat(left.toList()).as("files written into the current folder").isEmpty();
@@ -123,7 +116,7 @@ class OwnJobsIntegrationTest {
         StandardOpenOption.WRITE); FileLock held = ports.lock()) {
       Process start = cli.start(cwd, dir.resolve("start.out"), dir.resolve("start.err"), "--recipe",
           recipe.toString(), "--no-wait");
-      serviceId = LocalCli.await("the service's row", DEADLINE, this::firstServiceId);
+      serviceId = Await.value("the service's row", DEADLINE, this::firstServiceId);
       start.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
     }
     JsonNode row = service(cli.json("--status"), serviceId);
@@ -131,7 +124,7 @@ class OwnJobsIntegrationTest {
     assertThat(row.path("state").asText()).isEqualTo("PENDING");
     assertThat(row.path("reason").asText()).contains("no job ID recorded yet");
 
-    LocalCli.Result stop = cli.runIn(cwd, DEADLINE, "--stop-service", serviceId);
+    CliResult stop = cli.runIn(cwd, DEADLINE, "--stop-service", serviceId);
     assertThat(stop.code()).as(stop.err()).isZero();
     assertThat(service(cli.json("--status"), serviceId).path("state").asText()).isEqualTo("CANCELLED");
     try (var left = Files.list(cwd)) {
@@ -154,13 +147,13 @@ class OwnJobsIntegrationTest {
         StandardOpenOption.WRITE); FileLock held = ports.lock()) {
       Process start = cli.start(cwd, dir.resolve("start.out"), dir.resolve("start.err"), "--recipe",
           monitor.toString(), "--no-wait");
-      serviceId = LocalCli.await("the monitor's row", DEADLINE, this::firstServiceId);
+      serviceId = Await.value("the monitor's row", DEADLINE, this::firstServiceId);
       // The start now waits for the lock under which its job would be started. Before the fix the
       // credentials were kept only after the job had started, so they never appeared while it waited,
       // and a start killed there left a Prometheus nobody could log in to.
       secret = dir.resolve("state").resolve("secrets").resolve(serviceId + ".json");
       Path saved = secret;
-      LocalCli.await("the credentials saved before the job starts", DEADLINE,
+      Await.value("the credentials saved before the job starts", DEADLINE,
           () -> Files.exists(saved) ? Optional.of(true) : Optional.empty());
       start.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
     }
@@ -177,11 +170,11 @@ class OwnJobsIntegrationTest {
     String serviceId = started.path("services").get(0).path("service_id").asText();
     String pgid = started.path("services").get(0).path("job_id").asText();
     groups.add(pgid);
-    LocalCli.await("RUNNING", DEADLINE, () -> service(cli.json("--status"), serviceId).path("state").asText()
+    Await.value("RUNNING", DEADLINE, () -> service(cli.json("--status"), serviceId).path("state").asText()
         .equals("RUNNING") ? Optional.of(true) : Optional.empty());
     // Killed as the OOM killer would: no trap runs, no exit code is written.
     new ProcessBuilder("kill", "-KILL", "--", "-" + pgid).start().waitFor(10, TimeUnit.SECONDS);
-    LocalCli.await("the group gone", DEADLINE, () -> groupAlive(pgid)
+    Await.value("the group gone", DEADLINE, () -> ProcessGroups.alive(pgid)
         || ProcessHandle.of(Long.parseLong(pgid)).isPresent() ? Optional.empty() : Optional.of(true));
     ProcessHandle impostor = ReusedPid.start(Long.parseLong(pgid));
     try {
@@ -189,7 +182,7 @@ class OwnJobsIntegrationTest {
       assertThat(row.path("state").asText()).isEqualTo("FAILED");
       assertThat(row.path("reason").asText()).startsWith("process gone");
 
-      LocalCli.Result stop = cli.runIn(cwd, DEADLINE, "--stop-service", serviceId);
+      CliResult stop = cli.runIn(cwd, DEADLINE, "--stop-service", serviceId);
       assertThat(stop.code()).as(stop.err()).isZero();
       assertThat(stop.out()).contains("had already ended");
       assertThat(impostor.isAlive()).as("the unrelated program that now has the group ID").isTrue();
@@ -227,14 +220,6 @@ class OwnJobsIntegrationTest {
       }
     }
     throw new AssertionError(serviceId + " not in " + status);
-  }
-
-  private static boolean groupAlive(String pgid) {
-    try {
-      return ConcurrencyIntegrationTest.groupAlive(pgid);
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
   }
 
   private static String read(Path file) {

@@ -1,9 +1,10 @@
 package io.github.hpcorchestrator.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.github.hpcorchestrator.testbed.Needs;
+import io.github.hpcorchestrator.testbed.SharedCluster;
 import io.github.hpcorchestrator.testbed.TestCluster;
 import io.github.hpcorchestrator.transport.LocalShell;
 import java.io.IOException;
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * A cluster with nothing but bash and SLURM, as jobs see it: {@code slurm.setup} sets a PATH of
@@ -33,6 +35,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  * into {@code <remote_dir>/runtime/}, jobs run it from there, and the next job reuses it.
  */
 @Tag("integration")
+@ExtendWith(SharedCluster.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SelfContainedRuntimeIntegrationTest {
@@ -48,9 +51,8 @@ class SelfContainedRuntimeIntegrationTest {
   private String exporterId;
 
   @BeforeAll
-  void up() throws Exception {
-    assumeTrue(TestCluster.possible(), "the SLURM testbed needs root");
-    cluster = TestCluster.up();
+  void up(TestCluster shared) throws Exception {
+    cluster = shared;
     work = cluster.workDir("hpco-runtime");
     runtimeDir = work.resolve("remote/runtime");
     jobPath = cluster.get("BIN_DIR") + ":" + barePath(work.resolve("bare-bin"));
@@ -64,11 +66,7 @@ class SelfContainedRuntimeIntegrationTest {
     if (cluster == null) {
       return;
     }
-    try {
-      cli.slurm("scancel", "--me");
-    } finally {
-      cluster.close();
-    }
+    cli.slurm("scancel", "--me");
   }
 
   /** A folder of links to this machine's programs, less the ones a bare cluster lacks. */
@@ -130,7 +128,7 @@ class SelfContainedRuntimeIntegrationTest {
         "  ports: [9100]",
         "  exporters: [probe]",
         ""));
-    SlurmCli.Run start = cli.run(configNode1, "--recipe", recipe.toString(), "--output", "json");
+    CliResult start = cli.run(configNode1, "--recipe", recipe.toString(), "--output", "json");
     assertThat(start.code()).as(start.err()).isZero();
     exporterId = start.json().at("/services/0/service_id").asText();
     assertThat(start.err()).containsPattern("uploading node_exporter \\(\\d+\\.\\d MB\\) to " + runtimeDir
@@ -156,7 +154,7 @@ class SelfContainedRuntimeIntegrationTest {
   @Test
   @Order(2)
   void theNextJobReusesTheRuntimeAndUploadsOnlyPrometheus() throws Exception {
-    assumeTrue(exporterId != null, "needs the exporter of the previous test");
+    Needs.that(exporterId != null, "needs the exporter of the previous test");
     List<String> before = runtimeEntries();
     Path recipe = Files.writeString(work.resolve("prometheus.yaml"), String.join("\n",
         "service:",
@@ -167,7 +165,7 @@ class SelfContainedRuntimeIntegrationTest {
         "      job_name: node",
         "  ports: [9090]",
         ""));
-    SlurmCli.Run start = cli.run(configNode2, "--recipe", recipe.toString(), "--output", "json");
+    CliResult start = cli.run(configNode2, "--recipe", recipe.toString(), "--output", "json");
     assertThat(start.code()).as(start.err()).isZero();
     String prometheusId = start.json().at("/services/0/service_id").asText();
     assertThat(start.err()).contains("uploading prometheus (").doesNotContain("uploading node_exporter")
@@ -179,7 +177,7 @@ class SelfContainedRuntimeIntegrationTest {
     // Its discovery sidecar runs the uploaded java; the exporter and its probe sidecar are scraped.
     assertThat(runtimeProcesses()).anyMatch(p -> p[0].matches(Pattern.quote(runtimeDir.toString()) + "/prometheus-" + HEX16))
         .filteredOn(p -> p[0].endsWith("/bin/java")).hasSizeGreaterThanOrEqualTo(2);
-    SlurmCli.Run up = cli.run(configNode1, "--query-service-metrics", prometheusId, "up", "--output", "json");
+    CliResult up = cli.run(configNode1, "--query-service-metrics", prometheusId, "up", "--output", "json");
     assertThat(up.code()).as(up.err()).isZero();
     Map<String, String> byJob = new HashMap<>();
     for (JsonNode r : up.json().at("/data/result")) {
@@ -200,7 +198,7 @@ class SelfContainedRuntimeIntegrationTest {
     Files.writeString(config, Files.readString(config).replace("remote_dir: " + work.resolve("remote"),
         "remote_dir: " + fresh));
     bare(config);
-    SlurmCli.Run dry = cli.run(config, "--recipe", work.resolve("exporter.yaml").toString(), "--dry-run");
+    CliResult dry = cli.run(config, "--recipe", work.resolve("exporter.yaml").toString(), "--dry-run");
     assertThat(dry.code()).as(dry.err()).isZero();
     assertThat(dry.out()).containsPattern(Pattern.quote(fresh + "/runtime/node_exporter-") + "[0-9a-f]{16}")
         .containsPattern(Pattern.quote(fresh + "/runtime/jre-") + "[0-9a-f]{16}/bin/java")
@@ -222,10 +220,10 @@ class SelfContainedRuntimeIntegrationTest {
     assertThat(cpu).extracting(p -> p.getFileName().toString())
         .contains("generic_http.yaml", "node_exporter.yaml", "prometheus.yaml");
     for (Path recipe : cpu) {
-      SlurmCli.Run start = cli.run(configNode1, "--recipe", recipe.toString(), "--output", "json");
+      CliResult start = cli.run(configNode1, "--recipe", recipe.toString(), "--output", "json");
       assertThat(start.code()).as(recipe + ": " + start.err()).isZero();
       String id = start.json().at("/services/0/service_id").asText();
-      SlurmCli.Run status = cli.run(configNode1, "--status", "--output", "json");
+      CliResult status = cli.run(configNode1, "--status", "--output", "json");
       JsonNode mine = null;
       for (JsonNode s : status.json().get("services")) {
         if (s.get("service_id").asText().equals(id)) {
@@ -234,7 +232,7 @@ class SelfContainedRuntimeIntegrationTest {
       }
       assertThat(mine).as(recipe + " in --status").isNotNull();
       assertThat(mine.get("state").asText()).as(recipe.toString()).isEqualTo("RUNNING");
-      SlurmCli.Run stop = cli.run(configNode1, "--stop-service", id);
+      CliResult stop = cli.run(configNode1, "--stop-service", id);
       assertThat(stop.code()).as(recipe + ": " + stop.err()).isZero();
     }
     assertThat(cli.squeueIds()).isEmpty();
@@ -243,7 +241,7 @@ class SelfContainedRuntimeIntegrationTest {
   @Test
   @Order(5)
   void theDemoOnSlurmFindsBothJobsUp() throws Exception {
-    SlurmCli.Run demo = cli.run(configNode1, "--demo");
+    CliResult demo = cli.run(configNode1, "--demo");
     assertThat(demo.code()).as(demo.out() + demo.err()).isZero();
     assertThat(demo.out()).containsPattern("(?m)^up +node +.* 1$").containsPattern("(?m)^up +prometheus +.* 1$")
         .contains("Every target is up.", "Done.");

@@ -46,7 +46,7 @@ class SessionPreparationIntegrationTest {
         "      image_path: " + image,
         ""));
 
-    LocalCli.Result start = cli.run("--recipe", recipe.toString());
+    CliResult start = cli.run("--recipe", recipe.toString());
 
     assertThat(start.code()).as(start.err()).isEqualTo(1);
     assertThat(start.err()).contains("container image " + image + " is missing");

@@ -1,13 +1,15 @@
 package io.github.hpcorchestrator.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.hpcorchestrator.BenchmarkOrchestrator;
 import io.github.hpcorchestrator.config.ConfigLoader;
 import io.github.hpcorchestrator.recipe.ResourceSpec;
 import io.github.hpcorchestrator.recipe.ServiceSpec;
+import io.github.hpcorchestrator.testbed.Await;
+import io.github.hpcorchestrator.testbed.Needs;
+import io.github.hpcorchestrator.testbed.SharedCluster;
 import io.github.hpcorchestrator.testbed.TestCluster;
 import io.github.hpcorchestrator.transport.LocalShell;
 import io.github.hpcorchestrator.transport.Shell;
@@ -28,6 +30,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The CLI on the SLURM backend against a real 3-node test cluster. The CLI runs in the "laptop"
@@ -35,6 +38,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  * provably goes through the one SSH connection.
  */
 @Tag("integration")
+@ExtendWith(SharedCluster.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SlurmBackendIntegrationTest {
@@ -50,9 +54,8 @@ class SlurmBackendIntegrationTest {
   private SlurmCli slurmCli;
 
   @BeforeAll
-  void up() throws Exception {
-    assumeTrue(TestCluster.possible(), "the SLURM testbed needs root");
-    cluster = TestCluster.up();
+  void up(TestCluster shared) throws Exception {
+    cluster = shared;
     work = cluster.workDir("hpco-slurm-cli");
     slurmCli = new SlurmCli(cluster, work);
     configNode1 = slurmCli.config("node1.yaml", cluster.nodes().get(0));
@@ -65,14 +68,10 @@ class SlurmBackendIntegrationTest {
     if (cluster == null) {
       return;
     }
-    try {
-      slurmHere.run(List.of("scancel", "--me"), Duration.ofSeconds(30));
-    } finally {
-      cluster.close();
-    }
+    slurmHere.run(List.of("scancel", "--me"), Duration.ofSeconds(30));
   }
 
-  private SlurmCli.Run cli(Path config, String... args) throws Exception {
+  private CliResult cli(Path config, String... args) throws Exception {
     return slurmCli.run(config, args);
   }
 
@@ -93,7 +92,7 @@ class SlurmBackendIntegrationTest {
   @Test
   @Order(2)
   void startsExporterAndPrometheusOnTwoNodesAndQueriesThroughSsh() throws Exception {
-    SlurmCli.Run exporter = cli(configNode1, "--recipe", REPO.resolve("recipes/services/node_exporter.yaml").toString(),
+    CliResult exporter = cli(configNode1, "--recipe", REPO.resolve("recipes/services/node_exporter.yaml").toString(),
         "--output", "json");
     assertThat(exporter.code()).as(exporter.err()).isZero();
     exporterId = exporter.json().at("/services/0/service_id").asText();
@@ -108,11 +107,11 @@ class SlurmBackendIntegrationTest {
         "      job_name: node",
         "  ports: [9090]",
         ""));
-    SlurmCli.Run prometheus = cli(configNode2, "--recipe", recipe.toString(), "--output", "json");
+    CliResult prometheus = cli(configNode2, "--recipe", recipe.toString(), "--output", "json");
     assertThat(prometheus.code()).as(prometheus.err()).isZero();
     prometheusId = prometheus.json().at("/services/0/service_id").asText();
 
-    SlurmCli.Run status = cli(configNode1, "--status", "--output", "json");
+    CliResult status = cli(configNode1, "--status", "--output", "json");
     assertThat(status.code()).as(status.err()).isZero();
     Map<String, JsonNode> byId = new HashMap<>();
     status.json().get("services").forEach(s -> byId.put(s.get("service_id").asText(), s));
@@ -121,17 +120,17 @@ class SlurmBackendIntegrationTest {
     assertThat(byId.get(prometheusId).get("state").asText()).isEqualTo("RUNNING");
     assertThat(byId.get(prometheusId).get("node").asText()).isEqualTo(cluster.nodes().get(1));
 
-    SlurmCli.Run up = cli(configNode1, "--query-service-metrics", prometheusId, "up", "--output", "json");
+    CliResult up = cli(configNode1, "--query-service-metrics", prometheusId, "up", "--output", "json");
     assertThat(up.code()).as(up.err()).isZero();
     Map<String, String> upByJob = new HashMap<>();
     up.json().at("/data/result").forEach(r -> upByJob.put(r.at("/metric/job").asText(), r.at("/value/1").asText()));
     assertThat(upByJob).containsEntry("node", "1").containsEntry("prometheus", "1");
 
-    SlurmCli.Run table = cli(configNode1, "--query-service-metrics", prometheusId.substring(prometheusId.length() - 8), "up");
+    CliResult table = cli(configNode1, "--query-service-metrics", prometheusId.substring(prometheusId.length() - 8), "up");
     assertThat(table.out()).contains(cluster.nodes().get(0) + ":");
 
     // On SLURM a Prometheus requires credentials: a plain curl from the login node gets 401.
-    SlurmCli.Run endpoint = cli(configNode1, "--monitor-endpoint", prometheusId, "--output", "json");
+    CliResult endpoint = cli(configNode1, "--monitor-endpoint", prometheusId, "--output", "json");
     String api = endpoint.json().get("api").asText();
     assertThat(api).startsWith("https://" + cluster.nodes().get(1) + ":");
     Process curl = new ProcessBuilder("curl", "-sk", "-o", "/dev/null", "-w", "%{http_code}",
@@ -144,7 +143,7 @@ class SlurmBackendIntegrationTest {
   @Test
   @Order(3)
   void findsRunningServicesAfterLocalStateIsDeleted() throws Exception {
-    assumeTrue(prometheusId != null, "needs the services of the previous test");
+    Needs.that(prometheusId != null, "needs the services of the previous test");
     // The services database goes; the monitors' credentials (state_dir/secrets) are kept, as only
     // this machine has them: without them an auth'd Prometheus cannot be queried at all.
     try (var entries = Files.list(work.resolve("state"))) {
@@ -152,11 +151,11 @@ class SlurmBackendIntegrationTest {
         deleteRecursively(p);
       }
     }
-    SlurmCli.Run endpoint = cli(configNode1, "--service-endpoint", prometheusId, "--output", "json");
+    CliResult endpoint = cli(configNode1, "--service-endpoint", prometheusId, "--output", "json");
     assertThat(endpoint.code()).as(endpoint.err()).isZero();
     assertThat(endpoint.json().get("host").asText()).isEqualTo(cluster.nodes().get(1));
     assertThat(endpoint.json().get("api").asText()).startsWith("https://" + cluster.nodes().get(1) + ":");
-    SlurmCli.Run up = cli(configNode1, "--query-service-metrics", prometheusId, "up{job=\"node\"}", "--output", "json");
+    CliResult up = cli(configNode1, "--query-service-metrics", prometheusId, "up{job=\"node\"}", "--output", "json");
     assertThat(up.code()).as(up.err()).isZero();
     assertThat(up.json().at("/data/result/0/value/1").asText()).isEqualTo("1");
   }
@@ -164,10 +163,10 @@ class SlurmBackendIntegrationTest {
   @Test
   @Order(4)
   void stopsBothAndLeavesNothingInSqueue() throws Exception {
-    assumeTrue(prometheusId != null, "needs the services of the previous tests");
-    SlurmCli.Run stopPrometheus = cli(configNode1, "--stop-service", prometheusId);
+    Needs.that(prometheusId != null, "needs the services of the previous tests");
+    CliResult stopPrometheus = cli(configNode1, "--stop-service", prometheusId);
     assertThat(stopPrometheus.code()).as(stopPrometheus.err()).isZero();
-    SlurmCli.Run stopExporter = cli(configNode1, "--stop-service", exporterId);
+    CliResult stopExporter = cli(configNode1, "--stop-service", exporterId);
     assertThat(stopExporter.code()).as(stopExporter.err()).isZero();
     assertThat(squeueIds()).isEmpty();
   }
@@ -184,7 +183,7 @@ class SlurmBackendIntegrationTest {
     }
     assertThat(squeueIds()).hasSize(50);
     int before = cluster.calls().size();
-    SlurmCli.Run status = cli(configNode1, "--status", "--output", "json");
+    CliResult status = cli(configNode1, "--status", "--output", "json");
     assertThat(status.code()).as(status.err()).isZero();
     List<String> all = cluster.calls();
     List<String> during = all.subList(before, all.size());
@@ -203,7 +202,7 @@ class SlurmBackendIntegrationTest {
   private String sleeperId;
 
   private JsonNode statusRow(String id) throws Exception {
-    SlurmCli.Run status = cli(configNode1, "--status", "--output", "json");
+    CliResult status = cli(configNode1, "--status", "--output", "json");
     assertThat(status.code()).as(status.err()).isZero();
     for (JsonNode s : status.json().get("services")) {
       if (s.get("service_id").asText().equals(id)) {
@@ -219,7 +218,7 @@ class SlurmBackendIntegrationTest {
     Path recipe = Files.writeString(work.resolve("sleeper.yaml"),
         "service:\n  name: sleeper\n  command: sleep\n  args: [\"300\"]\n");
     long before = System.nanoTime();
-    SlurmCli.Run start = cli(configNode1, "--recipe", recipe.toString(), "--output", "json");
+    CliResult start = cli(configNode1, "--recipe", recipe.toString(), "--output", "json");
     Duration took = Duration.ofNanos(System.nanoTime() - before);
 
     // The job script used to wait for a port nobody asked for and never publish its connection.
@@ -232,7 +231,7 @@ class SlurmBackendIntegrationTest {
     JsonNode row = statusRow(sleeperId);
     assertThat(row.get("state").asText()).isEqualTo("RUNNING");
     assertThat(row.get("endpoint").isNull()).as(row.toString()).isTrue();
-    SlurmCli.Run endpoint = cli(configNode1, "--service-endpoint", sleeperId);
+    CliResult endpoint = cli(configNode1, "--service-endpoint", sleeperId);
     assertThat(endpoint.code()).isEqualTo(1);
     assertThat(endpoint.err()).contains("error: service " + sleeperId
         + " has no endpoint: it is RUNNING without a port (its recipe lists no ports)");
@@ -243,15 +242,15 @@ class SlurmBackendIntegrationTest {
   void jobRefusedBySbatchKeepsSbatchsWordsInEveryLaterStatus() throws Exception {
     Path recipe = Files.writeString(work.resolve("refused.yaml"), "service:\n  name: refused\n  command: sleep\n"
         + "  args: [\"300\"]\n  resources:\n    partition: nosuchpartition\n");
-    SlurmCli.Run start = cli(configNode1, "--recipe", recipe.toString());
+    CliResult start = cli(configNode1, "--recipe", recipe.toString());
     assertThat(start.code()).isEqualTo(1);
     assertThat(start.err()).contains("sbatch refused refused_");
 
     for (int call = 0; call < 2; call++) {
-      SlurmCli.Run text = cli(configNode1, "--status");
+      CliResult text = cli(configNode1, "--status");
       assertThat(text.out()).containsPattern("refused_[0-9a-f]{8}\\s+\\|\\s+FAILED \\|.*\\(sbatch refused refused_"
           + "[0-9a-f]{8}: .*(?i:partition)");
-      SlurmCli.Run json = cli(configNode1, "--status", "--output", "json");
+      CliResult json = cli(configNode1, "--status", "--output", "json");
       JsonNode row = null;
       for (JsonNode s : json.json().get("services")) {
         if (s.get("name").asText().equals("refused")) {
@@ -267,13 +266,13 @@ class SlurmBackendIntegrationTest {
   @Test
   @Order(8)
   void clearStateRemovesEndedServicesFoldersOnTheClusterAndKeepsRunningOnes() throws Exception {
-    assumeTrue(sleeperId != null, "needs the running service of an earlier test");
+    Needs.that(sleeperId != null, "needs the running service of an earlier test");
     Path recipe = Files.writeString(work.resolve("writer.yaml"), "service:\n  name: writer\n  command: bash\n"
         + "  args: [\"-c\", \"head -c 300000 /dev/zero > output.bin\"]\n");
-    SlurmCli.Run start = cli(configNode1, "--recipe", recipe.toString(), "--no-wait", "--output", "json");
+    CliResult start = cli(configNode1, "--recipe", recipe.toString(), "--no-wait", "--output", "json");
     assertThat(start.code()).as(start.err()).isZero();
     String writer = start.json().at("/services/0/service_id").asText();
-    LocalCli.await("COMPLETED of " + writer, Duration.ofSeconds(60), () -> {
+    Await.value("COMPLETED of " + writer, Duration.ofSeconds(60), () -> {
       try {
         return statusRow(writer).get("state").asText().equals("COMPLETED") ? Optional.of(true) : Optional.empty();
       } catch (Exception e) {
@@ -283,7 +282,7 @@ class SlurmBackendIntegrationTest {
     Path services = work.resolve("remote/services");
     assertThat(services.resolve(writer).resolve("output.bin")).exists();
 
-    SlurmCli.Run cleared = cli(configNode1, "--clear-state", "--output", "json");
+    CliResult cleared = cli(configNode1, "--clear-state", "--output", "json");
 
     assertThat(cleared.code()).as(cleared.err()).isZero();
     assertThat(cleared.json().get("folders_removed").asInt()).isPositive();
@@ -291,7 +290,7 @@ class SlurmBackendIntegrationTest {
     assertThat(services.resolve(writer)).doesNotExist();
     assertThat(services.resolve(sleeperId).resolve("connection")).exists();
     assertThat(statusRow(sleeperId).get("state").asText()).isEqualTo("RUNNING");
-    SlurmCli.Run stop = cli(configNode1, "--stop-service", sleeperId);
+    CliResult stop = cli(configNode1, "--stop-service", sleeperId);
     assertThat(stop.code()).as(stop.err()).isZero();
   }
 
@@ -300,7 +299,7 @@ class SlurmBackendIntegrationTest {
   void aSecondConfigNeitherListsNorCancelsTheFirstConfigsJobsNorAForeignOne() throws Exception {
     Path recipe = Files.writeString(work.resolve("sleeper.yaml"),
         "service:\n  name: sleeper\n  command: sleep\n  args: [\"300\"]\n");
-    SlurmCli.Run started = cli(configNode1, "--recipe", recipe.toString(), "--no-wait", "--output", "json");
+    CliResult started = cli(configNode1, "--recipe", recipe.toString(), "--no-wait", "--output", "json");
     assertThat(started.code()).as(started.err()).isZero();
     String ours = started.json().at("/services/0/job_id").asText();
     // Another program's job with a name that looks like a service ID.
@@ -311,10 +310,10 @@ class SlurmBackendIntegrationTest {
       Path second = slurmCli.config("second.yaml", cluster.nodes().get(0), work.resolve("state-second"),
           work.resolve("remote-second"));
 
-      SlurmCli.Run status = cli(second, "--status", "--output", "json");
+      CliResult status = cli(second, "--status", "--output", "json");
       assertThat(status.code()).as(status.err()).isZero();
       assertThat(status.json().path("services")).as("services the second config lists").isEmpty();
-      SlurmCli.Run stopAll = cli(second, "--stop-all-services", "--output", "json");
+      CliResult stopAll = cli(second, "--stop-all-services", "--output", "json");
       assertThat(stopAll.code()).as(stopAll.err()).isZero();
       assertThat(stopAll.json().path("stopped")).isEmpty();
       assertThat(squeueIds()).contains(ours, foreign);
@@ -323,17 +322,17 @@ class SlurmBackendIntegrationTest {
       // its work folder (squeue %Z), the foreign one is not.
       Path fresh = slurmCli.config("fresh.yaml", cluster.nodes().get(0), work.resolve("state-fresh"),
           work.resolve("remote"));
-      SlurmCli.Run discovered = cli(fresh, "--status", "--output", "json");
+      CliResult discovered = cli(fresh, "--status", "--output", "json");
       assertThat(discovered.code()).as(discovered.err()).isZero();
       List<String> discoveredJobs = new java.util.ArrayList<>();
       discovered.json().path("services").forEach(s -> discoveredJobs.add(s.path("job_id").asText()));
       assertThat(discoveredJobs).containsExactly(ours);
 
-      SlurmCli.Run first = cli(configNode1, "--status", "--output", "json");
+      CliResult first = cli(configNode1, "--status", "--output", "json");
       List<String> firstJobs = new java.util.ArrayList<>();
       first.json().path("services").forEach(s -> firstJobs.add(s.path("job_id").asText()));
       assertThat(firstJobs).contains(ours).doesNotContain(foreign);
-      SlurmCli.Run stopFirst = cli(configNode1, "--stop-all-services", "--output", "json");
+      CliResult stopFirst = cli(configNode1, "--stop-all-services", "--output", "json");
       assertThat(stopFirst.code()).as(stopFirst.err()).isZero();
       assertThat(squeueIds()).contains(foreign).doesNotContain(ours);
     } finally {

@@ -1,7 +1,5 @@
 package io.github.hpcorchestrator.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.hpcorchestrator.testbed.TestCluster;
 import io.github.hpcorchestrator.transport.LocalShell;
 import io.github.hpcorchestrator.transport.Shell;
@@ -11,7 +9,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The CLI on the SLURM backend of a test cluster, run as a separate JVM inside the cluster's
@@ -23,13 +20,6 @@ final class SlurmCli {
   private final TestCluster cluster;
   private final Path work;
   private final Shell slurmHere;
-
-  /** What one CLI call left behind. */
-  record Run(int code, String out, String err) {
-    JsonNode json() throws IOException {
-      return new ObjectMapper().readTree(out);
-    }
-  }
 
   SlurmCli(TestCluster cluster, Path work) {
     this.cluster = cluster;
@@ -64,19 +54,23 @@ final class SlurmCli {
   }
 
   /** Runs the CLI inside the laptop namespace. */
-  Run run(Path config, String... args) throws IOException, InterruptedException {
-    List<String> argv = new ArrayList<>(List.of("ip", "netns", "exec", cluster.get("LAPTOP_NETNS"),
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"), Main.class.getName(), "--config", config.toString()));
-    argv.addAll(List.of(args));
-    Path out = Files.createTempFile(work, "out", ".txt");
-    Path err = Files.createTempFile(work, "err", ".txt");
-    Process p = new ProcessBuilder(argv).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-    if (!p.waitFor(180, TimeUnit.SECONDS)) {
-      p.destroyForcibly();
-      throw new AssertionError("CLI did not finish: " + List.of(args) + "\n" + Files.readString(err));
-    }
-    return new Run(p.exitValue(), Files.readString(out), Files.readString(err));
+  CliResult run(Path config, String... args) throws IOException, InterruptedException {
+    return laptop().run(work, Duration.ofSeconds(180), withConfig(config, args));
+  }
+
+  /** Starts the CLI inside the laptop namespace without waiting, its output going to {@code out} and {@code err}. */
+  Process start(Path config, Path out, Path err, String... args) throws IOException {
+    return laptop().start(out, err, withConfig(config, args));
+  }
+
+  private CliProcess laptop() {
+    return CliProcess.java().wrappedIn(List.of("ip", "netns", "exec", cluster.get("LAPTOP_NETNS")));
+  }
+
+  private static List<String> withConfig(Path config, String... args) {
+    List<String> all = new ArrayList<>(List.of("--config", config.toString()));
+    all.addAll(List.of(args));
+    return all;
   }
 
   /** Job IDs squeue lists now. */

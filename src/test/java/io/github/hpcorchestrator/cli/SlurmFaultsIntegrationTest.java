@@ -1,11 +1,11 @@
 package io.github.hpcorchestrator.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.hpcorchestrator.cluster.SlurmScheduler;
+import io.github.hpcorchestrator.testbed.Await;
 import io.github.hpcorchestrator.testbed.TestCluster;
 import io.github.hpcorchestrator.transport.CommandResult;
 import io.github.hpcorchestrator.transport.LocalShell;
@@ -44,16 +44,9 @@ class SlurmFaultsIntegrationTest {
   private Path work;
   private Shell slurmHere;
 
-  /** What one CLI call left behind. */
-  private record Run(int code, String out, String err) {
-    JsonNode json() throws IOException {
-      return JSON.readTree(out);
-    }
-  }
-
   @BeforeAll
   void up() throws Exception {
-    assumeTrue(TestCluster.possible(), "the SLURM testbed needs root");
+    // Its own cluster: it stops the controller, takes a node down or drops the login node's connections.
     cluster = TestCluster.up();
     work = cluster.workDir("hpco-slurm-faults");
     slurmHere = new LocalShell(cluster.slurmEnvironment());
@@ -98,38 +91,27 @@ class SlurmFaultsIntegrationTest {
     return Files.writeString(work.resolve(name + ".yaml"), y.toString());
   }
 
-  private Run cli(Path config, String... args) throws Exception {
+  private CliResult cli(Path config, String... args) throws Exception {
     return cli(config, List.of(), args);
   }
 
   /** The CLI as a process on the login node, with the cluster's SLURM_CONF and PATH. */
-  private Run cli(Path config, List<String> jvmOptions, String... args) throws Exception {
-    List<String> argv = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-    argv.addAll(jvmOptions);
-    argv.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(),
-        "--config", config.toString()));
-    argv.addAll(List.of(args));
-    Path out = Files.createTempFile(work, "out", ".txt");
-    Path err = Files.createTempFile(work, "err", ".txt");
-    ProcessBuilder pb = new ProcessBuilder(argv).redirectOutput(out.toFile()).redirectError(err.toFile());
-    pb.environment().putAll(cluster.slurmEnvironment());
-    Process p = pb.start();
-    if (!p.waitFor(180, TimeUnit.SECONDS)) {
-      p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-      throw new AssertionError("CLI did not finish: " + List.of(args) + "\n" + Files.readString(err));
-    }
-    return new Run(p.exitValue(), Files.readString(out), Files.readString(err));
+  private CliResult cli(Path config, List<String> jvmOptions, String... args) throws Exception {
+    List<String> all = new ArrayList<>(List.of("--config", config.toString()));
+    all.addAll(List.of(args));
+    return CliProcess.java().withJvmOptions(jvmOptions).withEnvironment(cluster.slurmEnvironment())
+        .run(work, Duration.ofSeconds(180), all);
   }
 
   /** Starts {@code recipe} without waiting; returns the service's status row once {@code state} shows. */
   private String startNoWait(Path config, Path recipe) throws Exception {
-    Run r = cli(config, "--recipe", recipe.toString(), "--no-wait", "--output", "json");
+    CliResult r = cli(config, "--recipe", recipe.toString(), "--no-wait", "--output", "json");
     assertThat(r.code()).as(r.err()).isZero();
     return r.json().at("/services/0/service_id").asText();
   }
 
   private JsonNode row(Path config, String id) throws Exception {
-    Run r = cli(config, "--status", "--output", "json");
+    CliResult r = cli(config, "--status", "--output", "json");
     assertThat(r.code()).as(r.err()).isZero();
     for (JsonNode s : r.json().path("services")) {
       if (s.path("service_id").asText().equals(id)) {
@@ -141,7 +123,7 @@ class SlurmFaultsIntegrationTest {
 
   private JsonNode awaitRow(Path config, String id, String what, Duration deadline,
       java.util.function.Predicate<JsonNode> until) {
-    return LocalCli.await(what + " of " + id, deadline, () -> {
+    return Await.value(what + " of " + id, deadline, () -> {
       try {
         JsonNode row = row(config, id);
         return until.test(row) ? Optional.of(row) : Optional.empty();
@@ -151,7 +133,7 @@ class SlurmFaultsIntegrationTest {
     });
   }
 
-  private static void assertOneErrorLine(Run r, String... contains) {
+  private static void assertOneErrorLine(CliResult r, String... contains) {
     assertThat(r.code()).as("exit code; stderr: %s", r.err()).isEqualTo(1);
     assertThat(r.out()).isEmpty();
     List<String> errorLines = r.err().lines().filter(l -> l.startsWith("error: ")).toList();
@@ -175,7 +157,7 @@ class SlurmFaultsIntegrationTest {
         r -> !r.path("state").asText().equals("RUNNING"));
     assertThat(after.path("state").asText()).isEqualTo("CANCELLED");
     assertThat(after.path("reason").asText()).isEqualTo("cancelled outside the orchestrator (scancel)");
-    Run endpoint = cli(config, "--service-endpoint", id);
+    CliResult endpoint = cli(config, "--service-endpoint", id);
     // A later call, answered from state, still says why.
     assertOneErrorLine(endpoint, "service " + id + " has no endpoint: it is CANCELLED"
         + " (cancelled outside the orchestrator (scancel))");
@@ -236,7 +218,7 @@ class SlurmFaultsIntegrationTest {
     stopController();
 
     long start = System.nanoTime();
-    Run status = cli(config, List.of("-D" + SlurmScheduler.CONTROLLER_RETRY_PROPERTY + "=10"), "--status");
+    CliResult status = cli(config, List.of("-D" + SlurmScheduler.CONTROLLER_RETRY_PROPERTY + "=10"), "--status");
     long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start);
 
     assertOneErrorLine(status, "the SLURM controller cannot be reached (squeue tried ",
@@ -257,14 +239,14 @@ class SlurmFaultsIntegrationTest {
     stopController();
     int before = cluster.calls().size();
 
-    CompletableFuture<Run> status = CompletableFuture.supplyAsync(unchecked(() -> cli(config, "--status",
+    CompletableFuture<CliResult> status = CompletableFuture.supplyAsync(unchecked(() -> cli(config, "--status",
         "--output", "json")));
     // Bring it back once the call has retried at least once (two squeue calls since the stop).
-    LocalCli.await("a retried squeue", Duration.ofSeconds(30), unchecked(() -> Optional.of(true)
+    Await.value("a retried squeue", Duration.ofSeconds(30), unchecked(() -> Optional.of(true)
         .filter(x -> squeueCallsSince(before) >= 2)));
     startController();
 
-    Run r = status.get(120, TimeUnit.SECONDS);
+    CliResult r = status.get(120, TimeUnit.SECONDS);
     assertThat(r.code()).as(r.err()).isZero();
     assertThat(r.err()).contains("squeue: the SLURM controller cannot be reached");
     boolean found = false;
@@ -318,7 +300,7 @@ class SlurmFaultsIntegrationTest {
   private void stopController() throws Exception {
     long pid = controllerPid().orElseThrow(() -> new AssertionError("slurmctld is not running"));
     new ProcessBuilder("kill", "-TERM", Long.toString(pid)).start().waitFor(10, TimeUnit.SECONDS);
-    LocalCli.await("slurmctld " + pid + " to exit", Duration.ofSeconds(30),
+    Await.value("slurmctld " + pid + " to exit", Duration.ofSeconds(30),
         () -> alive(pid) ? Optional.empty() : Optional.of(true));
   }
 
@@ -332,7 +314,7 @@ class SlurmFaultsIntegrationTest {
     pb.environment().put("SLURM_CONF", cluster.get("SLURM_CONF"));
     Process p = pb.start();
     assertThat(p.waitFor(30, TimeUnit.SECONDS)).as("slurmctld daemonizes").isTrue();
-    LocalCli.await("scontrol ping", Duration.ofSeconds(30),
+    Await.value("scontrol ping", Duration.ofSeconds(30),
         () -> slurmHere.run(List.of("scontrol", "ping"), Duration.ofSeconds(10)).stdout().contains("UP")
             ? Optional.of(true) : Optional.empty());
   }

@@ -1,11 +1,12 @@
 package io.github.hpcorchestrator.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.hpcorchestrator.BenchmarkOrchestrator;
 import io.github.hpcorchestrator.config.ConfigLoader;
+import io.github.hpcorchestrator.testbed.Await;
+import io.github.hpcorchestrator.testbed.SharedCluster;
 import io.github.hpcorchestrator.testbed.TestCluster;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -23,12 +24,14 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The monitoring module on the SLURM test cluster, driven from the laptop namespace over SSH: a
  * Prometheus that follows services started after it, and sidecar exporters on a service's node.
  */
 @Tag("integration")
+@ExtendWith(SharedCluster.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SlurmMonitoringIntegrationTest {
   private TestCluster cluster;
@@ -40,9 +43,8 @@ class SlurmMonitoringIntegrationTest {
   private BenchmarkOrchestrator api;
 
   @BeforeAll
-  void up() throws Exception {
-    assumeTrue(TestCluster.possible(), "the SLURM testbed needs root");
-    cluster = TestCluster.up();
+  void up(TestCluster shared) throws Exception {
+    cluster = shared;
     work = cluster.workDir("hpco-slurm-monitoring");
     cli = new SlurmCli(cluster, work);
     onNode1 = cli.config("node1.yaml", cluster.nodes().get(0));
@@ -65,12 +67,12 @@ class SlurmMonitoringIntegrationTest {
   @AfterAll
   void down() throws Exception {
     if (cluster != null) {
-      cluster.close();
+      cli.slurm("scancel", "--me");
     }
   }
 
   private String start(Path config, Path recipe) throws Exception {
-    SlurmCli.Run r = cli.run(config, "--recipe", recipe.toString(), "--output", "json");
+    CliResult r = cli.run(config, "--recipe", recipe.toString(), "--output", "json");
     assertThat(r.code()).as(r.err()).isZero();
     return r.json().at("/services/0/service_id").asText();
   }
@@ -109,7 +111,7 @@ class SlurmMonitoringIntegrationTest {
     String first = start(onNode1, exporter);
     String second = start(onNode2, exporter);
 
-    Map<String, String> up = LocalCli.await("two exporters up", Duration.ofSeconds(30), () -> {
+    Map<String, String> up = Await.value("two exporters up", Duration.ofSeconds(30), () -> {
       Map<String, String> now = byService(monitor, "up{job=\"nodes\"}");
       return now.size() == 2 && now.values().stream().allMatch("1"::equals) ? Optional.of(now) : Optional.empty();
     });
@@ -119,7 +121,7 @@ class SlurmMonitoringIntegrationTest {
     assertThat(row.path("instance").asText()).isEqualTo(cluster.nodes().get(0) + ":9100");
 
     assertThat(cli.run(onNode1, "--stop-service", first).code()).isZero();
-    LocalCli.await("the stopped exporter gone", Duration.ofSeconds(30), () ->
+    Await.value("the stopped exporter gone", Duration.ofSeconds(30), () ->
         byService(monitor, "up{job=\"nodes\"}").keySet().equals(Set.of(second)) ? Optional.of(true) : Optional.empty());
     assertThat(query(monitor, "process_start_time_seconds{job=\"prometheus\"}").at("/0/value/1").asText())
         .as("Prometheus was never restarted").isEqualTo(startedAt);
@@ -147,7 +149,7 @@ class SlurmMonitoringIntegrationTest {
         "  ports: [9090]", ""));
     String monitor = start(onNode2, recipe);
 
-    LocalCli.await("probe_success 1", Duration.ofSeconds(30), () ->
+    Await.value("probe_success 1", Duration.ofSeconds(30), () ->
         "1".equals(byService(monitor, "probe_success").get(service)) ? Optional.of(true) : Optional.empty());
     JsonNode nodeMetrics = query(monitor, "count by (service_id, node) (node_cpu_seconds_total{job=\"web-node\"})");
     assertThat(nodeMetrics.at("/0/metric/service_id").asText()).isEqualTo(service);
@@ -155,12 +157,12 @@ class SlurmMonitoringIntegrationTest {
 
     killServiceProcess(service);
     // The lowest probe result of the last minute: still there after the job (and its probe) ended.
-    LocalCli.await("probe_success 0", Duration.ofSeconds(60), () ->
+    Await.value("probe_success 0", Duration.ofSeconds(60), () ->
         "0".equals(byService(monitor, "min_over_time(probe_success[1m])").get(service)) ? Optional.of(true)
             : Optional.empty());
 
     Path report = work.resolve("web-report");
-    SlurmCli.Run written = cli.run(onNode1, "--report", monitor, report.toString());
+    CliResult written = cli.run(onNode1, "--report", monitor, report.toString());
     assertThat(written.code()).as(written.err()).isZero();
     JsonNode targets = new com.fasterxml.jackson.databind.ObjectMapper()
         .readTree(Files.readString(work.resolve("web-report.json"))).path("targets");

@@ -8,10 +8,9 @@ import io.github.hpcorchestrator.cluster.LocalScheduler;
 import io.github.hpcorchestrator.cluster.SubmittedJob;
 import io.github.hpcorchestrator.recipe.ResourceSpec;
 import io.github.hpcorchestrator.state.StateStore;
+import io.github.hpcorchestrator.testbed.Await;
 import io.github.hpcorchestrator.transport.LocalShell;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
@@ -75,17 +74,15 @@ class StateFilePermissionsTest {
           args: ["hello"]
         """);
 
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), "--config", config.toString(),
-        "--recipe", recipe.toString(), "--no-wait");
-    assertThat(code).as(err.toString()).isZero();
+    CliResult started = LocalCli.call(config, "--recipe", recipe.toString(), "--no-wait");
+    assertThat(started.code()).as(started.err()).isZero();
     Path serviceDir;
     try (Stream<Path> dirs = Files.list(state.resolve("services"))) {
       // The folder also holds the port picker's lock file, so pick the service's own folder by its ID.
       serviceDir = dirs.filter(p -> p.getFileName().toString().startsWith("echo_")).findFirst().orElseThrow();
     }
-    awaitFile(serviceDir.resolve("exit_code"));
+    Path exitCode = serviceDir.resolve("exit_code");
+    Await.until(exitCode.toString(), DEADLINE, () -> Files.exists(exitCode));
     try (StateStore store = StateStore.open(state)) {
       store.services();
     }
@@ -108,7 +105,8 @@ class StateFilePermissionsTest {
         Optional.empty(), files);
 
     SubmittedJob job = scheduler.submit(spec);
-    awaitFile(Path.of(job.serviceDir()).resolve("exit_code"));
+    Path exitCode = Path.of(job.serviceDir()).resolve("exit_code");
+    Await.until(exitCode.toString(), DEADLINE, () -> Files.exists(exitCode));
 
     assertThat(scheduler.poll(List.of(job)).get(job.serviceId()).state()).isEqualTo(JobState.COMPLETED);
     assertThat(mode(Path.of(job.serviceDir()).resolve("prometheus.yml"))).isEqualTo("rw-------");
@@ -132,13 +130,5 @@ class StateFilePermissionsTest {
 
   private static String mode(Path p) throws IOException {
     return PosixFilePermissions.toString(Files.getPosixFilePermissions(p));
-  }
-
-  private static void awaitFile(Path file) throws InterruptedException {
-    long deadline = System.nanoTime() + DEADLINE.toNanos();
-    while (!Files.exists(file)) {
-      assertThat(System.nanoTime()).as("%s within %s", file, DEADLINE).isLessThan(deadline);
-      Thread.sleep(50);
-    }
   }
 }

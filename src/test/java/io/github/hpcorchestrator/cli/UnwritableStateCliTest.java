@@ -51,7 +51,7 @@ class UnwritableStateCliTest {
     Files.createDirectories(state.resolve("services/" + ENDED));
   }
 
-  private static void assertOneLine(LocalCli.Result r, int code, String message) {
+  private static void assertOneLine(CliResult r, int code, String message) {
     assertThat(r.code()).as(r.err()).isEqualTo(code);
     assertThat(r.err()).isEqualTo("error: " + message + "\n");
     assertThat(r.out()).isEmpty();
@@ -61,16 +61,16 @@ class UnwritableStateCliTest {
   void readOnlyCommandsWorkOnAReadOnlyMount() throws Exception {
     twoServices();
     try (ReadOnlyMount mount = ReadOnlyMount.of(state)) {
-      LocalCli.Result status = cli.run("--status");
+      CliResult status = cli.run("--status");
       assertThat(status.code()).as(status.err()).isZero();
       assertThat(status.out()).contains(ENDED).contains(GONE);
       assertThat(cli.json("--status").toString()).contains(ENDED);
 
-      LocalCli.Result running = cli.run("--list-running-services");
+      CliResult running = cli.run("--list-running-services");
       assertThat(running.code()).as(running.err()).isZero();
       assertThat(running.out()).doesNotContain(ENDED);
 
-      LocalCli.Result endpoint = cli.run("--service-endpoint", ENDED);
+      CliResult endpoint = cli.run("--service-endpoint", ENDED);
       assertThat(endpoint.err()).doesNotContain("read-only").doesNotContain("Exception");
       assertThat(cli.run("--list-services").code()).isZero();
 

@@ -52,16 +52,10 @@ class ContainerJobRunTest {
         env, 0, ONE_GPU, Optional.of(container), Map.of());
     SlurmDefaults defaults = new SlurmDefaults(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
         List.of(), setup);
-    Path file = serviceDir.resolve("job.sh");
-    Files.writeString(file, new SlurmJobScript(defaults, dir.toString(), dir.toString()).render(spec,
-        serviceDir.toString()));
-    ProcessBuilder pb = new ProcessBuilder("bash", file.toString()).redirectErrorStream(true)
-        .redirectOutput(serviceDir.resolve("job.out").toFile());
-    pb.environment().put("SLURM_JOB_ID", "7");
-    pb.environment().put("TMPDIR", Files.createDirectories(dir.resolve("tmp")).toString());
-    Process p = pb.start();
-    assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("job script finished").isTrue();
-    return new Outcome(p.exitValue(), Files.readString(serviceDir.resolve("job.out")), serviceDir);
+    int exit = JobScriptRun.run(serviceDir, new SlurmJobScript(defaults, dir.toString(), dir.toString()).render(spec,
+        serviceDir.toString()),
+        Files.createDirectories(dir.resolve("tmp")));
+    return new Outcome(exit, Files.readString(serviceDir.resolve("job.out")), serviceDir);
   }
 
   @Test

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.hpcorchestrator.config.SlurmDefaults;
 import io.github.hpcorchestrator.recipe.ResourceSpec;
+import io.github.hpcorchestrator.testbed.Await;
 import io.github.hpcorchestrator.transport.LocalShell;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -89,10 +90,7 @@ class JobSetupTest {
     SubmittedJob submitted = local.submit(spec);
     try {
       Path mark = Path.of(submitted.serviceDir()).resolve("mark");
-      long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-      while (!Files.exists(mark) && System.nanoTime() < deadline) {
-        Thread.sleep(50);
-      }
+      Await.until(mark.toString(), Duration.ofSeconds(20), () -> Files.exists(mark));
       assertThat(mark).as("file the command wrote in its service folder").exists();
       assertThat(Files.readString(mark)).isEqualTo("set by setup");
     } finally {
@@ -110,10 +108,7 @@ class JobSetupTest {
         List.of("set -euo pipefail")));
     try {
       Path exitCode = Path.of(submitted.serviceDir()).resolve("exit_code");
-      long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-      while (!Files.exists(exitCode) && System.nanoTime() < deadline) {
-        Thread.sleep(50);
-      }
+      Await.until(exitCode.toString(), Duration.ofSeconds(20), () -> Files.exists(exitCode));
       assertThat(Path.of(submitted.serviceDir()).resolve("ran")).as("the command ran").exists();
       assertThat(exitCode).as("exit code recorded").exists();
       assertThat(Files.readString(exitCode).strip()).isEqualTo("3");

@@ -1,9 +1,10 @@
 package io.github.hpcorchestrator.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import io.github.hpcorchestrator.recipe.ResourceSpec;
+import io.github.hpcorchestrator.testbed.Await;
+import io.github.hpcorchestrator.testbed.ProcessGroups;
 import io.github.hpcorchestrator.transport.LocalShell;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -17,7 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -115,7 +115,7 @@ class LocalSchedulerTest {
     await("RUNNING", () -> poll(job).state() == JobState.RUNNING ? Optional.of(true) : Optional.empty());
     long pgid = Long.parseLong(job.jobId());
     // The job script and both sleeps share the group.
-    await("3 processes in the group", () -> groupMembers(pgid).size() >= 3 ? Optional.of(true) : Optional.empty());
+    await("3 processes in the group", () -> ProcessGroups.members(pgid).size() >= 3 ? Optional.of(true) : Optional.empty());
     assertThat(scheduler.discover()).containsExactly(job);
 
     long before = System.nanoTime();
@@ -123,7 +123,7 @@ class LocalSchedulerTest {
     Duration took = Duration.ofNanos(System.nanoTime() - before);
 
     assertThat(took).isLessThan(DEADLINE);
-    assertThat(groupMembers(pgid)).isEmpty();
+    assertThat(ProcessGroups.members(pgid)).isEmpty();
     assertThat(poll(job).state()).isEqualTo(JobState.CANCELLED);
     assertThat(poll(job).reason()).isEqualTo("stopped by the orchestrator");
     assertThat(scheduler.discover()).isEmpty();
@@ -226,11 +226,11 @@ class LocalSchedulerTest {
     long pgid = Long.parseLong(job.jobId());
     // Killed like the OOM killer would: no trap runs, no exit code is written.
     new ProcessBuilder("kill", "-KILL", "--", "-" + pgid).start().waitFor();
-    await("group gone", () -> groupMembers(pgid).isEmpty() && ProcessHandle.of(pgid).isEmpty()
+    await("group gone", () -> ProcessGroups.members(pgid).isEmpty() && ProcessHandle.of(pgid).isEmpty()
         ? Optional.of(true) : Optional.empty());
     ProcessHandle impostor = io.github.hpcorchestrator.testbed.ReusedPid.start(pgid);
     try {
-      assertThat(groupMembers(pgid)).containsExactly(pgid);
+      assertThat(ProcessGroups.members(pgid)).containsExactly(pgid);
 
       JobStatus status = poll(job);
       assertThat(status.state()).isEqualTo(JobState.FAILED);
@@ -252,46 +252,7 @@ class LocalSchedulerTest {
     return status.state().isFinal() ? Optional.of(status) : Optional.empty();
   }
 
-  /** Live (non-zombie) processes whose process group is {@code pgid}, read from /proc. */
-  static List<Long> groupMembers(long pgid) {
-    List<Long> members = new ArrayList<>();
-    try (Stream<Path> entries = Files.list(Path.of("/proc"))) {
-      for (Path p : entries.toList()) {
-        String name = p.getFileName().toString();
-        if (!name.chars().allMatch(Character::isDigit)) {
-          continue;
-        }
-        String stat;
-        try {
-          stat = Files.readString(p.resolve("stat"));
-        } catch (IOException e) {
-          continue;
-        }
-        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        if (!fields[0].equals("Z") && fields[2].equals(Long.toString(pgid))) {
-          members.add(Long.parseLong(name));
-        }
-      }
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
-    return members;
-  }
-
   private static <T> T await(String what, Supplier<Optional<T>> condition) {
-    long deadline = System.nanoTime() + DEADLINE.toNanos();
-    while (System.nanoTime() < deadline) {
-      Optional<T> value = condition.get();
-      if (value.isPresent()) {
-        return value.get();
-      }
-      try {
-        Thread.sleep(50);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        break;
-      }
-    }
-    return fail("no " + what + " within " + DEADLINE.toSeconds() + " s");
+    return Await.value(what, DEADLINE, condition);
   }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.hpcorchestrator.config.SlurmDefaults;
 import io.github.hpcorchestrator.recipe.ResourceSpec;
+import io.github.hpcorchestrator.testbed.Await;
 import io.github.hpcorchestrator.transport.LocalShell;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,7 +12,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,10 +33,11 @@ class SidecarTest {
     SubmittedJob job = scheduler.submit(withSidecar("svc_0000abcd"));
     Path seen = Path.of(job.serviceDir(), "sidecar_seen");
     try {
-      assertThat(waitFor(() -> Files.exists(seen) && scheduler.connection(job).isPresent())).isTrue();
+      Await.until("the sidecar's first look and the connection file", Duration.ofSeconds(20),
+          () -> Files.exists(seen) && scheduler.connection(job).isPresent());
       Connection c = scheduler.connection(job).orElseThrow();
       assertThat(c.sidecarPorts()).containsKey("probe");
-      assertThat(waitFor(() -> read(seen).strip().contains(" "))).isTrue();
+      Await.until("a second line in " + seen, Duration.ofSeconds(20), () -> read(seen).strip().contains(" "));
       assertThat(read(seen).strip()).isEqualTo(c.sidecarPorts().get("probe") + " " + c.port());
       assertThat(c.sidecarPorts().get("probe")).isNotEqualTo(c.port());
     } finally {
@@ -66,16 +67,5 @@ class SidecarTest {
     } catch (java.io.IOException e) {
       return "";
     }
-  }
-
-  private static boolean waitFor(BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-    while (System.nanoTime() < deadline) {
-      if (condition.getAsBoolean()) {
-        return true;
-      }
-      Thread.sleep(50);
-    }
-    return condition.getAsBoolean();
   }
 }

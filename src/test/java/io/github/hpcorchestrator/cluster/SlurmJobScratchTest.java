@@ -49,14 +49,7 @@ class SlurmJobScratchTest {
         JobSpec.SCRATCH_TOKEN), Map.of(), 0, ResourceSpec.none(), Optional.empty(), Map.of());
     String script = new SlurmJobScript(SlurmDefaults.none(), dir.toString(), dir.toString())
         .render(spec, serviceDir.toString());
-    Path file = serviceDir.resolve("job.sh");
-    Files.writeString(file, script);
-    ProcessBuilder pb = new ProcessBuilder("bash", file.toString()).redirectErrorStream(true)
-        .redirectOutput(serviceDir.resolve("job.out").toFile());
-    pb.environment().put("SLURM_JOB_ID", "7");
-    pb.environment().put("TMPDIR", tmp.toString());
-    Process p = pb.start();
-    assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("job script finished").isTrue();
+    JobScriptRun.run(serviceDir, script, tmp);
     return serviceDir;
   }
 }

@@ -30,14 +30,7 @@ class SlurmJobWithoutPortTest {
         Map.of(), 0, ResourceSpec.none(), Optional.empty(), Map.of());
     String script = new SlurmJobScript(SlurmDefaults.none(), dir.toString(), dir.toString())
         .render(spec, serviceDir.toString());
-    Path file = serviceDir.resolve("job.sh");
-    Files.writeString(file, script);
-    ProcessBuilder pb = new ProcessBuilder("bash", file.toString()).redirectErrorStream(true)
-        .redirectOutput(serviceDir.resolve("job.out").toFile());
-    pb.environment().put("SLURM_JOB_ID", "7");
-    pb.environment().put("TMPDIR", Files.createDirectories(dir.resolve("tmp")).toString());
-    Process p = pb.start();
-    assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("job script finished").isTrue();
+    JobScriptRun.run(serviceDir, script, Files.createDirectories(dir.resolve("tmp")));
 
     assertThat(Files.readString(serviceDir.resolve("exit_code")).strip()).isEqualTo("0");
     assertThat(serviceDir.resolve("seen")).as("connection published while the service ran; job output: %s",

@@ -1,14 +1,15 @@
 package io.github.hpcorchestrator.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.github.hpcorchestrator.config.SlurmDefaults;
 import io.github.hpcorchestrator.recipe.ResourceSpec;
+import io.github.hpcorchestrator.testbed.Await;
+import io.github.hpcorchestrator.testbed.Needs;
+import io.github.hpcorchestrator.testbed.SharedCluster;
 import io.github.hpcorchestrator.testbed.TempFolder;
+import io.github.hpcorchestrator.testbed.TestCluster;
 import io.github.hpcorchestrator.transport.LocalShell;
-import java.io.Reader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -21,24 +22,22 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
 
-/** Runs jobs on a real 3-node SLURM cluster made by testbed/cluster.sh (needs root). */
+/** Runs jobs on the run's shared 3-node SLURM test cluster (needs root). */
 @Tag("integration")
+@ExtendWith(SharedCluster.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SlurmSchedulerIntegrationTest {
-  private static final Path CLUSTER_SH = Path.of("testbed/cluster.sh").toAbsolutePath();
   private static final Path NODE_EXPORTER = Path.of("/usr/bin/prometheus-node-exporter");
   private static final Duration DEADLINE = Duration.ofSeconds(60);
 
-  private Path clusterDir;
   private Path remoteDir;
   private List<String> nodes;
   private LocalShell shell;
@@ -46,24 +45,11 @@ class SlurmSchedulerIntegrationTest {
   private final List<SubmittedJob> submitted = new ArrayList<>();
 
   @BeforeAll
-  void up() throws Exception {
-    assumeTrue("root".equals(System.getProperty("user.name")), "the SLURM testbed needs root");
-    assumeTrue(Files.isExecutable(NODE_EXPORTER), "no node exporter at " + NODE_EXPORTER);
-    clusterDir = Files.createTempDirectory("slurm-it-cluster");
-    remoteDir = Files.createTempDirectory("slurm-it-remote");
-    Process p = new ProcessBuilder(CLUSTER_SH.toString(), "up", clusterDir.toString())
-        .redirectErrorStream(true).redirectOutput(clusterDir.resolve("up.log").toFile()).start();
-    if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
-      p.destroyForcibly();
-      fail("cluster.sh up failed:\n" + Files.readString(clusterDir.resolve("up.log")));
-    }
-    Properties env = new Properties();
-    try (Reader r = Files.newBufferedReader(clusterDir.resolve("cluster.env"))) {
-      env.load(r);
-    }
-    nodes = List.of(env.getProperty("NODES").split(","));
-    shell = new LocalShell(Map.of("SLURM_CONF", env.getProperty("SLURM_CONF"),
-        "PATH", env.getProperty("BIN_DIR") + ":" + System.getenv("PATH")));
+  void up(TestCluster cluster) throws Exception {
+    Needs.that(Files.isExecutable(NODE_EXPORTER), "no node exporter at " + NODE_EXPORTER);
+    remoteDir = cluster.workDir("slurm-it-remote");
+    nodes = cluster.nodes();
+    shell = new LocalShell(cluster.slurmEnvironment());
     slurm = new SlurmScheduler(shell, remoteDir.toString(), SlurmDefaults.none(), Clock.systemUTC());
   }
 
@@ -78,13 +64,7 @@ class SlurmSchedulerIntegrationTest {
         }
       }
     }
-    if (clusterDir != null) {
-      new ProcessBuilder(CLUSTER_SH.toString(), "down", clusterDir.toString())
-          .redirectErrorStream(true).redirectOutput(clusterDir.resolve("down.log").toFile())
-          .start().waitFor(60, TimeUnit.SECONDS);
-    }
     TempFolder.deleteQuietly(remoteDir);
-    TempFolder.deleteQuietly(clusterDir);
   }
 
   private SubmittedJob submit(String serviceId, List<String> argv, int port) {
@@ -95,22 +75,8 @@ class SlurmSchedulerIntegrationTest {
   }
 
   private JobStatus await(SubmittedJob job, JobState wanted) throws InterruptedException {
-    return await(() -> slurm.poll(List.of(job)).get(job.serviceId()), s -> s.state() == wanted,
-        job + " to be " + wanted);
-  }
-
-  private static <T> T await(Supplier<T> probe, java.util.function.Predicate<T> done, String what)
-      throws InterruptedException {
-    long deadline = System.nanoTime() + DEADLINE.toNanos();
-    T last = probe.get();
-    while (!done.test(last)) {
-      if (System.nanoTime() > deadline) {
-        fail("timed out waiting for " + what + "; last: " + last);
-      }
-      Thread.sleep(250);
-      last = probe.get();
-    }
-    return last;
+    return Await.until(job + " to be " + wanted, DEADLINE, () -> slurm.poll(List.of(job)).get(job.serviceId()),
+        s -> s.state() == wanted);
   }
 
   @Test
@@ -121,7 +87,7 @@ class SlurmSchedulerIntegrationTest {
     assertThat(running.nodes()).hasSize(1);
     assertThat(nodes).contains(running.nodes().get(0));
 
-    Connection connection = await(() -> slurm.connection(job), Optional::isPresent, "connection file").get();
+    Connection connection = Await.value("connection file", DEADLINE, () -> slurm.connection(job));
     assertThat(connection.host()).isEqualTo(running.nodes().get(0));
     assertThat(connection.jobId()).isEqualTo(job.jobId());
     assertThat(connection.port()).isEqualTo(9100);
@@ -155,11 +121,11 @@ class SlurmSchedulerIntegrationTest {
     SubmittedJob first = pinned.submit(new JobSpec("pin1_0123abcd", argv, Map.of(), 9200,
         ResourceSpec.none(), Optional.empty(), Map.of()));
     submitted.add(first);
-    Connection one = await(() -> pinned.connection(first), Optional::isPresent, "first connection").get();
+    Connection one = Await.value("first connection", DEADLINE, () -> pinned.connection(first));
     SubmittedJob second = pinned.submit(new JobSpec("pin2_0123abcd", argv, Map.of(), 9200,
         ResourceSpec.none(), Optional.empty(), Map.of()));
     submitted.add(second);
-    Connection two = await(() -> pinned.connection(second), Optional::isPresent, "second connection").get();
+    Connection two = Await.value("second connection", DEADLINE, () -> pinned.connection(second));
     assertThat(one.host()).isEqualTo(nodes.get(2)).isEqualTo(two.host());
     assertThat(one.port()).isEqualTo(9200);
     assertThat(two.port()).isNotEqualTo(9200).isBetween(20000, 60000);

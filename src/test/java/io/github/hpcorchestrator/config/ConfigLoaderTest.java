@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.github.hpcorchestrator.InputException;
 import io.github.hpcorchestrator.config.HpcConfig.HostKeyChecking;
 import io.github.hpcorchestrator.config.OrchestratorConfig.Backend;
+import io.github.hpcorchestrator.testbed.InputErrors;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -139,10 +140,7 @@ class ConfigLoaderTest {
   void rejectsMalformedConfig(String yaml, String expected) throws IOException {
     Path file = write(yaml);
 
-    assertThatThrownBy(() -> loader.load(file))
-        .isInstanceOf(InputException.class)
-        .hasMessage(file + expected)
-        .hasNoCause();
+    InputErrors.assertInputError(() -> loader.load(file), file + expected);
   }
 
   static Stream<Arguments> malformed() {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 import org.junit.jupiter.api.AfterEach;
@@ -30,6 +31,28 @@ class OllamaExporterTest {
     return () -> now.getAndAdd(250_000_000L);
   }
 
+  /** The HELP text of every metric the exporter writes (all gauges). */
+  private static final Map<String, String> HELP = Map.ofEntries(
+      Map.entry("ollama_loaded_model_context_length", "Context length a loaded model was loaded with, in tokens"),
+      Map.entry("ollama_loaded_model_expires_at_seconds", "When a loaded model will be unloaded, in seconds since the epoch"),
+      Map.entry("ollama_loaded_model_size_bytes", "Memory a loaded model takes, in bytes"),
+      Map.entry("ollama_loaded_model_vram_bytes", "GPU memory a loaded model takes, in bytes"),
+      Map.entry("ollama_model_size_bytes", "Size of an available model, in bytes"),
+      Map.entry("ollama_models_available", "Number of models Ollama has locally (/api/tags)"),
+      Map.entry("ollama_models_loaded", "Number of models loaded into memory (/api/ps)"),
+      Map.entry("ollama_scrape_duration_seconds", "How long asking Ollama took, in seconds"),
+      Map.entry("ollama_up", "1 if Ollama's /api/version answered within the timeout, else 0"),
+      Map.entry("ollama_version_info", "Ollama's version, from /api/version"));
+
+  /** One gauge as the text format writes it: HELP and TYPE, then each sample (labels and value) after its name. */
+  private static String metric(String name, String... samples) {
+    StringBuilder text = new StringBuilder("# HELP " + name + " " + HELP.get(name) + "\n# TYPE " + name + " gauge\n");
+    for (String sample : samples) {
+      text.append(name).append(sample).append('\n');
+    }
+    return text.toString();
+  }
+
   private OllamaExporter exporter(Duration timeout) {
     return new OllamaExporter(ollama.uri(), new DeadlineHttpClient(timeout), quarterSecondSteps());
   }
@@ -44,39 +67,19 @@ class OllamaExporterTest {
   void fullResponsesGiveEveryMetric() {
     serveFull(ollama);
 
-    assertThat(MetricsText.of(exporter(Duration.ofSeconds(2)))).isEqualTo("""
-        # HELP ollama_loaded_model_context_length Context length a loaded model was loaded with, in tokens
-        # TYPE ollama_loaded_model_context_length gauge
-        ollama_loaded_model_context_length{model="llama3.2:latest"} 4096.0
-        # HELP ollama_loaded_model_expires_at_seconds When a loaded model will be unloaded, in seconds since the epoch
-        # TYPE ollama_loaded_model_expires_at_seconds gauge
-        ollama_loaded_model_expires_at_seconds{model="llama3.2:latest"} 1.73810031183753E9
-        # HELP ollama_loaded_model_size_bytes Memory a loaded model takes, in bytes
-        # TYPE ollama_loaded_model_size_bytes gauge
-        ollama_loaded_model_size_bytes{model="llama3.2:latest"} 3.825205248E9
-        # HELP ollama_loaded_model_vram_bytes GPU memory a loaded model takes, in bytes
-        # TYPE ollama_loaded_model_vram_bytes gauge
-        ollama_loaded_model_vram_bytes{model="llama3.2:latest"} 3.825205248E9
-        # HELP ollama_model_size_bytes Size of an available model, in bytes
-        # TYPE ollama_model_size_bytes gauge
-        ollama_model_size_bytes{family="llama",model="llama3.2:latest",parameter_size="3.2B",quantization_level="Q4_K_M"} 2.019393189E9
-        ollama_model_size_bytes{family="qwen2",model="deepseek-r1:latest",parameter_size="7.6B",quantization_level="Q4_K_M"} 4.683075271E9
-        # HELP ollama_models_available Number of models Ollama has locally (/api/tags)
-        # TYPE ollama_models_available gauge
-        ollama_models_available 2.0
-        # HELP ollama_models_loaded Number of models loaded into memory (/api/ps)
-        # TYPE ollama_models_loaded gauge
-        ollama_models_loaded 1.0
-        # HELP ollama_scrape_duration_seconds How long asking Ollama took, in seconds
-        # TYPE ollama_scrape_duration_seconds gauge
-        ollama_scrape_duration_seconds 0.25
-        # HELP ollama_up 1 if Ollama's /api/version answered within the timeout, else 0
-        # TYPE ollama_up gauge
-        ollama_up 1.0
-        # HELP ollama_version_info Ollama's version, from /api/version
-        # TYPE ollama_version_info gauge
-        ollama_version_info{version="0.5.7"} 1
-        """);
+    assertThat(MetricsText.of(exporter(Duration.ofSeconds(2)))).isEqualTo(
+        metric("ollama_loaded_model_context_length", "{model=\"llama3.2:latest\"} 4096.0")
+        + metric("ollama_loaded_model_expires_at_seconds", "{model=\"llama3.2:latest\"} 1.73810031183753E9")
+        + metric("ollama_loaded_model_size_bytes", "{model=\"llama3.2:latest\"} 3.825205248E9")
+        + metric("ollama_loaded_model_vram_bytes", "{model=\"llama3.2:latest\"} 3.825205248E9")
+        + metric("ollama_model_size_bytes",
+            "{family=\"llama\",model=\"llama3.2:latest\",parameter_size=\"3.2B\",quantization_level=\"Q4_K_M\"} 2.019393189E9",
+            "{family=\"qwen2\",model=\"deepseek-r1:latest\",parameter_size=\"7.6B\",quantization_level=\"Q4_K_M\"} 4.683075271E9")
+        + metric("ollama_models_available", " 2.0")
+        + metric("ollama_models_loaded", " 1.0")
+        + metric("ollama_scrape_duration_seconds", " 0.25")
+        + metric("ollama_up", " 1.0")
+        + metric("ollama_version_info", "{version=\"0.5.7\"} 1"));
   }
 
   @Test
@@ -88,42 +91,20 @@ class OllamaExporterTest {
     // tags: no size for llama3.2, no details for deepseek-r1, no name at all for the third.
     // ps: llama3.2 without size_vram, expires_at, context_length; deepseek-r1 without size and
     // with Go's zero time as expires_at.
-    assertThat(MetricsText.of(exporter(Duration.ofSeconds(2)))).isEqualTo("""
-        # HELP ollama_loaded_model_size_bytes Memory a loaded model takes, in bytes
-        # TYPE ollama_loaded_model_size_bytes gauge
-        ollama_loaded_model_size_bytes{model="llama3.2:latest"} 3.825205248E9
-        # HELP ollama_loaded_model_vram_bytes GPU memory a loaded model takes, in bytes
-        # TYPE ollama_loaded_model_vram_bytes gauge
-        ollama_loaded_model_vram_bytes{model="deepseek-r1:latest"} 0.0
-        # HELP ollama_model_size_bytes Size of an available model, in bytes
-        # TYPE ollama_model_size_bytes gauge
-        ollama_model_size_bytes{family="",model="deepseek-r1:latest",parameter_size="",quantization_level=""} 4.683075271E9
-        # HELP ollama_models_available Number of models Ollama has locally (/api/tags)
-        # TYPE ollama_models_available gauge
-        ollama_models_available 2.0
-        # HELP ollama_models_loaded Number of models loaded into memory (/api/ps)
-        # TYPE ollama_models_loaded gauge
-        ollama_models_loaded 2.0
-        # HELP ollama_scrape_duration_seconds How long asking Ollama took, in seconds
-        # TYPE ollama_scrape_duration_seconds gauge
-        ollama_scrape_duration_seconds 0.25
-        # HELP ollama_up 1 if Ollama's /api/version answered within the timeout, else 0
-        # TYPE ollama_up gauge
-        ollama_up 1.0
-        # HELP ollama_version_info Ollama's version, from /api/version
-        # TYPE ollama_version_info gauge
-        ollama_version_info{version="0.5.7"} 1
-        """);
+    assertThat(MetricsText.of(exporter(Duration.ofSeconds(2)))).isEqualTo(
+        metric("ollama_loaded_model_size_bytes", "{model=\"llama3.2:latest\"} 3.825205248E9")
+        + metric("ollama_loaded_model_vram_bytes", "{model=\"deepseek-r1:latest\"} 0.0")
+        + metric("ollama_model_size_bytes",
+            "{family=\"\",model=\"deepseek-r1:latest\",parameter_size=\"\",quantization_level=\"\"} 4.683075271E9")
+        + metric("ollama_models_available", " 2.0")
+        + metric("ollama_models_loaded", " 2.0")
+        + metric("ollama_scrape_duration_seconds", " 0.25")
+        + metric("ollama_up", " 1.0")
+        + metric("ollama_version_info", "{version=\"0.5.7\"} 1"));
   }
 
-  private static final String DOWN = """
-      # HELP ollama_scrape_duration_seconds How long asking Ollama took, in seconds
-      # TYPE ollama_scrape_duration_seconds gauge
-      ollama_scrape_duration_seconds 0.25
-      # HELP ollama_up 1 if Ollama's /api/version answered within the timeout, else 0
-      # TYPE ollama_up gauge
-      ollama_up 0.0
-      """;
+  private static final String DOWN = metric("ollama_scrape_duration_seconds", " 0.25")
+      + metric("ollama_up", " 0.0");
 
   @Test
   void stoppedOllamaIsDownAndNothingElse() {

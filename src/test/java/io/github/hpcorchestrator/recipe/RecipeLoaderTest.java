@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.hpcorchestrator.InputException;
+import io.github.hpcorchestrator.testbed.InputErrors;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -231,10 +232,7 @@ class RecipeLoaderTest {
   void rejectsMalformedRecipe(String yaml, String expected) throws IOException {
     Path file = write(yaml);
 
-    assertThatThrownBy(() -> loader.load(file))
-        .isInstanceOf(InputException.class)
-        .hasMessage(file + expected)
-        .hasNoCause();
+    InputErrors.assertInputError(() -> loader.load(file), file + expected);
   }
 
   static Stream<Arguments> malformed() {
@@ -252,7 +250,7 @@ class RecipeLoaderTest {
         Arguments.of("servce:\n  name: a\n", ":1: unknown key 'servce', did you mean 'service'?"),
         Arguments.of("service:\n  name: a\n  prots: [80]\n", ":3: service: unknown key 'prots', did you mean 'ports'?"),
         Arguments.of("service:\n  nmae: a\n", ":2: service: unknown key 'nmae', did you mean 'name'?"),
-        Arguments.of("service:\n  name: a\n  colour: red\n", ":3: service: unknown key 'colour' (allowed: name, description, command, args, container, resources, environment, ports, health_check, monitoring_targets, scrape_interval, exporters, auth, models, setup)"),
+        Arguments.of("service:\n  name: a\n  colour: red\n", ":3: service: unknown key 'colour' (allowed: name, description, command, args, container, resources, environment, ports, health_check, monitoring_targets, scrape_interval, exporters, auth, models, setup, simulator)"),
         Arguments.of("service:\n  name: a\n  resources:\n    memory: 4G\n", ":4: service.resources: unknown key 'memory', did you mean 'mem'?"),
         Arguments.of("service:\n  description: x\n", ":2: service: missing required key 'name'"),
         Arguments.of("service:\n  name: \"\"\n", ":2: service.name: invalid name '': use 1-48 letters, digits, '_' or '-', starting with a letter"),

@@ -37,6 +37,19 @@ class ReportWindowTest {
   }
 
   @Test
+  void aScrapeIntervalAboveTheFineStepBecomesTheStepAndTheGridStillEndsAtTheEnd() {
+    ReportWindow session = ReportWindow.covering(T0, T0.plusSeconds(361), Duration.ofSeconds(5));
+    assertThat(session.step()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(session.end()).isEqualTo(T0.plusSeconds(361));
+    assertThat(session.start()).isEqualTo(T0.minusSeconds(4));
+    assertThat(session.points()).isEqualTo(74);
+
+    // Below the step a long window needs anyway, the interval changes nothing.
+    ReportWindow day = ReportWindow.covering(T0, T0.plus(Duration.ofDays(1)), Duration.ofSeconds(5));
+    assertThat(day).isEqualTo(ReportWindow.covering(T0, T0.plus(Duration.ofDays(1))));
+  }
+
+  @Test
   void rejectsBackwardsWindowsAndNonPositiveSteps() {
     assertThatThrownBy(() -> new ReportWindow(T0, T0.minusSeconds(1), Duration.ofSeconds(1)))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("ends before it starts");

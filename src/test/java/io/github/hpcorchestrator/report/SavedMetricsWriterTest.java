@@ -40,33 +40,28 @@ class SavedMetricsWriterTest {
             "step_s" : 15
           },
           "queries" : {
-            "up" : {
-              "status" : "success",
-              "data" : {
-                "resultType" : "matrix",
-                "result" : [ {
-                  "metric" : {
-                    "job" : "j"
-                  },
-                  "values" : [ [ 1741089600, "1" ] ]
-                } ]
-              }
-            },
-            "z_metric" : {
-              "status" : "success",
-              "data" : {
-                "resultType" : "matrix",
-                "result" : [ {
-                  "metric" : {
-                    "job" : "j"
-                  },
-                  "values" : [ [ 1741089600.5, "0.25" ] ]
-                } ]
-              },
-              "warnings" : [ "w" ]
-            }
+        """ + savedQuery("up", "[ [ 1741089600, \"1\" ] ]", "", ",")
+        + savedQuery("z_metric", "[ [ 1741089600.5, \"0.25\" ] ]", ",\n      \"warnings\" : [ \"w\" ]", "") + """
           }
         }
         """);
+  }
+
+  /** One query of a job-"j" matrix as the file pretty-prints it under "queries", with what follows its data. */
+  private static String savedQuery(String name, String values, String afterData, String afterQuery) {
+    return """
+            "%s" : {
+              "status" : "success",
+              "data" : {
+                "resultType" : "matrix",
+                "result" : [ {
+                  "metric" : {
+                    "job" : "j"
+                  },
+                  "values" : %s
+                } ]
+              }%s
+            }%s
+        """.formatted(name, values, afterData, afterQuery);
   }
 }

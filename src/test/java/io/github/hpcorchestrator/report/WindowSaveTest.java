@@ -117,6 +117,45 @@ class WindowSaveTest {
   }
 
   @Test
+  void aGzNameIsWrittenCompressedCompactAndReadsBackAsThePlainFileDoes() throws Exception {
+    serve();
+    Path plain = dir.resolve("session-metrics.json");
+    Path gz = dir.resolve("session-metrics.json.gz");
+    new WindowSave(client(1 << 20)).save(plain, WINDOW, List.of("up"), List.of("node"));
+    new WindowSave(client(1 << 20)).save(gz, WINDOW, List.of("up"), List.of("node"));
+
+    byte[] bytes = Files.readAllBytes(gz);
+    assertThat(bytes[0] & 0xff).isEqualTo(0x1f);
+    assertThat(bytes[1] & 0xff).isEqualTo(0x8b);
+    ObjectMapper json = new ObjectMapper();
+    try (var in = new java.util.zip.GZIPInputStream(Files.newInputStream(gz))) {
+      String text = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      assertThat(text).doesNotContain("\n  ").contains("1741089600.5");
+      assertThat(json.readTree(text)).isEqualTo(json.readTree(plain.toFile()));
+    }
+    SavedMetrics fromGz = SavedMetrics.read(gz);
+    SavedMetrics fromPlain = SavedMetrics.read(plain);
+    assertThat(fromGz.window()).isEqualTo(fromPlain.window());
+    assertThat(fromGz.answers().keySet()).containsExactlyElementsOf(fromPlain.answers().keySet());
+    fromPlain.answers().forEach((promql, answer) ->
+        assertThat(fromGz.answers().get(promql).series()).isEqualTo(answer.series()));
+    // What SavedMetricsWriter writes under a .gz name (a live report's save) is the same document.
+    Path written = dir.resolve("written.json.gz");
+    SavedMetricsWriter.write(written, fromPlain.window(), fromPlain.answers());
+    assertThat(SavedMetrics.read(written).answers().get("up").series()).isEqualTo(fromPlain.answers().get("up").series());
+  }
+
+  @Test
+  void aCorruptGzIsOneInputErrorNamingTheFile() throws Exception {
+    Path gz = Files.write(dir.resolve("session-metrics.json.gz"), new byte[] {0x1f, (byte) 0x8b, 8, 0, 1, 2, 3});
+
+    assertThatThrownBy(() -> SavedMetrics.read(gz))
+        .isInstanceOf(io.github.hpcorchestrator.InputException.class)
+        .hasMessageContaining(gz.toString())
+        .hasMessageNotContaining("\n");
+  }
+
+  @Test
   void pieceOverTheCapFailsInOneLineAndKeepsTheOldFile() throws Exception {
     serve();
     Path file = Files.writeString(dir.resolve("session-metrics.json"), "old\n");

@@ -19,7 +19,7 @@ class ServiceKindPortsTest {
   @Test
   void namesWithADefaultPortAreExactlyTheKindsWithOne() {
     List<ServiceKind> kinds = List.of(new PrometheusKind(new PromtoolCheck(Optional.empty(), Duration.ofSeconds(5))),
-        new NodeExporterKind(), new OllamaKind(), new GenericKind());
+        new NodeExporterKind(), new OllamaKind(), new LlmSimulatorKind(), new GenericKind());
     assertThat(kinds.stream().filter(k -> k.defaultPort() > 0).map(ServiceKind::name).collect(Collectors.toSet()))
         .isEqualTo(RecipeLoader.NAMES_WITH_DEFAULT_PORT);
     assertThat(new GenericKind().defaultPort()).isZero();

@@ -12,8 +12,9 @@ import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A private, real SLURM cluster with an SSH login node, made by {@code testbed/cluster.sh up} for
- * one test class and removed by {@link #close()}.
+ * A private, real SLURM cluster with an SSH login node, made by {@code testbed/cluster.sh up} and
+ * removed by {@link #close()}: shared by the classes of a run through {@link SharedCluster}, or one
+ * class's own from {@link #up()}.
  */
 public final class TestCluster implements AutoCloseable {
   private static final Path CLUSTER_SH = Path.of("testbed/cluster.sh").toAbsolutePath();
@@ -30,8 +31,14 @@ public final class TestCluster implements AutoCloseable {
     return "root".equals(System.getProperty("user.name")) && Files.isExecutable(CLUSTER_SH);
   }
 
+  /** Returns when this machine can host a test cluster; otherwise skips, or fails under CI ({@link Needs}). */
+  public static void requirePossible() {
+    Needs.that(possible(), "the SLURM testbed needs root and an executable " + CLUSTER_SH);
+  }
+
   /** Brings a cluster up in a fresh temp folder; fails the test with the script's log if it cannot. */
   public static TestCluster up() throws IOException, InterruptedException {
+    requirePossible();
     Path dir = Files.createTempDirectory("hpco-cluster");
     Path log = dir.resolve("up.log");
     Process p = new ProcessBuilder(CLUSTER_SH.toString(), "up", dir.toString())
@@ -44,6 +51,8 @@ public final class TestCluster implements AutoCloseable {
     try (Reader r = Files.newBufferedReader(dir.resolve("cluster.env"))) {
       env.load(r);
     }
+    // One line a cluster, so that a run's log counts how many it started.
+    System.err.println("testbed: cluster up in " + dir);
     return new TestCluster(dir, env);
   }
 

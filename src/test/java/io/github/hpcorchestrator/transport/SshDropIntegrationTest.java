@@ -9,6 +9,8 @@ import io.github.hpcorchestrator.cluster.SlurmScheduler;
 import io.github.hpcorchestrator.config.HpcConfig;
 import io.github.hpcorchestrator.config.SlurmDefaults;
 import io.github.hpcorchestrator.recipe.ResourceSpec;
+import io.github.hpcorchestrator.testbed.Await;
+import io.github.hpcorchestrator.testbed.EcdsaLogin;
 import io.github.hpcorchestrator.testbed.TestCluster;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -23,7 +25,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -44,7 +45,7 @@ class SshDropIntegrationTest {
 
   @BeforeAll
   void up() throws Exception {
-    Assumptions.assumeTrue(TestCluster.possible(), "the SLURM testbed needs root");
+    // Its own cluster: it stops the controller, takes a node down or drops the login node's connections.
     cluster = TestCluster.up();
     work = cluster.workDir("hpco-ssh-drop");
     slurmHere = new LocalShell(cluster.slurmEnvironment());
@@ -62,44 +63,12 @@ class SshDropIntegrationTest {
     }
   }
 
-  /**
-   * MINA SSHD here cannot use the testbed's ed25519 keys (see SshShellIntegrationTest): add an
-   * ECDSA host and client key to this cluster's sshd and return a config that uses them.
-   */
+  /** MINA SSHD here cannot use the testbed's ed25519 keys: a config with ECDSA ones ({@link EcdsaLogin}). */
   private HpcConfig ecdsaLogin() throws Exception {
-    Path ssh = cluster.dir().resolve("ssh");
-    Path clientKey = ssh.resolve("id_ecdsa_drop");
-    Path hostKey = ssh.resolve("host_ecdsa_drop");
-    command("ssh-keygen", "-q", "-t", "ecdsa", "-b", "256", "-N", "", "-f", clientKey.toString());
-    command("ssh-keygen", "-q", "-t", "ecdsa", "-b", "256", "-N", "", "-f", hostKey.toString());
-    Files.writeString(ssh.resolve("authorized_keys"), Files.readString(Path.of(clientKey + ".pub")),
-        java.nio.file.StandardOpenOption.APPEND);
-    Files.writeString(ssh.resolve("sshd_config"), "HostKey " + hostKey + "\n", java.nio.file.StandardOpenOption.APPEND);
-    command("kill", "-HUP", Files.readString(cluster.dir().resolve("run/sshd.pid")).trim());
-    String[] pub = Files.readString(Path.of(hostKey + ".pub")).trim().split(" ");
-    String host = cluster.get("LOGIN_HOST");
-    int port = Integer.parseInt(cluster.get("LOGIN_PORT"));
-    Path knownHosts = Files.writeString(work.resolve("known_hosts"), "[" + host + "]:" + port + " " + pub[0] + " "
-        + pub[1] + "\n");
-    Path scan = work.resolve("keyscan.out");
-    await("sshd to offer the ECDSA host key", () -> {
-      try {
-        Process p = new ProcessBuilder("ssh-keyscan", "-t", "ecdsa", "-p", Integer.toString(port), host)
-            .redirectOutput(scan.toFile()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        p.waitFor(10, TimeUnit.SECONDS);
-        return Files.readString(scan).contains(pub[1]);
-      } catch (IOException | InterruptedException e) {
-        throw new AssertionError(e);
-      }
-    });
-    return new HpcConfig(host, port, Optional.of(cluster.get("SSH_USER")), Optional.of(clientKey), knownHosts,
+    EcdsaLogin login = EcdsaLogin.add(cluster, work, "drop");
+    return new HpcConfig(cluster.get("LOGIN_HOST"), Integer.parseInt(cluster.get("LOGIN_PORT")),
+        Optional.of(cluster.get("SSH_USER")), Optional.of(login.clientKey()), login.knownHosts(),
         HpcConfig.HostKeyChecking.YES);
-  }
-
-  private static void command(String... argv) throws Exception {
-    Process p = new ProcessBuilder(argv).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
-        .start();
-    assertThat(p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0).as("%s", List.of(argv)).isTrue();
   }
 
   /** A remote script that blocks (bounded, 30 s) until {@code release} exists. */
@@ -176,17 +145,6 @@ class SshDropIntegrationTest {
   }
 
   private static void await(String what, BooleanSupplier condition) {
-    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > end) {
-        throw new AssertionError("timed out after 30 s waiting for " + what);
-      }
-      try {
-        Thread.sleep(100);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError(e);
-      }
-    }
+    Await.until(what, Duration.ofSeconds(30), condition);
   }
 }

@@ -7,10 +7,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.sun.net.httpserver.HttpServer;
 import io.github.hpcorchestrator.OperationFailedException;
 import io.github.hpcorchestrator.config.HpcConfig;
-import io.github.hpcorchestrator.testbed.TempFolder;
+import io.github.hpcorchestrator.testbed.EcdsaLogin;
+import io.github.hpcorchestrator.testbed.SharedCluster;
+import io.github.hpcorchestrator.testbed.TestCluster;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.Reader;
 import java.net.HttpURLConnection;
 import java.net.InetSocketAddress;
 import java.net.URL;
@@ -21,49 +22,42 @@ import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * SshShell against the real OpenSSH login node of testbed/cluster.sh.
+ * SshShell against the real OpenSSH login node of the run's shared test cluster.
  *
  * <p>Apache MINA SSHD without net.i2p eddsa or BouncyCastle cannot use ed25519 keys, and the
  * testbed generates only ed25519 ones; so the setup adds an ECDSA host key (sshd re-reads its
  * config on SIGHUP) and an ECDSA client key to the test cluster's own files.
  */
 @Tag("integration")
+@ExtendWith(SharedCluster.class)
 class SshShellIntegrationTest {
   private static final Duration T = Duration.ofSeconds(30);
 
   private static Path dir;
   private static Path work;
-  private static Properties env;
+  private static TestCluster cluster;
   private static Path clientKey;
   private static Path knownHosts;
   private static String knownHostsLine;
   private static SshShell shell;
 
   @BeforeAll
-  static void up() throws Exception {
-    Path script = Path.of("testbed/cluster.sh").toAbsolutePath();
-    Assumptions.assumeTrue(Files.isExecutable(script), "no testbed/cluster.sh");
-    Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "needs root");
-    dir = Files.createTempDirectory("sshshell-it-cluster");
-    work = Files.createTempDirectory("sshshell-it-work");
-    Path log = work.resolve("cluster-up.log");
-    int rc = command(log, script.toString(), "up", dir.toString());
-    assertThat(rc).as("cluster.sh up failed:\n%s", tail(log)).isZero();
-    env = new Properties();
-    try (Reader r = Files.newBufferedReader(dir.resolve("cluster.env"))) {
-      env.load(r);
-    }
-    addEcdsaKeys(log);
+  static void up(TestCluster shared) throws Exception {
+    cluster = shared;
+    dir = cluster.dir();
+    work = cluster.workDir("sshshell-it-work");
+    EcdsaLogin login = EcdsaLogin.add(cluster, work, "it");
+    clientKey = login.clientKey();
+    knownHosts = login.knownHosts();
+    knownHostsLine = login.knownHostsLine();
     shell = new SshShell(config(knownHosts, HpcConfig.HostKeyChecking.YES), work);
   }
 
@@ -72,78 +66,19 @@ class SshShellIntegrationTest {
     if (shell != null) {
       shell.close();
     }
-    if (dir != null) {
-      int rc = command(work.resolve("cluster-down.log"), "testbed/cluster.sh", "down",
-          dir.toString());
-      assertThat(rc).as("cluster.sh down failed:\n%s", tail(work.resolve("cluster-down.log")))
-          .isZero();
-      TempFolder.deleteQuietly(dir);
-    }
-    if (work != null) {
-      TempFolder.deleteQuietly(work);
-    }
-  }
-
-  private static void addEcdsaKeys(Path log) throws Exception {
-    Path ssh = dir.resolve("ssh");
-    clientKey = ssh.resolve("id_ecdsa_it");
-    Path hostKey = ssh.resolve("host_ecdsa_it");
-    assertThat(command(log, "ssh-keygen", "-q", "-t", "ecdsa", "-b", "256", "-N", "", "-f",
-        clientKey.toString())).isZero();
-    assertThat(command(log, "ssh-keygen", "-q", "-t", "ecdsa", "-b", "256", "-N", "", "-f",
-        hostKey.toString())).isZero();
-    Files.writeString(ssh.resolve("authorized_keys"),
-        Files.readString(Path.of(clientKey + ".pub")), java.nio.file.StandardOpenOption.APPEND);
-    Files.writeString(ssh.resolve("sshd_config"), "HostKey " + hostKey + "\n",
-        java.nio.file.StandardOpenOption.APPEND);
-    long sshd = Long.parseLong(Files.readString(dir.resolve("run/sshd.pid")).trim());
-    assertThat(command(log, "kill", "-HUP", Long.toString(sshd))).isZero();
-    String[] pub = Files.readString(Path.of(hostKey + ".pub")).trim().split(" ");
-    knownHostsLine = "[" + host() + "]:" + port() + " " + pub[0] + " " + pub[1];
-    knownHosts = work.resolve("known_hosts");
-    Files.writeString(knownHosts, knownHostsLine + "\n");
-    // sshd restarts on SIGHUP: wait until it offers the new key.
-    Path scan = work.resolve("keyscan.out");
-    for (int i = 0; i < 50; i++) {
-      ProcessBuilder pb = new ProcessBuilder("ssh-keyscan", "-t", "ecdsa", "-p",
-          Integer.toString(port()), host()).redirectOutput(scan.toFile())
-          .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
-      Process p = pb.start();
-      p.waitFor(10, TimeUnit.SECONDS);
-      if (Files.readString(scan).contains(pub[1])) {
-        return;
-      }
-      Thread.sleep(200);
-    }
-    throw new AssertionError("sshd did not offer the ECDSA host key:\n" + tail(log));
   }
 
   private static HpcConfig config(Path knownHostsFile, HpcConfig.HostKeyChecking checking) {
-    return new HpcConfig(host(), port(), Optional.of(env.getProperty("SSH_USER")),
+    return new HpcConfig(host(), port(), Optional.of(cluster.get("SSH_USER")),
         Optional.of(clientKey), knownHostsFile, checking);
   }
 
   private static String host() {
-    return env.getProperty("LOGIN_HOST");
+    return cluster.get("LOGIN_HOST");
   }
 
   private static int port() {
-    return Integer.parseInt(env.getProperty("LOGIN_PORT"));
-  }
-
-  private static int command(Path log, String... argv) throws Exception {
-    Process p = new ProcessBuilder(argv).redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
-    if (!p.waitFor(180, TimeUnit.SECONDS)) {
-      p.destroyForcibly();
-      return -1;
-    }
-    return p.exitValue();
-  }
-
-  private static String tail(Path log) throws IOException {
-    List<String> lines = Files.readAllLines(log);
-    return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+    return Integer.parseInt(cluster.get("LOGIN_PORT"));
   }
 
   private static long acceptedLogins() throws IOException {

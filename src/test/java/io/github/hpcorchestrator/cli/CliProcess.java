@@ -1,0 +1,84 @@
+package io.github.hpcorchestrator.cli;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The CLI as its own JVM, as a user's terminal runs it (and so that it can be killed): the one
+ * out-of-process runner of the tests; each {@code with...} returns a changed copy.
+ */
+final class CliProcess {
+  private final List<String> wrapper;
+  private final List<String> jvmOptions;
+  private final Map<String, String> environment;
+  private final Optional<Path> cwd;
+
+  private CliProcess(List<String> wrapper, List<String> jvmOptions, Map<String, String> environment,
+      Optional<Path> cwd) {
+    this.wrapper = List.copyOf(wrapper);
+    this.jvmOptions = List.copyOf(jvmOptions);
+    this.environment = Map.copyOf(environment);
+    this.cwd = cwd;
+  }
+
+  /** This test JVM's java and class path, in the test's working folder, with its environment. */
+  static CliProcess java() {
+    return new CliProcess(List.of(), List.of(), Map.of(), Optional.empty());
+  }
+
+  /** The JVM started through {@code argv} first (e.g. {@code ip netns exec NS}). */
+  CliProcess wrappedIn(List<String> argv) {
+    return new CliProcess(argv, jvmOptions, environment, cwd);
+  }
+
+  /** With these JVM options (e.g. {@code -Dproperty=value}) before the main class. */
+  CliProcess withJvmOptions(List<String> options) {
+    return new CliProcess(wrapper, options, environment, cwd);
+  }
+
+  /** With these variables added to the inherited environment. */
+  CliProcess withEnvironment(Map<String, String> variables) {
+    return new CliProcess(wrapper, jvmOptions, variables, cwd);
+  }
+
+  /** Run in folder {@code dir}. */
+  CliProcess in(Path dir) {
+    return new CliProcess(wrapper, jvmOptions, environment, Optional.of(dir));
+  }
+
+  /** Starts the CLI with {@code args}, writing its output to {@code out} and {@code err}. */
+  Process start(Path out, Path err, List<String> args) throws IOException {
+    List<String> argv = new ArrayList<>(wrapper);
+    argv.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    argv.addAll(jvmOptions);
+    argv.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
+    argv.addAll(args);
+    ProcessBuilder pb = new ProcessBuilder(argv).redirectOutput(out.toFile()).redirectError(err.toFile());
+    pb.environment().putAll(environment);
+    cwd.ifPresent(dir -> pb.directory(dir.toFile()));
+    return pb.start();
+  }
+
+  /**
+   * Runs the CLI with {@code args}, its output in new files under {@code scratch}, and waits at most
+   * {@code deadline}; a CLI still running then is killed and fails the test with its stderr.
+   */
+  CliResult run(Path scratch, Duration deadline, List<String> args) throws IOException, InterruptedException {
+    Path out = Files.createTempFile(scratch, "out", ".txt");
+    Path err = Files.createTempFile(scratch, "err", ".txt");
+    Process p = start(out, err, args);
+    if (!p.waitFor(deadline.toMillis(), TimeUnit.MILLISECONDS)) {
+      p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+      throw new AssertionError("CLI did not finish within " + deadline.toSeconds() + " s: " + args
+          + "\n" + Files.readString(err));
+    }
+    return new CliResult(p.exitValue(), Files.readString(out), Files.readString(err));
+  }
+}
