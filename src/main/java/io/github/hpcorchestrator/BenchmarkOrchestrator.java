@@ -23,6 +23,7 @@ import io.github.hpcorchestrator.service.PrometheusKind;
 import io.github.hpcorchestrator.service.ReadinessWaiter;
 import io.github.hpcorchestrator.service.RuntimeBundle;
 import io.github.hpcorchestrator.service.ServersModule;
+import io.github.hpcorchestrator.service.ServicePlan;
 import io.github.hpcorchestrator.service.ServiceId;
 import io.github.hpcorchestrator.service.ServiceKinds;
 import io.github.hpcorchestrator.service.ServiceLogs;
@@ -113,12 +114,31 @@ public final class BenchmarkOrchestrator implements AutoCloseable {
         executables, new ReadinessWaiter(shell, progress), runtime, secrets,
         new JobPlanner(containerRuntime(config, scheduler, shell, progress), progress), clock);
     this.monitors = new MonitorsModule(servers, config.metricsDir(), clock, config.limits());
-    // Where each job script sends the service's stdout and stderr (slurm-job.sh's --output, local-job.sh's log).
-    boolean slurmBackend = config.backend() == OrchestratorConfig.Backend.SLURM;
-    this.logs = new ServiceLogs(servers, shell, job -> job.serviceDir()
-        + (slurmBackend ? "/slurm-" + job.jobId() + ".out" : "/service.log"), Duration.ofMillis(500));
+    this.logs = logs(config, servers, shell);
     // What a killed writer left (temp files, a report without its JSON) goes on the next start.
     StaleOutputs.clean(config.metricsDir());
+  }
+
+  /**
+   * An orchestrator over parts built elsewhere (unit tests over a fake scheduler); closing it closes
+   * {@code store} and {@code shell}.
+   */
+  BenchmarkOrchestrator(OrchestratorConfig config, Shell shell, Scheduler scheduler, StateStore store,
+      ServersModule servers) {
+    this.config = config;
+    this.shell = shell;
+    this.scheduler = scheduler;
+    this.store = store;
+    this.servers = servers;
+    this.monitors = new MonitorsModule(servers, config.metricsDir(), clock, config.limits());
+    this.logs = logs(config, servers, shell);
+  }
+
+  private static ServiceLogs logs(OrchestratorConfig config, ServersModule servers, Shell shell) {
+    // Where each job script sends the service's stdout and stderr (slurm-job.sh's --output, local-job.sh's log).
+    boolean slurmBackend = config.backend() == OrchestratorConfig.Backend.SLURM;
+    return new ServiceLogs(servers, shell, job -> job.serviceDir()
+        + (slurmBackend ? "/slurm-" + job.jobId() + ".out" : "/service.log"), Duration.ofMillis(500));
   }
 
   /**
@@ -164,15 +184,25 @@ public final class BenchmarkOrchestrator implements AutoCloseable {
   public SessionStart startBenchmarkSession(Recipe recipe, boolean waitReady) {
     List<ServiceSpec> ordered = new ArrayList<>(recipe.services());
     ordered.sort(Comparator.comparing(s -> !MonitorsModule.AVAILABLE.contains(s.name())));
-    // Plan every service, and build its image or upload what it runs, before anything is recorded
-    // or started: a recipe that cannot run costs nothing and leaves no trace.
-    for (ServiceSpec spec : ordered) {
-      servers.prepare(spec);
-    }
+    // The plans name their session (a monitor follows it): it is opened first and forgotten again
+    // when a plan or its preparation fails.
     String session = store.newSession(recipe.source().toString(), clock.instant());
+    // Plan every service once, and build its image or upload what it runs, before anything is
+    // recorded or started: a recipe that cannot run costs nothing and leaves no trace.
+    List<ServicePlan> plans = new ArrayList<>();
+    try {
+      for (ServiceSpec spec : ordered) {
+        ServicePlan plan = servers.plan(spec, session, true);
+        servers.prepare(plan);
+        plans.add(plan);
+      }
+    } catch (RuntimeException e) {
+      store.forgetEmptySession(session);
+      throw e;
+    }
     List<String> started = new ArrayList<>();
-    for (ServiceSpec spec : ordered) {
-      started.add(servers.startService(spec, session, recipe.source().toString(), waitReady));
+    for (ServicePlan plan : plans) {
+      started.add(servers.start(plan, recipe.source().toString(), waitReady));
     }
     return new SessionStart(session, started);
   }

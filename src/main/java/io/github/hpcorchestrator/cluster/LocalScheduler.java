@@ -3,7 +3,6 @@ package io.github.hpcorchestrator.cluster;
 import io.github.hpcorchestrator.OperationFailedException;
 import io.github.hpcorchestrator.transport.AtomicFiles;
 import io.github.hpcorchestrator.transport.Shell;
-import io.github.hpcorchestrator.transport.ShellQuoting;
 import java.io.File;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -29,7 +28,6 @@ import java.util.stream.Stream;
  */
 public final class LocalScheduler implements Scheduler {
   private static final Pattern SERVICE_ID = Pattern.compile("[A-Za-z][A-Za-z0-9_-]*_[0-9a-f]{8}");
-  private static final ScriptTemplate TEMPLATE = ScriptTemplate.load(LocalScheduler.class, "local-job.sh");
   private static final String LOG = "service.log";
 
   private final Path servicesRoot;
@@ -37,6 +35,7 @@ public final class LocalScheduler implements Scheduler {
   private final PortPicker picker;
   private final LocalPorts ports;
   private final Duration stopGrace;
+  private final LocalJobScript scripts;
   private final ProcessTable processes = new ProcessTable();
   private final LocalJobOwnership ownership = new LocalJobOwnership(processes);
 
@@ -50,6 +49,7 @@ public final class LocalScheduler implements Scheduler {
     this.shell = shell;
     this.picker = new PortPicker(InetAddress.getLoopbackAddress());
     this.ports = new LocalPorts(this.servicesRoot);
+    this.scripts = new LocalJobScript(this.servicesRoot);
     this.stopGrace = stopGrace;
   }
 
@@ -60,62 +60,7 @@ public final class LocalScheduler implements Scheduler {
 
   @Override
   public String renderScript(JobSpec spec) {
-    return render(spec, serviceDir(spec.serviceId()), spec.requestedPort());
-  }
-
-  private String render(JobSpec spec, Path dir, int port) {
-    return render(spec, dir, port, spec.sidecars().stream().map(s -> s.needsPort() ? 0 : -1).toList());
-  }
-
-  /** @param sidecarPorts per sidecar: its port, 0 when it is not picked yet (dry run), -1 when it needs none */
-  private String render(JobSpec spec, Path dir, int port, List<Integer> sidecarPorts) {
-    StringBuilder env = new StringBuilder();
-    spec.environment().forEach((k, v) -> env.append("export ").append(k).append('=')
-        .append(ShellQuoting.quote(substitute(v, dir, port))).append('\n'));
-    if (spec.container().isPresent()) {
-      env.append(ContainerCommand.localPreparation(spec, v -> substitute(v, dir, port)));
-    }
-    List<String> argv = spec.argv().stream().map(a -> substitute(a, dir, port)).toList();
-    Map<String, String> values = new LinkedHashMap<>();
-    values.put("SERVICE_ID", spec.serviceId());
-    values.put("SETUP", SetupBlock.render(spec.setup()));
-    values.put("SERVICE_DIR", ShellQuoting.quote(dir.toString()));
-    values.put("ENVIRONMENT", env.toString().stripTrailing());
-    values.put("HOST", "localhost");
-    // An empty port in the connection file: the service asked for none and is reached nowhere.
-    values.put("PORT", port > 0 ? Integer.toString(port) : "''");
-    values.put("REQUESTED_PORT", Integer.toString(Math.max(0, spec.requestedPort())));
-    values.put("COMMAND", ShellQuoting.join(spec.container().isEmpty() ? argv : ContainerCommand.words(spec,
-        ImagePath.resolve(spec.container().get(), servicesRoot.getParent().toString(), System.getProperty("user.home")),
-        dir.toString(), argv, v -> substitute(v, dir, port))));
-    StringBuilder sidecars = new StringBuilder();
-    StringBuilder lines = new StringBuilder();
-    for (int i = 0; i < spec.sidecars().size(); i++) {
-      Sidecar sidecar = spec.sidecars().get(i);
-      int own = sidecarPorts.get(i);
-      List<String> words = new ArrayList<>(List.of("env"));
-      sidecar.environment().forEach((k, v) -> words.add(k + "=" + substitute(v, dir, port).replace(
-          JobSpec.SIDECAR_PORT_TOKEN, Integer.toString(own))));
-      sidecar.argv().forEach(a -> words.add(substitute(a, dir, port).replace(
-          JobSpec.SIDECAR_PORT_TOKEN, Integer.toString(own))));
-      sidecars.append("( exec ").append(ShellQuoting.join(words)).append(" ) >> ")
-          .append(ShellQuoting.quote("sidecar-" + sidecar.name() + ".log")).append(" 2>&1 &\n")
-          .append("sidecars+=($!)\n");
-      if (own > 0) {
-        lines.append("sidecar.").append(sidecar.name()).append(".port=").append(own).append('\n');
-      }
-    }
-    values.put("SIDECARS", sidecars.toString().stripTrailing());
-    values.put("SIDECAR_LINGER_S", Integer.toString(JobSpec.SIDECAR_LINGER_SECONDS));
-    values.put("SIDECAR_LINES", ShellQuoting.quote(lines.toString()));
-    return TEMPLATE.render(values);
-  }
-
-  private static String substitute(String text, Path dir, int port) {
-    return text.replace(JobSpec.PORT_TOKEN, port > 0 ? Integer.toString(port) : "")
-        .replace(JobSpec.SCRATCH_TOKEN, dir.resolve("data").toString())
-        .replace(JobSpec.DIR_TOKEN, dir.toString())
-        .replace(JobSpec.LISTEN_TOKEN, "127.0.0.1");
+    return scripts.render(spec, serviceDir(spec.serviceId()), spec.requestedPort());
   }
 
   @Override
@@ -157,10 +102,10 @@ public final class LocalScheduler implements Scheduler {
     LocalPorts.record(dir, handedOut);
     for (Map.Entry<String, String> file : spec.files().entrySet()) {
       AtomicFiles.write(dir.resolve(file.getKey()),
-          substitute(file.getValue(), dir, port).getBytes(StandardCharsets.UTF_8), 0600);
+          LocalJobScript.substitute(file.getValue(), dir, port).getBytes(StandardCharsets.UTF_8), 0600);
     }
     Path script = dir.resolve("job.sh");
-    AtomicFiles.write(script, render(spec, dir, port, sidecarPorts).getBytes(StandardCharsets.UTF_8), 0700);
+    AtomicFiles.write(script, scripts.render(spec, dir, port, sidecarPorts).getBytes(StandardCharsets.UTF_8), 0700);
     Path log = dir.resolve(LOG);
     if (!Files.exists(log)) {
       Files.createFile(log, PosixFilePermissions.asFileAttribute(AtomicFiles.permissions(0600)));

@@ -3,6 +3,7 @@ package io.github.hpcorchestrator.service;
 import io.github.hpcorchestrator.cluster.JobState;
 import io.github.hpcorchestrator.cluster.Scheduler;
 import io.github.hpcorchestrator.cluster.SubmittedJob;
+import io.github.hpcorchestrator.state.Observation;
 import io.github.hpcorchestrator.state.ServiceRecord;
 import io.github.hpcorchestrator.transport.Shell;
 import java.time.Clock;
@@ -82,8 +83,8 @@ final class OrphanJobs {
   /** {@code r} with its folder always set (rows of older versions had none before the job ID). */
   private ServiceRecord with(ServiceRecord r, String jobId, JobState state, Optional<Instant> endedAt, String reason) {
     String dir = r.serviceDir().isEmpty() ? scheduler.folderOf(r.serviceId()) : r.serviceDir();
-    return new ServiceRecord(r.serviceId(), r.name(), r.sessionId(), r.backend(), jobId, dir, r.requestedPort(),
-        state, r.node(), r.host(), r.port(), r.exitCode(), r.submittedAt(), r.startedAt(), endedAt, r.recipe(),
-        reason);
+    Observation o = r.observation();
+    return r.submitted(new SubmittedJob(r.serviceId(), jobId, dir)).observed(new Observation(state, o.node(), o.host(),
+        o.port(), o.exitCode(), o.startedAt(), endedAt, reason));
   }
 }

@@ -9,11 +9,11 @@ import io.github.hpcorchestrator.cluster.JobStatus;
 import io.github.hpcorchestrator.cluster.Scheduler;
 import io.github.hpcorchestrator.cluster.SubmittedJob;
 import io.github.hpcorchestrator.recipe.HealthCheck;
-import io.github.hpcorchestrator.prometheus.DiscoveredService;
 import io.github.hpcorchestrator.prometheus.PrometheusCredentials;
 import io.github.hpcorchestrator.state.SecretStore;
 import java.security.SecureRandom;
 import io.github.hpcorchestrator.recipe.ServiceSpec;
+import io.github.hpcorchestrator.state.Observation;
 import io.github.hpcorchestrator.state.ServiceRecord;
 import io.github.hpcorchestrator.state.StateStore;
 import io.github.hpcorchestrator.transport.Shell;
@@ -78,74 +78,103 @@ public final class ServersModule {
   }
 
   /**
-   * Starts {@code spec} as part of {@code sessionId}. With {@code waitReady}, returns once its
-   * health check answers (a Prometheus: once every target was scraped at least once).
+   * Plans {@code spec} once, prepares and starts it as part of {@code sessionId}; see {@link #start}.
    *
    * @throws InputException when the recipe cannot run (nothing is started then)
    * @throws OperationFailedException when the job fails or does not get ready in time
    */
   public String startService(ServiceSpec spec, String sessionId, String recipe, boolean waitReady) {
+    ServicePlan plan = plan(spec, sessionId, true);
+    prepare(plan);
+    return start(plan, recipe, waitReady);
+  }
+
+  /**
+   * Plans {@code spec} as service of {@code sessionId}: draws its ID, its credentials and its job,
+   * once; starting nothing and recording nothing.
+   *
+   * @param strict whether a container that cannot run fails the plan; a dry run only says so
+   * @throws InputException when the recipe cannot run
+   */
+  public ServicePlan plan(ServiceSpec spec, String sessionId, boolean strict) {
     ServiceKind kind = kinds.forName(spec.name());
+    String serviceId = freeId(spec.name());
+    PlanningContext context = new PlanningContext(sessionId, scheduler, executables, runtime, random, this::refresh);
+    // Each service folder says which session it belongs to, for monitors that follow a session.
+    JobSpec job = planner.plan(kind, spec, serviceId, context, strict).withFile(SESSION_FILE, sessionId + "\n");
+    return new ServicePlan(spec, kind, serviceId, sessionId, job, context.credentials(), health(kind, spec));
+  }
+
+  /** An ID no stored service has; the insert at start still guards against a concurrent start. */
+  private String freeId(String name) {
     for (int attempt = 0; attempt < MAX_ID_ATTEMPTS; attempt++) {
-      String serviceId = ids.generate(spec.name());
-      // Each service folder says which session it belongs to, for monitors that follow a session.
-      Context context = new Context(sessionId);
-      JobSpec job = planner.plan(kind, spec, serviceId, context, true).withFile(SESSION_FILE, sessionId + "\n");
-      planner.prepare(job);
-      runtime.prepare(); // what the job runs is on the cluster before anything is recorded
-      // Recorded with its folder, and its credentials saved, before the job can start: a start cut
-      // off after submit leaves a row whose job the next refresh adopts (OrphanJobs).
-      ServiceRecord pending = new ServiceRecord(serviceId, spec.name(), sessionId, scheduler.name(), "",
-          scheduler.folderOf(serviceId), job.requestedPort(), JobState.PENDING, "", "", 0, Optional.empty(),
-          clock.instant(), Optional.empty(), Optional.empty(), recipe);
-      if (!store.insert(pending)) {
-        continue; // another service already has this ID; draw again
+      String id = ids.generate(name);
+      if (store.service(id).isEmpty()) {
+        return id;
       }
-      if (context.credentials != null) {
-        secrets.put(serviceId, context.credentials);
-      }
-      SubmittedJob submitted;
-      try {
-        submitted = scheduler.submit(job);
-      } catch (RuntimeException e) {
-        // Not a put: an observer that meanwhile adopted the job keeps its job ID (StateStore.observe).
-        store.observe(List.of(SubmitFailure.record(pending, e, clock.instant())));
-        throw e;
-      }
-      ServiceRecord record = new ServiceRecord(serviceId, spec.name(), sessionId, scheduler.name(),
-          submitted.jobId(), submitted.serviceDir(), job.requestedPort(), JobState.PENDING, "", "", 0,
-          Optional.empty(), pending.submittedAt(), Optional.empty(), Optional.empty(), recipe);
-      store.put(record);
-      if (waitReady) {
-        try {
-          readiness.await(record, health(kind, spec), kind.forStart(spec, job, scheduler.name()), this::observe);
-        } catch (NotServingException e) {
-          scheduler.cancel(record.job()); // it answers, but never will serve: nothing is left running
-          store.put(store.service(serviceId).orElse(record).ended(JobState.FAILED, clock.instant(), e.getMessage()));
-          throw e;
-        }
-      }
-      return serviceId;
     }
-    throw new OperationFailedException("could not draw a free service ID for " + spec.name());
+    throw new OperationFailedException("could not draw a free service ID for " + name);
+  }
+
+  /** The job script (and files) {@code plan} submits, secrets left out. */
+  public String render(ServicePlan plan) {
+    return JobPlanner.describe(scheduler.renderScript(plan.job()), plan.job());
   }
 
   /** The job script (and files) a start of {@code spec} would submit; strict: failing as the start would. */
   public String renderJob(ServiceSpec spec, boolean strict) {
-    JobSpec job = planner.plan(kinds.forName(spec.name()), spec, ids.generate(spec.name()), new Context("(dry run)"),
-        strict);
-    return JobPlanner.describe(scheduler.renderScript(job), job);
+    return render(plan(spec, "(dry run)", strict));
   }
 
   /**
-   * Plans {@code spec} as its start will and brings what the job needs where it runs (its image, the
-   * runtime), starting nothing: a session whose later service cannot get its image starts none.
+   * Brings what {@code plan}'s job needs where it runs (its image, the runtime), starting nothing:
+   * a session whose later service cannot get its image starts none.
    */
-  public void prepare(ServiceSpec spec) {
-    JobSpec job = planner.plan(kinds.forName(spec.name()), spec, ids.generate(spec.name()), new Context("(plan)"), true);
-    scheduler.renderScript(job);
-    planner.prepare(job);
+  public void prepare(ServicePlan plan) {
+    scheduler.renderScript(plan.job()); // fails as the submit would (e.g. resources the backend refuses)
+    planner.prepare(plan.job());
     runtime.prepare();
+  }
+
+  /**
+   * Records and submits {@code plan} (prepared), and with {@code waitReady} returns once its health
+   * check answers (a Prometheus: once every target was scraped at least once). Returns its ID.
+   *
+   * @throws OperationFailedException when the job fails or does not get ready in time
+   */
+  public String start(ServicePlan plan, String recipe, boolean waitReady) {
+    String serviceId = plan.serviceId();
+    // Recorded with its folder, and its credentials saved, before the job can start: a start cut
+    // off after submit leaves a row whose job the next refresh adopts (OrphanJobs).
+    ServiceRecord pending = new ServiceRecord(serviceId, plan.name(), plan.sessionId(), scheduler.name(), "",
+        scheduler.folderOf(serviceId), plan.job().requestedPort(), JobState.PENDING, "", "", 0, Optional.empty(),
+        clock.instant(), Optional.empty(), Optional.empty(), recipe);
+    if (!store.insert(pending)) {
+      // A concurrent start took the ID between plan and start: its job files name the ID, so plan anew.
+      return start(plan(plan.spec(), plan.sessionId(), true), recipe, waitReady);
+    }
+    plan.credentials().ifPresent(c -> secrets.put(serviceId, c));
+    SubmittedJob submitted;
+    try {
+      submitted = scheduler.submit(plan.job());
+    } catch (RuntimeException e) {
+      // Not a put: an observer that meanwhile adopted the job keeps its job ID (StateStore.observe).
+      store.observe(List.of(SubmitFailure.record(pending, e, clock.instant())));
+      throw e;
+    }
+    ServiceRecord record = pending.submitted(submitted);
+    store.put(record);
+    if (waitReady) {
+      try {
+        readiness.await(record, plan.health(), plan.kind().forStart(plan.spec(), plan.job(), scheduler.name()),
+            this::observe);
+      } catch (NotServingException e) {
+        scheduler.cancel(record.job()); // it answers, but never will serve: nothing is left running
+        store.put(store.service(serviceId).orElse(record).ended(JobState.FAILED, clock.instant(), e.getMessage()));
+        throw e;
+      }
+    }
+    return serviceId;
   }
 
   private Optional<HealthCheck> health(ServiceKind kind, ServiceSpec spec) {
@@ -171,9 +200,7 @@ public final class ServersModule {
     if (!r.jobId().isEmpty()) {
       scheduler.cancel(r.job());
     }
-    store.put(new ServiceRecord(r.serviceId(), r.name(), r.sessionId(), r.backend(), r.jobId(),
-        r.serviceDir(), r.requestedPort(), JobState.CANCELLED, r.node(), r.host(), r.port(), r.exitCode(),
-        r.submittedAt(), r.startedAt(), Optional.of(clock.instant()), r.recipe(),
+    store.put(r.ended(JobState.CANCELLED, clock.instant(),
         r.jobId().isEmpty() ? "stopped before any job of it was found" : ""));
     return true;
   }
@@ -283,9 +310,8 @@ public final class ServersModule {
     String node = job.nodes().isEmpty() ? r.node() : String.join(",", job.nodes());
     Optional<Instant> started = r.startedAt().isPresent() ? r.startedAt() : job.startedAt();
     Optional<Instant> ended = job.state().isFinal() && r.endedAt().isEmpty() ? Optional.of(clock.instant()) : r.endedAt();
-    return new ServiceRecord(r.serviceId(), r.name(), r.sessionId(), r.backend(), r.jobId(), r.serviceDir(),
-        r.requestedPort(), job.state(), node, host, port, job.exitCode().or(r::exitCode), r.submittedAt(),
-        started, ended, r.recipe(), job.reason());
+    return r.observed(new Observation(job.state(), node, host, port, job.exitCode().or(r::exitCode), started, ended,
+        job.reason()));
   }
 
   private Optional<ServiceEndpoint> endpoint(ServiceRecord r, JobStatus job) {
@@ -305,92 +331,5 @@ public final class ServersModule {
   /** The backend's shell, for modules that reach services (queries go through it). */
   public Shell shell() {
     return shell;
-  }
-
-  /** What service kinds may ask while planning: executables, running services, the session. */
-  private final class Context implements LaunchContext {
-    private final String sessionId;
-    private List<ServiceStatus> statuses;
-    private List<DiscoveredService> running;
-    private PrometheusCredentials credentials;
-
-    Context(String sessionId) {
-      this.sessionId = sessionId;
-    }
-
-    @Override
-    public String executable(String tool) {
-      return executables.apply(tool);
-    }
-
-    private List<ServiceStatus> statuses() {
-      if (statuses == null) {
-        statuses = refresh();
-      }
-      return statuses;
-    }
-
-    @Override
-    public DiscoveredService runningService(String typedId) {
-      String id = ServiceIdResolver.resolve(typedId, statuses().stream().map(ServiceStatus::serviceId).toList());
-      ServiceStatus s = statuses().stream().filter(x -> x.serviceId().equals(id)).findFirst().orElseThrow();
-      if (s.endpoint().isEmpty() && !s.runsWithoutPort()) {
-        throw new InputException("service " + id + " is " + s.state() + ", not RUNNING with a known port");
-      }
-      return runningServices().stream().filter(d -> d.serviceId().equals(id)).findFirst().orElse(s.discovered());
-    }
-
-    @Override
-    public List<DiscoveredService> runningServices() {
-      if (running == null) {
-        running = readRunningServices();
-      }
-      return running;
-    }
-
-    private List<DiscoveredService> readRunningServices() {
-      // The connection files add each service's sidecar (exporter) ports.
-      // A service without a port is no target itself (port 0), but its exporters' sidecars are.
-      return statuses().stream().filter(s -> s.endpoint().isPresent() || s.runsWithoutPort()).map(s -> {
-        DiscoveredService d = s.discovered();
-        Map<String, Integer> sidecars = scheduler.connection(s.record().job()).map(Connection::sidecarPorts)
-            .orElse(Map.of());
-        return new DiscoveredService(d.serviceId(), d.name(), d.jobId(), d.node(), d.host(), d.port(), d.sessionId(),
-            sidecars, d.requestedPort());
-      }).toList();
-    }
-
-    @Override
-    public String sessionId() {
-      return sessionId;
-    }
-
-    @Override
-    public String backend() {
-      return scheduler.name();
-    }
-
-    @Override
-    public String schedulerRoot() {
-      return scheduler.rootDir();
-    }
-
-    @Override
-    public String dataDir() {
-      // The local scheduler keeps its service folders in <state_dir>/services.
-      String root = scheduler.rootDir();
-      return scheduler.name().equals("local") ? java.nio.file.Path.of(root).getParent().toString() : root;
-    }
-
-    @Override
-    public PrometheusCredentials newCredentials() {
-      credentials = PrometheusCredentials.generate(random);
-      return credentials;
-    }
-
-    @Override
-    public List<String> javaCommand(String mainClass) {
-      return runtime.javaCommand(mainClass, scheduler.name().equals("local"));
-    }
   }
 }

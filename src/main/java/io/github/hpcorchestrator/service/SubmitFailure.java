@@ -2,6 +2,8 @@ package io.github.hpcorchestrator.service;
 
 import io.github.hpcorchestrator.cluster.JobState;
 import io.github.hpcorchestrator.cluster.SubmitRefusedException;
+import io.github.hpcorchestrator.cluster.SubmittedJob;
+import io.github.hpcorchestrator.state.Observation;
 import io.github.hpcorchestrator.state.ServiceRecord;
 import java.time.Instant;
 import java.util.Optional;
@@ -18,9 +20,9 @@ final class SubmitFailure {
   static ServiceRecord record(ServiceRecord pending, RuntimeException failure, Instant at) {
     String words = String.valueOf(failure.getMessage());
     boolean refused = failure instanceof SubmitRefusedException;
-    return new ServiceRecord(pending.serviceId(), pending.name(), pending.sessionId(), pending.backend(), "",
-        pending.serviceDir(), pending.requestedPort(), refused ? JobState.FAILED : JobState.PENDING, "", "", 0,
-        Optional.empty(), pending.submittedAt(), Optional.empty(), refused ? Optional.of(at) : Optional.empty(),
-        pending.recipe(), refused ? words : "submit outcome unknown: " + words);
+    return pending.submitted(new SubmittedJob(pending.serviceId(), "", pending.serviceDir())).observed(refused
+        ? new Observation(JobState.FAILED, "", "", 0, Optional.empty(), Optional.empty(), Optional.of(at), words)
+        : new Observation(JobState.PENDING, "", "", 0, Optional.empty(), Optional.empty(), Optional.empty(),
+            "submit outcome unknown: " + words));
   }
 }

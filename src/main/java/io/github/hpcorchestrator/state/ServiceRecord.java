@@ -57,8 +57,26 @@ public record ServiceRecord(
 
   /** The same service, ended in {@code state} at {@code at} for {@code why}. */
   public ServiceRecord ended(JobState state, Instant at, String why) {
-    return new ServiceRecord(serviceId, name, sessionId, backend, jobId, serviceDir, requestedPort, state, node, host,
-        port, exitCode, submittedAt, startedAt, Optional.of(at), recipe, why);
+    Observation o = observation();
+    return observed(new Observation(state, o.node(), o.host(), o.port(), o.exitCode(), o.startedAt(), Optional.of(at),
+        why));
+  }
+
+  /** What was last observed of it. */
+  public Observation observation() {
+    return new Observation(state, node, host, port, exitCode, startedAt, endedAt, reason);
+  }
+
+  /** The same service, last observed as {@code o}; what was known at its start and its job are kept. */
+  public ServiceRecord observed(Observation o) {
+    return new ServiceRecord(serviceId, name, sessionId, backend, jobId, serviceDir, requestedPort, o.state(), o.node(),
+        o.host(), o.port(), o.exitCode(), submittedAt, o.startedAt(), o.endedAt(), recipe, o.reason());
+  }
+
+  /** The same service with the job the scheduler returned for it (its ID and folder). */
+  public ServiceRecord submitted(SubmittedJob job) {
+    return new ServiceRecord(serviceId, name, sessionId, backend, job.jobId(), job.serviceDir(), requestedPort, state,
+        node, host, port, exitCode, submittedAt, startedAt, endedAt, recipe, reason);
   }
 
   /** Whether this service is a Prometheus monitor. */

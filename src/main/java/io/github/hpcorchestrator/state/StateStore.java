@@ -123,6 +123,18 @@ public final class StateStore implements AutoCloseable {
     });
   }
 
+  /** Forgets a session that never got a service (its plan failed); false if it has one or is unknown. */
+  public boolean forgetEmptySession(String sessionId) {
+    return inTransaction(() -> {
+      try (PreparedStatement ps = db.prepareStatement("DELETE FROM sessions WHERE session_id = ?"
+          + " AND NOT EXISTS (SELECT 1 FROM services WHERE session_id = ?)")) {
+        ps.setString(1, sessionId);
+        ps.setString(2, sessionId);
+        return ps.executeUpdate() == 1;
+      }
+    });
+  }
+
   /** Whether a session with this ID was ever started here. */
   public boolean sessionExists(String sessionId) {
     if (!connected()) {

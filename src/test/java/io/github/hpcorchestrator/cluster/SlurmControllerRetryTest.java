@@ -23,7 +23,7 @@ class SlurmControllerRetryTest {
   private final FakeShell shell = new FakeShell();
   private final List<String> progress = new ArrayList<>();
   private final SlurmScheduler slurm = new SlurmScheduler(shell, "/o", SlurmDefaults.none(),
-      new SlurmSchedulerTest.MutableClock());
+      new MutableClock());
 
   private static SubmittedJob job() {
     return new SubmittedJob("prom_0123abcd", "42", "/o/services/prom_0123abcd");

@@ -8,11 +8,8 @@ import io.github.hpcorchestrator.config.SlurmDefaults;
 import io.github.hpcorchestrator.recipe.ContainerSpec;
 import io.github.hpcorchestrator.recipe.ResourceSpec;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -377,29 +374,5 @@ class SlurmSchedulerTest {
     shell.answer("tail", 0, "a\nb\n", "");
     assertThat(slurm.logTail(job, 2)).containsExactly("a", "b");
     assertThat(shell.calls("tail")).containsExactly(List.of("tail", "-n", "2", "--", DIR + "/slurm-7.out"));
-  }
-
-  /** A clock the test moves by hand, in UTC. */
-  static final class MutableClock extends Clock {
-    private Instant now = Instant.parse("2026-11-28T14:00:00Z");
-
-    void advance(Duration d) {
-      now = now.plus(d);
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
   }
 }

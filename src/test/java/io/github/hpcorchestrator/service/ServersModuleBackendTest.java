@@ -5,33 +5,18 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.hpcorchestrator.InputException;
 import io.github.hpcorchestrator.OperationFailedException;
-import io.github.hpcorchestrator.cluster.Connection;
-import io.github.hpcorchestrator.cluster.ContainerRuntime;
-import io.github.hpcorchestrator.cluster.JobSpec;
+import io.github.hpcorchestrator.cluster.FakeScheduler;
 import io.github.hpcorchestrator.cluster.JobState;
-import io.github.hpcorchestrator.cluster.JobStatus;
-import io.github.hpcorchestrator.cluster.Scheduler;
 import io.github.hpcorchestrator.cluster.SubmitRefusedException;
 import io.github.hpcorchestrator.cluster.SubmittedJob;
-import io.github.hpcorchestrator.recipe.ResourceSpec;
 import io.github.hpcorchestrator.recipe.ServiceSpec;
-import io.github.hpcorchestrator.state.SecretStore;
 import io.github.hpcorchestrator.state.ServiceRecord;
 import io.github.hpcorchestrator.state.StateStore;
-import io.github.hpcorchestrator.transport.LocalShell;
 import java.nio.file.Path;
-import java.security.SecureRandom;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.util.ArrayList;
-import java.util.Collection;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,29 +27,25 @@ import org.junit.jupiter.api.io.TempDir;
  * whose outcome is unknown is left for OrphanJobs rather than recorded as final.
  */
 class ServersModuleBackendTest {
-  private static final Instant NOW = Instant.parse("2026-12-02T10:00:00Z");
+  private static final Instant NOW = FakeServers.NOW;
 
   @TempDir Path dir;
-  private final LocalShell shell = new LocalShell();
-  private final RecordingScheduler scheduler = new RecordingScheduler("local");
+  private FakeServers fake;
+  private FakeScheduler scheduler;
   private StateStore store;
 
   @AfterEach
   void close() {
-    if (store != null) {
-      store.close();
+    if (fake != null) {
+      fake.close();
     }
-    shell.close();
   }
 
   private ServersModule servers() {
-    store = StateStore.open(dir);
-    JobPlanner planner = new JobPlanner(new ContainerRuntime(shell, "this machine", "install Apptainer",
-        dir.toString(), List.of(), s -> {}), s -> {});
-    return new ServersModule(scheduler, shell, store, new ServiceKinds(List.of(new GenericKind())),
-        new ServiceId(new SecureRandom()), Function.identity(), new ReadinessWaiter(shell, s -> {}),
-        new RuntimeBundle(shell, dir.toString(), List.of(), Optional.empty()), new SecretStore(dir), planner,
-        Clock.fixed(NOW, ZoneOffset.UTC));
+    fake = new FakeServers(dir, "local");
+    scheduler = fake.scheduler;
+    store = fake.store;
+    return fake.servers;
   }
 
   private static ServiceRecord slurmRow(String id, String jobId, JobState state, Instant submitted) {
@@ -74,9 +55,7 @@ class ServersModuleBackendTest {
   }
 
   private static ServiceSpec sleeper() {
-    return new ServiceSpec("sleeper", "", Optional.of("sleep"), List.of("60"), Optional.empty(), ResourceSpec.none(),
-        Map.of(), List.of(), Optional.empty(), List.of(), Optional.empty(), List.of(), Optional.empty(), List.of(),
-        List.of());
+    return FakeServers.sleeper("sleeper");
   }
 
   @Test
@@ -117,8 +96,8 @@ class ServersModuleBackendTest {
   @Test
   void aSubmitWhoseOutcomeIsUnknownStaysPendingAndIsAdoptedOnceItsJobIsFound() {
     ServersModule servers = servers();
-    scheduler.submitFailure = new OperationFailedException("the connection to alice@login was lost while running"
-        + " sbatch; it may or may not have finished");
+    scheduler.failSubmitsWith(new OperationFailedException("the connection to alice@login was lost while running"
+        + " sbatch; it may or may not have finished"));
     String session = store.newSession("r.yaml", NOW);
 
     assertThatThrownBy(() -> servers.startService(sleeper(), session, "r.yaml", false))
@@ -140,7 +119,7 @@ class ServersModuleBackendTest {
   @Test
   void aSubmitTheBackendRefusedIsFinalWithItsWords() {
     ServersModule servers = servers();
-    scheduler.submitFailure = new SubmitRefusedException("sbatch refused sleeper: Invalid account");
+    scheduler.failSubmitsWith(new SubmitRefusedException("sbatch refused sleeper: Invalid account"));
     String session = store.newSession("r.yaml", NOW);
 
     assertThatThrownBy(() -> servers.startService(sleeper(), session, "r.yaml", false))
@@ -150,79 +129,5 @@ class ServersModuleBackendTest {
     assertThat(row.state()).isEqualTo(JobState.FAILED);
     assertThat(row.endedAt()).contains(NOW);
     assertThat(row.reason()).isEqualTo("sbatch refused sleeper: Invalid account");
-  }
-
-  /** A backend whose submit fails as told and whose jobs run once found; records what it was asked. */
-  private static final class RecordingScheduler implements Scheduler {
-    private final String name;
-    final List<SubmittedJob> polled = new ArrayList<>();
-    final List<String> found = new ArrayList<>();
-    final List<SubmittedJob> cancelled = new ArrayList<>();
-    final Map<String, SubmittedJob> findable = new LinkedHashMap<>();
-    RuntimeException submitFailure;
-
-    RecordingScheduler(String name) {
-      this.name = name;
-    }
-
-    @Override
-    public String name() {
-      return name;
-    }
-
-    @Override
-    public String rootDir() {
-      return "/srv/" + name + "/services";
-    }
-
-    @Override
-    public String folderOf(String serviceId) {
-      return rootDir() + "/" + serviceId;
-    }
-
-    @Override
-    public Optional<SubmittedJob> find(String serviceId) {
-      found.add(serviceId);
-      return Optional.ofNullable(findable.get(serviceId));
-    }
-
-    @Override
-    public String renderScript(JobSpec spec) {
-      return "#!/bin/bash\n";
-    }
-
-    @Override
-    public SubmittedJob submit(JobSpec spec) {
-      throw submitFailure;
-    }
-
-    @Override
-    public Map<String, JobStatus> poll(Collection<SubmittedJob> jobs) {
-      polled.addAll(jobs);
-      Map<String, JobStatus> out = new LinkedHashMap<>();
-      jobs.forEach(j -> out.put(j.serviceId(), findable.containsKey(j.serviceId())
-          ? JobStatus.of(JobState.RUNNING, "") : JobStatus.of(JobState.FAILED, "process group vanished")));
-      return out;
-    }
-
-    @Override
-    public void cancel(SubmittedJob job) {
-      cancelled.add(job);
-    }
-
-    @Override
-    public List<SubmittedJob> discover() {
-      return List.of();
-    }
-
-    @Override
-    public Optional<Connection> connection(SubmittedJob job) {
-      return Optional.empty();
-    }
-
-    @Override
-    public List<String> logTail(SubmittedJob job, int lines) {
-      return List.of();
-    }
   }
 }
