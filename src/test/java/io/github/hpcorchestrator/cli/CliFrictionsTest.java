@@ -52,6 +52,14 @@ class CliFrictionsTest {
   }
 
   @Test
+  void everyOptionIsInAHelpGroup() {
+    var spec = new picocli.CommandLine(new OrchestratorCommand(null, null)).getCommandSpec();
+    List<String> grouped = HelpText.GROUPS.values().stream().flatMap(List::stream).toList();
+
+    assertThat(spec.options()).allSatisfy(o -> assertThat(grouped).as("help groups").contains(o.longestName()));
+  }
+
+  @Test
   void noArgumentsPrintsTheShortUsage() {
     CliResult r = bare();
 
