@@ -22,6 +22,7 @@ import io.github.hpcorchestrator.service.OllamaKind;
 import io.github.hpcorchestrator.service.PrometheusKind;
 import io.github.hpcorchestrator.service.ReadinessWaiter;
 import io.github.hpcorchestrator.service.RuntimeBundle;
+import io.github.hpcorchestrator.service.ClientsModule;
 import io.github.hpcorchestrator.service.ServersModule;
 import io.github.hpcorchestrator.service.ServicePlan;
 import io.github.hpcorchestrator.service.ServiceId;
@@ -57,6 +58,8 @@ public final class BenchmarkOrchestrator implements AutoCloseable {
   private final StateStore store;
   private final ServersModule servers;
   private final MonitorsModule monitors;
+  // Empty in an orchestrator over parts built elsewhere (unit tests): it has no runtime for client jobs.
+  private final Optional<ClientsModule> clients;
   private final ServiceLogs logs;
   private final RecipeLoader recipes = new RecipeLoader();
   private final Clock clock = Clock.systemDefaultZone();
@@ -104,16 +107,20 @@ public final class BenchmarkOrchestrator implements AutoCloseable {
     RuntimeBundle runtime = new RuntimeBundle(shell, scheduler.rootDir(), List.of(BenchmarkOrchestrator.class,
         com.fasterxml.jackson.databind.ObjectMapper.class, com.fasterxml.jackson.core.JsonFactory.class,
         com.fasterxml.jackson.annotation.JsonProperty.class,
+        // The benchmark client's plan (Optional fields) and latency histograms.
+        com.fasterxml.jackson.datatype.jdk8.Jdk8Module.class, org.HdrHistogram.Histogram.class,
         // The exporters' HTTP server and exposition format (prometheus-metrics 1.x).
         io.prometheus.metrics.exporter.httpserver.HTTPServer.class,
         io.prometheus.metrics.exporter.common.PrometheusHttpExchange.class,
         io.prometheus.metrics.expositionformats.ExpositionFormats.class,
         io.prometheus.metrics.model.snapshots.MetricSnapshots.class,
         io.prometheus.metrics.config.PrometheusProperties.class), clusterRuntime);
-    this.servers = new ServersModule(scheduler, shell, store, kinds, new ServiceId(new SecureRandom()),
+    ServiceId ids = new ServiceId(new SecureRandom());
+    this.servers = new ServersModule(scheduler, shell, store, kinds, ids,
         executables, new ReadinessWaiter(shell, progress), runtime, secrets,
         new JobPlanner(containerRuntime(config, scheduler, shell, progress), progress), clock);
     this.monitors = new MonitorsModule(servers, config.metricsDir(), clock, config.limits());
+    this.clients = Optional.of(new ClientsModule(servers, scheduler, store, ids, runtime, clock));
     this.logs = logs(config, servers, shell);
     // What a killed writer left (temp files, a report without its JSON) goes on the next start.
     StaleOutputs.clean(config.metricsDir());
@@ -132,6 +139,7 @@ public final class BenchmarkOrchestrator implements AutoCloseable {
     this.servers = servers;
     this.monitors = new MonitorsModule(servers, config.metricsDir(), clock, config.limits());
     this.logs = logs(config, servers, shell);
+    this.clients = Optional.empty();
   }
 
   private static ServiceLogs logs(OrchestratorConfig config, ServersModule servers, Shell shell) {
@@ -182,6 +190,13 @@ public final class BenchmarkOrchestrator implements AutoCloseable {
 
   /** As {@link #startBenchmarkSession(Recipe)}; without {@code waitReady} returns once submitted. */
   public SessionStart startBenchmarkSession(Recipe recipe, boolean waitReady) {
+    if (!recipe.clients().isEmpty() && clients.isEmpty()) {
+      throw new OperationFailedException("this orchestrator was built without a runtime for client jobs");
+    }
+    if (!waitReady && !recipe.clients().isEmpty()) {
+      throw new InputException(recipe.source() + ": its clients start once their targets are ready; run it without"
+          + " --no-wait");
+    }
     List<ServiceSpec> ordered = new ArrayList<>(recipe.services());
     ordered.sort(Comparator.comparing(s -> !MonitorsModule.AVAILABLE.contains(s.name())));
     // The plans name their session (a monitor follows it): it is opened first and forgotten again
@@ -203,6 +218,14 @@ public final class BenchmarkOrchestrator implements AutoCloseable {
     List<String> started = new ArrayList<>();
     for (ServicePlan plan : plans) {
       started.add(servers.start(plan, recipe.source().toString(), waitReady));
+    }
+    // Clients last: their targets are ready by now (a session with clients always waits).
+    java.util.Map<String, String> byName = new java.util.HashMap<>();
+    for (int i = 0; i < ordered.size(); i++) {
+      byName.put(ordered.get(i).name(), started.get(i));
+    }
+    for (var client : recipe.clients()) {
+      started.add(clients.orElseThrow().start(client, session, recipe.source().toString(), byName));
     }
     return new SessionStart(session, started);
   }

@@ -91,6 +91,9 @@ public final class OrchestratorCommand implements Callable<Integer> {
         description = "Write a monitor's report: FILE.json and FILE.html with plots (default: metrics/ID/report).")
     List<String> report;
 
+    @Option(names = "--results", paramLabel = "ID", description = "Show a benchmark client's summary (metrics/ID/).")
+    String results;
+
     @Option(names = "--logs", paramLabel = "ID",
         description = "Print a service's or monitor's output (see --tail, --follow, --sidecar).")
     String logs;
@@ -186,6 +189,9 @@ public final class OrchestratorCommand implements Callable<Integer> {
         out.print(orchestrator.dryRun(recipe));
         out.flush();
         return 0;
+      }
+      if (action.results != null) {
+        return ClientResultsAction.run(orchestrator, action.results, output, out);
       }
       if (action.logs != null) {
         return new LogsAction(orchestrator, out, err).run(action.logs, tail, follow, Optional.ofNullable(sidecar), output);

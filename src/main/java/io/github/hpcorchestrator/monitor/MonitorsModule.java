@@ -293,9 +293,12 @@ public final class MonitorsModule {
     return AVAILABLE;
   }
 
-  /** A client for the monitor's HTTP API, reached through the backend's shell. */
+  /**
+   * A client for the monitor's HTTP API, reached through the backend's shell: at the endpoint state
+   * knows when the Prometheus there says it is this monitor, else where a status refresh finds it.
+   */
   public PrometheusClient client(String monitorId) {
-    return client(monitor(monitorId));
+    return new QueryRoute(servers, limits, this::monitor).client(monitorId);
   }
 
   private PrometheusClient client(ServiceStatus s) {

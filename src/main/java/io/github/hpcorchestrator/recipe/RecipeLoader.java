@@ -69,6 +69,8 @@ public final class RecipeLoader {
     YamlMapping top = root.asMapping();
     Optional<YamlValue> one = top.get("service");
     Optional<YamlValue> many = top.get("services");
+    Optional<YamlValue> oneClient = top.get("client");
+    Optional<YamlValue> manyClients = top.get("clients");
     top.rejectUnknownKeys();
     List<ServiceSpec> services = new ArrayList<>();
     if (one.isPresent() && many.isPresent()) {
@@ -83,10 +85,10 @@ public final class RecipeLoader {
       for (YamlValue item : items) {
         services.add(service(item));
       }
-    } else {
+    } else if (oneClient.isEmpty() && manyClients.isEmpty()) {
       throw root.error("expected 'service:' (one service) or 'services:' (a list of services)");
     }
-    return new Recipe(file, services);
+    return new Recipe(file, services, ClientEntries.read(top, oneClient, manyClients, services));
   }
 
   private ServiceSpec service(YamlValue value) {
@@ -240,7 +242,7 @@ public final class RecipeLoader {
     return options;
   }
 
-  private static ResourceSpec resources(YamlValue value) {
+  static ResourceSpec resources(YamlValue value) {
     YamlMapping map = value.asMapping();
     ResourceSpec spec = new ResourceSpec(
         map.get("mem").map(SlurmFormats::mem),

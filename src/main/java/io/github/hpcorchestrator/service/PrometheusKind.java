@@ -7,6 +7,8 @@ import io.github.hpcorchestrator.prometheus.DiscoveredService;
 import io.github.hpcorchestrator.prometheus.DiscoverySpec;
 import io.github.hpcorchestrator.prometheus.FileSdConfig;
 import io.github.hpcorchestrator.prometheus.FileSdWriter;
+import io.github.hpcorchestrator.prometheus.GlobalConfig;
+import io.github.hpcorchestrator.prometheus.InstanceIdentity;
 import io.github.hpcorchestrator.prometheus.PrometheusClient;
 import io.github.hpcorchestrator.prometheus.PrometheusConfig;
 import io.github.hpcorchestrator.prometheus.PrometheusConfigWriter;
@@ -233,6 +235,9 @@ public final class PrometheusKind implements ServiceKind {
       }
     }
     PrometheusConfig config = PrometheusConfig.forService("localhost:" + JobSpec.PORT_TOKEN, interval, jobs);
+    // Its own ID in the config lets a query check cheaply that the Prometheus it reaches is this one.
+    config = new PrometheusConfig(new GlobalConfig(interval, interval, InstanceIdentity.labels(serviceId)),
+        config.scrapeConfigs());
     if (auth) {
       List<ScrapeConfig> all = new ArrayList<>(config.scrapeConfigs());
       all.set(0, all.get(0).withAuth(new ScrapeAuth("self-scrape", JobSpec.DIR_TOKEN + "/" + SCRAPE_PASSWORD,

@@ -242,6 +242,11 @@ public final class ServersModule {
     return all.stream().filter(s -> s.serviceId().equals(id)).findFirst().orElseThrow();
   }
 
+  /** Every service as state last saw it, asking the scheduler nothing: one read, no lock. */
+  public List<ServiceRecord> storedServices() {
+    return store.services();
+  }
+
   /**
    * Forgets services that ended and removes what they left: their folders where they ran and
    * their secrets here. Never touches a service that runs.
@@ -263,23 +268,22 @@ public final class ServersModule {
         .filter(r -> !r.state().isFinal() && !r.jobId().isEmpty() && ours(r)).map(ServiceRecord::job).toList();
     Map<String, JobStatus> polled = live.isEmpty() ? Map.of() : scheduler.poll(live);
     List<ServiceStatus> out = new ArrayList<>();
-    List<ServiceRecord> changed = new ArrayList<>(merged.settled());
+    RefreshWrites writes = new RefreshWrites(store, merged.settled(), r -> scheduler.logTail(r.job(), LOG_TAIL_LINES));
     for (ServiceRecord r : records.values()) {
       JobStatus job = polled.get(r.serviceId());
       if (job == null) {
-        // A failure observed by an earlier call still shows its log tail: state keeps no log.
-        List<String> tail = r.state() == JobState.FAILED && !r.jobId().isEmpty() && ours(r)
-            ? scheduler.logTail(r.job(), LOG_TAIL_LINES) : List.of();
+        // A failure observed by an earlier call shows the log tail kept when it was first seen final.
+        List<String> tail = writes.tail(r, r.state() == JobState.FAILED && !r.jobId().isEmpty() && ours(r));
         job = new JobStatus(r.state(), r.reason(), r.exitCode(), r.node().isEmpty() ? List.of() : List.of(r.node()),
             r.startedAt(), tail);
         out.add(new ServiceStatus(r, job, endpoint(r, job)));
         continue;
       }
       ServiceRecord updated = update(r, job);
-      changed.add(updated);
+      writes.observed(r, updated, job);
       out.add(new ServiceStatus(updated, job, endpoint(updated, job)));
     }
-    store.observe(changed);
+    writes.commit();
     return out;
   }
 

@@ -19,7 +19,7 @@ import java.util.regex.Pattern;
 final class StateDatabase {
   /** The database's name in the state folder. */
   static final String FILE = "state.db";
-  private static final int SCHEMA_VERSION = 2;
+  private static final int SCHEMA_VERSION = 3;
   // SQLite primary result codes (sqlite3.h).
   private static final int SQLITE_PERM = 3;
   private static final int SQLITE_READONLY = 8;
@@ -278,6 +278,8 @@ final class StateDatabase {
             + " ended_at INTEGER,"
             + " recipe TEXT NOT NULL,"
             + " reason TEXT NOT NULL DEFAULT '')");
+        // Version 3: the log tail of each service seen final, read once instead of on every refresh.
+        st.execute("CREATE TABLE IF NOT EXISTS log_tails (service_id TEXT PRIMARY KEY, lines TEXT NOT NULL)");
         // Version 1 had no reason column; a database made by it gets one.
         boolean hasReason = false;
         try (ResultSet columns = st.executeQuery("PRAGMA table_info(services)")) {

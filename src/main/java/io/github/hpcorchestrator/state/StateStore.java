@@ -14,7 +14,9 @@ import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -182,10 +184,27 @@ public final class StateStore implements AutoCloseable {
    * made before the starting call recorded the job ID, it must not wipe it.
    */
   public void observe(Collection<ServiceRecord> records) {
-    if (records.isEmpty() || readOnly()) {
+    observe(records, Map.of());
+  }
+
+  /**
+   * As {@link #observe(Collection)}, and keeps the log tails of services seen final ({@code tails},
+   * by service ID) in the same transaction; a tail already kept stays. Nothing to write, no lock.
+   */
+  public void observe(Collection<ServiceRecord> records, Map<String, List<String>> tails) {
+    if ((records.isEmpty() && tails.isEmpty()) || readOnly()) {
       return;
     }
     inTransaction(() -> {
+      try (PreparedStatement ps = db.prepareStatement(
+          "INSERT OR IGNORE INTO log_tails(service_id, lines) VALUES (?, ?)")) {
+        for (Map.Entry<String, List<String>> tail : tails.entrySet()) {
+          ps.setString(1, tail.getKey());
+          ps.setString(2, LogTailText.join(tail.getValue()));
+          ps.addBatch();
+        }
+        ps.executeBatch();
+      }
       try (PreparedStatement ps = db.prepareStatement("INSERT INTO services(" + COLUMNS
           + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(service_id) DO UPDATE SET"
           + " job_id = excluded.job_id, state = excluded.state, node = excluded.node,"
@@ -200,6 +219,23 @@ public final class StateStore implements AutoCloseable {
         ps.executeBatch();
       }
       return null;
+    });
+  }
+
+  /** The log tails kept of services that ended, by service ID (read once, when each was first seen final). */
+  public Map<String, List<String>> logTails() {
+    if (!connected()) {
+      return Map.of();
+    }
+    return inRead(() -> {
+      Map<String, List<String>> out = new HashMap<>();
+      try (Statement st = db.createStatement();
+          ResultSet rs = st.executeQuery("SELECT service_id, lines FROM log_tails")) {
+        while (rs.next()) {
+          out.put(rs.getString(1), LogTailText.split(rs.getString(2)));
+        }
+      }
+      return out;
     });
   }
 
@@ -239,7 +275,9 @@ public final class StateStore implements AutoCloseable {
   public int forgetFinished() {
     return inTransaction(() -> {
       try (Statement st = db.createStatement()) {
-        return st.executeUpdate("DELETE FROM services WHERE state IN (" + FINAL_STATES + ")");
+        int forgotten = st.executeUpdate("DELETE FROM services WHERE state IN (" + FINAL_STATES + ")");
+        st.executeUpdate("DELETE FROM log_tails WHERE service_id NOT IN (SELECT service_id FROM services)");
+        return forgotten;
       }
     });
   }

@@ -16,7 +16,7 @@ import java.util.function.Consumer;
  */
 public final class FakeScheduler implements Scheduler {
   private final String name;
-  /** Every call, in order: "render ID", "submit ID", "poll ID,ID", "cancel ID", "find ID", "discover". */
+  /** Every call, in order: "render ID", "submit ID", "poll ID,ID", "cancel ID", "find ID", "discover", "logTail ID". */
   public final List<String> calls = new ArrayList<>();
   /** The specs submitted, in order. */
   public final List<JobSpec> submitted = new ArrayList<>();
@@ -136,6 +136,7 @@ public final class FakeScheduler implements Scheduler {
 
   @Override
   public List<String> logTail(SubmittedJob job, int lines) {
+    calls.add("logTail " + job.serviceId());
     return List.of("last line of " + job.serviceId());
   }
 }

@@ -300,7 +300,7 @@ class RecipeLoaderTest {
         Arguments.of("service:\n  name: ollama\n  models: [[a]]\n", ":3: service.models[0]: expected a model name such as llama3.2:1b (letters, digits, '.', '_', '-', ':', '/'), found a list"),
         Arguments.of("service:\n  name: ollama\n  models: [\"-x\"]\n", ":3: service.models[0]: expected a model name such as llama3.2:1b (letters, digits, '.', '_', '-', ':', '/'), found '-x'"),
         Arguments.of("service:\n  name: ollama\n  models: [a, b, a]\n", ":3: service.models[2]: model 'a' is listed twice"),
-        Arguments.of("other: 1\n", ":1: unknown key 'other' (allowed: service, services)"));
+        Arguments.of("other: 1\n", ":1: unknown key 'other' (allowed: service, services, client, clients)"));
   }
 
   private static String targets(String items) {

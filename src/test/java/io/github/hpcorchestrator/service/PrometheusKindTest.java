@@ -97,6 +97,8 @@ class PrometheusKindTest {
         global:
           scrape_interval: 1s
           evaluation_interval: 1s
+          external_labels:
+            hpc_orchestrator_monitor: prometheus_0a1b2c3d
         scrape_configs:
           - job_name: prometheus
             static_configs:

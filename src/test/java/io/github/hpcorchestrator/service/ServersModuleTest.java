@@ -95,7 +95,7 @@ class ServersModuleTest {
     assertThat(servers.refresh()).singleElement().satisfies(s -> assertThat(s.state()).isEqualTo(JobState.RUNNING));
 
     fake.scheduler.states.put(id, new JobStatus(JobState.FAILED, "exited with code 3", Optional.of(3), List.of("cn1"),
-        Optional.empty(), List.of()));
+        Optional.empty(), List.of("error: out of memory")));
     ServiceStatus failed = servers.checkServiceStatus(id);
 
     assertThat(failed.state()).isEqualTo(JobState.FAILED);
@@ -104,12 +104,13 @@ class ServersModuleTest {
     assertThat(row.exitCode()).contains(3);
     assertThat(row.node()).isEqualTo("cn1");
     assertThat(row.endedAt()).contains(FakeServers.NOW);
-    // Once final it is no longer polled, but shows its reason and its log's last lines.
+    // Once final it is no longer polled, but shows its reason and the log lines the poll read (kept in state).
     int polls = fake.scheduler.polled.size();
     ServiceStatus again = servers.checkServiceStatus(id);
     assertThat(fake.scheduler.polled).hasSize(polls);
     assertThat(again.job().reason()).isEqualTo("exited with code 3");
-    assertThat(again.job().logTail()).containsExactly("last line of " + id);
+    assertThat(again.job().logTail()).containsExactly("error: out of memory");
+    assertThat(fake.scheduler.calls).noneMatch(c -> c.startsWith("logTail"));
   }
 
   @Test

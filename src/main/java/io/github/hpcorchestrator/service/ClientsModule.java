@@ -1,0 +1,149 @@
+package io.github.hpcorchestrator.service;
+
+import io.github.hpcorchestrator.InputException;
+import io.github.hpcorchestrator.OperationFailedException;
+import io.github.hpcorchestrator.cluster.JobSpec;
+import io.github.hpcorchestrator.cluster.JobState;
+import io.github.hpcorchestrator.cluster.Scheduler;
+import io.github.hpcorchestrator.cluster.SubmittedJob;
+import io.github.hpcorchestrator.prometheus.DiscoveredService;
+import io.github.hpcorchestrator.prometheus.PrometheusCredentials;
+import io.github.hpcorchestrator.recipe.ClientSpec;
+import io.github.hpcorchestrator.state.ServiceRecord;
+import io.github.hpcorchestrator.state.StateStore;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Starts benchmark clients as jobs like services: an ID {@code <name>_<8 hex>}, a state row recorded
+ * before submit (so {@code --status}, {@code --stop-service} and orphan adoption treat it as any service),
+ * no port and no readiness wait; the job ends by itself when its load is done.
+ */
+public final class ClientsModule {
+  private static final int MAX_ID_ATTEMPTS = 16;
+  private static final String SESSION_FILE = "session";
+
+  private final ServersModule servers;
+  private final Scheduler scheduler;
+  private final StateStore store;
+  private final ServiceId ids;
+  private final RuntimeBundle runtime;
+  private final ClientJobs jobs;
+  private final Clock clock;
+
+  /** @param runtime the orchestrator's own code where jobs run, which the client job runs */
+  public ClientsModule(ServersModule servers, Scheduler scheduler, StateStore store, ServiceId ids,
+      RuntimeBundle runtime, Clock clock) {
+    this.servers = servers;
+    this.scheduler = scheduler;
+    this.store = store;
+    this.ids = ids;
+    this.runtime = runtime;
+    this.jobs = new ClientJobs(servers::credentials);
+    this.clock = clock;
+  }
+
+  /**
+   * Submits {@code spec} as a client of {@code sessionId} and returns its ID once the job is submitted.
+   *
+   * @param sessionServices IDs of the session's services by recipe name, which its target may name
+   * @throws InputException when its target is not running with a port, or its prompts file went away
+   */
+  public String start(ClientSpec spec, String sessionId, String recipe, Map<String, String> sessionServices) {
+    Optional<String> prompts = spec.promptsFile().map(file -> {
+      try {
+        return Files.readString(file, StandardCharsets.UTF_8);
+      } catch (IOException e) {
+        throw new InputException(file + ": prompts file cannot be read any more: " + e.getClass().getSimpleName());
+      }
+    });
+    for (int attempt = 0; attempt < MAX_ID_ATTEMPTS; attempt++) {
+      String clientId = ids.generate(spec.name());
+      JobSpec job = jobs.plan(spec, clientId, sessionServices, prompts, new Context(sessionId))
+          .withFile(SESSION_FILE, sessionId + "\n");
+      runtime.prepare(); // ClientMain and its jars are where the job runs before anything is recorded
+      ServiceRecord pending = new ServiceRecord(clientId, spec.name(), sessionId, scheduler.name(), "",
+          scheduler.folderOf(clientId), 0, JobState.PENDING, "", "", 0, Optional.empty(), clock.instant(),
+          Optional.empty(), Optional.empty(), recipe);
+      if (!store.insert(pending)) {
+        continue; // the ID is taken: draw again
+      }
+      SubmittedJob submitted;
+      try {
+        submitted = scheduler.submit(job);
+      } catch (RuntimeException e) {
+        store.observe(List.of(SubmitFailure.record(pending, e, clock.instant())));
+        throw e;
+      }
+      store.put(new ServiceRecord(clientId, spec.name(), sessionId, scheduler.name(), submitted.jobId(),
+          submitted.serviceDir(), 0, JobState.PENDING, "", "", 0, Optional.empty(), pending.submittedAt(),
+          Optional.empty(), Optional.empty(), recipe));
+      return clientId;
+    }
+    throw new OperationFailedException("could not draw a free ID for client " + spec.name());
+  }
+
+  /** What a client's plan may ask: running services (through the servers module) and the Java command. */
+  private final class Context implements LaunchContext {
+    private final String sessionId;
+
+    Context(String sessionId) {
+      this.sessionId = sessionId;
+    }
+
+    @Override
+    public DiscoveredService runningService(String typedId) {
+      ServiceStatus status = servers.checkServiceStatus(typedId);
+      if (status.endpoint().isEmpty()) {
+        throw new InputException("client target: service " + status.serviceId() + " is " + status.state()
+            + ", not RUNNING with a known port");
+      }
+      return status.discovered();
+    }
+
+    @Override
+    public List<DiscoveredService> runningServices() {
+      return servers.listRunningServices().stream().map(ServiceStatus::discovered).toList();
+    }
+
+    @Override
+    public List<String> javaCommand(String mainClass) {
+      return runtime.javaCommand(mainClass, scheduler.name().equals("local"));
+    }
+
+    @Override
+    public String sessionId() {
+      return sessionId;
+    }
+
+    @Override
+    public String backend() {
+      return scheduler.name();
+    }
+
+    @Override
+    public String schedulerRoot() {
+      return scheduler.rootDir();
+    }
+
+    @Override
+    public String executable(String tool) {
+      throw new UnsupportedOperationException("a client job runs no tools but its own Java");
+    }
+
+    @Override
+    public String dataDir() {
+      throw new UnsupportedOperationException("a client job keeps no data across jobs");
+    }
+
+    @Override
+    public PrometheusCredentials newCredentials() {
+      throw new UnsupportedOperationException("a client job has no credentials of its own");
+    }
+  }
+}
