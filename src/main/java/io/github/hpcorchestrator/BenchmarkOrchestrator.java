@@ -52,6 +52,10 @@ import java.util.function.Function;
  * and any connection to the cluster.
  */
 public final class BenchmarkOrchestrator implements AutoCloseable {
+
+  /** How often a session start plans again when concurrent starts keep taking its session ID. */
+  private static final int SESSION_ATTEMPTS = 5;
+
   private final OrchestratorConfig config;
   private final Shell shell;
   private final Scheduler scheduler;
@@ -199,22 +203,26 @@ public final class BenchmarkOrchestrator implements AutoCloseable {
     }
     List<ServiceSpec> ordered = new ArrayList<>(recipe.services());
     ordered.sort(Comparator.comparing(s -> !MonitorsModule.AVAILABLE.contains(s.name())));
-    // The plans name their session (a monitor follows it): it is opened first and forgotten again
-    // when a plan or its preparation fails.
-    String session = store.newSession(recipe.source().toString(), clock.instant());
     // Plan every service once, and build its image or upload what it runs, before anything is
-    // recorded or started: a recipe that cannot run costs nothing and leaves no trace.
-    List<ServicePlan> plans = new ArrayList<>();
-    try {
+    // recorded or started: a recipe that cannot run costs nothing and leaves no trace. The plans
+    // name their session (a monitor follows it), so they take the ID the session will get, and are
+    // made again only when a concurrent start took that ID first.
+    String session;
+    List<ServicePlan> plans;
+    int attempts = 0;
+    do {
+      if (++attempts > SESSION_ATTEMPTS) {
+        throw new OperationFailedException("could not open a session: " + SESSION_ATTEMPTS
+            + " concurrent starts took its ID first; try again");
+      }
+      session = store.nextSessionId();
+      plans = new ArrayList<>();
       for (ServiceSpec spec : ordered) {
         ServicePlan plan = servers.plan(spec, session, true);
         servers.prepare(plan);
         plans.add(plan);
       }
-    } catch (RuntimeException e) {
-      store.forgetEmptySession(session);
-      throw e;
-    }
+    } while (!store.openSession(session, recipe.source().toString(), clock.instant()));
     List<String> started = new ArrayList<>();
     for (ServicePlan plan : plans) {
       started.add(servers.start(plan, recipe.source().toString(), waitReady));

@@ -10,7 +10,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -24,8 +23,7 @@ import java.util.Optional;
  * writers wait for each other (busy timeout), so parallel CLI calls lose nothing.
  */
 public final class StateStore implements AutoCloseable {
-  private static final String COLUMNS = "service_id, name, session_id, backend, job_id, service_dir,"
-      + " requested_port, state, node, host, port, exit_code, submitted_at, started_at, ended_at, recipe, reason";
+  private static final String COLUMNS = ServiceRows.COLUMNS;
   private static final String FINAL_STATES = java.util.Arrays.stream(JobState.values())
       .filter(JobState::isFinal).map(s -> "'" + s.name() + "'")
       .collect(java.util.stream.Collectors.joining(","));
@@ -125,13 +123,30 @@ public final class StateStore implements AutoCloseable {
     });
   }
 
-  /** Forgets a session that never got a service (its plan failed); false if it has one or is unknown. */
-  public boolean forgetEmptySession(String sessionId) {
+  /** The ID the next session is expected to take; only reads, and creates no database. */
+  public String nextSessionId() {
+    if (!connected()) {
+      return "session_1";
+    }
+    return inRead(() -> {
+      try (PreparedStatement ps = db.prepareStatement("SELECT COALESCE(MAX(seq), 0) + 1 FROM sessions");
+          ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return "session_" + rs.getLong(1);
+      }
+    });
+  }
+
+  /** Records session {@code id} (from {@link #nextSessionId}) unless another start took it; says whether it did. */
+  public boolean openSession(String id, String recipe, Instant startedAt) {
+    long seq = Long.parseLong(id.substring("session_".length()));
     return inTransaction(() -> {
-      try (PreparedStatement ps = db.prepareStatement("DELETE FROM sessions WHERE session_id = ?"
-          + " AND NOT EXISTS (SELECT 1 FROM services WHERE session_id = ?)")) {
-        ps.setString(1, sessionId);
-        ps.setString(2, sessionId);
+      try (PreparedStatement ps = db.prepareStatement(
+          "INSERT OR IGNORE INTO sessions(seq, session_id, recipe, started_at) VALUES (?, ?, ?, ?)")) {
+        ps.setLong(1, seq);
+        ps.setString(2, id);
+        ps.setString(3, recipe);
+        ps.setLong(4, startedAt.toEpochMilli());
         return ps.executeUpdate() == 1;
       }
     });
@@ -157,7 +172,7 @@ public final class StateStore implements AutoCloseable {
     return inTransaction(() -> {
       try (PreparedStatement ps = db.prepareStatement("INSERT OR IGNORE INTO services(" + COLUMNS
           + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
-        bind(ps, r);
+        ServiceRows.bind(ps, r);
         return ps.executeUpdate() == 1;
       }
     });
@@ -168,7 +183,7 @@ public final class StateStore implements AutoCloseable {
     inTransaction(() -> {
       try (PreparedStatement ps = db.prepareStatement("INSERT OR REPLACE INTO services(" + COLUMNS
           + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
-        bind(ps, record);
+        ServiceRows.bind(ps, record);
         ps.executeUpdate();
       }
       return null;
@@ -213,7 +228,7 @@ public final class StateStore implements AutoCloseable {
           + " WHERE services.state NOT IN (" + FINAL_STATES + ")"
           + " AND (excluded.job_id <> '' OR services.job_id = '')")) {
         for (ServiceRecord r : records) {
-          bind(ps, r);
+          ServiceRows.bind(ps, r);
           ps.addBatch();
         }
         ps.executeBatch();
@@ -249,7 +264,7 @@ public final class StateStore implements AutoCloseable {
       try (Statement st = db.createStatement();
           ResultSet rs = st.executeQuery("SELECT * FROM services ORDER BY submitted_at, service_id")) {
         while (rs.next()) {
-          out.add(read(rs));
+          out.add(ServiceRows.read(rs));
         }
       }
       return out;
@@ -265,7 +280,7 @@ public final class StateStore implements AutoCloseable {
       try (PreparedStatement ps = db.prepareStatement("SELECT * FROM services WHERE service_id = ?")) {
         ps.setString(1, serviceId);
         try (ResultSet rs = ps.executeQuery()) {
-          return rs.next() ? Optional.of(read(rs)) : Optional.empty();
+          return rs.next() ? Optional.of(ServiceRows.read(rs)) : Optional.empty();
         }
       }
     });
@@ -280,60 +295,6 @@ public final class StateStore implements AutoCloseable {
         return forgotten;
       }
     });
-  }
-
-  private static void bind(PreparedStatement ps, ServiceRecord r) throws SQLException {
-    ps.setString(1, r.serviceId());
-    ps.setString(2, r.name());
-    ps.setString(3, r.sessionId());
-    ps.setString(4, r.backend());
-    ps.setString(5, r.jobId());
-    ps.setString(6, r.serviceDir());
-    ps.setInt(7, r.requestedPort());
-    ps.setString(8, r.state().name());
-    ps.setString(9, r.node());
-    ps.setString(10, r.host());
-    ps.setInt(11, r.port());
-    setNullable(ps, 12, r.exitCode().map(Integer::longValue));
-    ps.setLong(13, r.submittedAt().toEpochMilli());
-    setNullable(ps, 14, r.startedAt().map(Instant::toEpochMilli));
-    setNullable(ps, 15, r.endedAt().map(Instant::toEpochMilli));
-    ps.setString(16, r.recipe());
-    ps.setString(17, r.reason());
-  }
-
-  private static void setNullable(PreparedStatement ps, int index, Optional<Long> value) throws SQLException {
-    if (value.isPresent()) {
-      ps.setLong(index, value.get());
-    } else {
-      ps.setNull(index, Types.INTEGER);
-    }
-  }
-
-  private static ServiceRecord read(ResultSet rs) throws SQLException {
-    return new ServiceRecord(
-        rs.getString("service_id"),
-        rs.getString("name"),
-        rs.getString("session_id"),
-        rs.getString("backend"),
-        rs.getString("job_id"),
-        rs.getString("service_dir"),
-        rs.getInt("requested_port"),
-        JobState.valueOf(rs.getString("state")),
-        rs.getString("node"),
-        rs.getString("host"),
-        rs.getInt("port"),
-        nullableLong(rs, "exit_code").map(Long::intValue),
-        Instant.ofEpochMilli(rs.getLong("submitted_at")),
-        nullableLong(rs, "started_at").map(Instant::ofEpochMilli),
-        nullableLong(rs, "ended_at").map(Instant::ofEpochMilli),
-        rs.getString("recipe"),
-        rs.getString("reason"));
-  }
-
-  private static Optional<Long> nullableLong(ResultSet rs, String column) throws SQLException {
-    long v = rs.getLong(column);
-    return rs.wasNull() ? Optional.empty() : Optional.of(v);
   }
 
   /** A unit of work that runs inside one transaction. */

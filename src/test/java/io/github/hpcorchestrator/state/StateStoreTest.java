@@ -210,6 +210,18 @@ class StateStoreTest {
   }
 
   @Test
+  void aSessionIdIsForeseenWithoutWritingAndClaimedOnce() {
+    try (StateStore store = StateStore.open(dir)) {
+      assertThat(store.nextSessionId()).isEqualTo("session_1");
+      assertThat(dir.resolve("state.db")).doesNotExist();
+      assertThat(store.openSession("session_1", "a.yaml", T0)).isTrue();
+      assertThat(store.openSession("session_1", "b.yaml", T0)).as("taken by the first start").isFalse();
+      assertThat(store.nextSessionId()).isEqualTo("session_2");
+      assertThat(store.newSession("c.yaml", T0)).isEqualTo("session_2");
+    }
+  }
+
+  @Test
   void forgetFinishedRemovesOnlyEndedServices() {
     try (StateStore store = StateStore.open(dir)) {
       ServiceRecord a = record("a_00000001", JobState.PENDING);
