@@ -25,10 +25,8 @@ class FailedLogTailTest {
   @AutoClose
   private FakeServers fake;
 
-
   private ServersModule servers() {
-    fake = new FakeServers(dir, "local");
-    return fake.servers;
+    return (fake = new FakeServers(dir, "local")).servers;
   }
 
   private long calls(String prefix) {

@@ -31,10 +31,8 @@ class ServersModuleBackendTest {
   @AutoClose
   private FakeServers fake;
 
-
   private ServersModule servers() {
-    fake = new FakeServers(dir, "local");
-    return fake.servers;
+    return (fake = new FakeServers(dir, "local")).servers;
   }
 
   private static ServiceRecord slurmRow(String id, String jobId, JobState state, Instant submitted) {

@@ -20,10 +20,8 @@ class ServersModuleTest {
   @AutoClose
   private FakeServers fake;
 
-
   private ServersModule servers() {
-    fake = new FakeServers(dir, "local");
-    return fake.servers;
+    return (fake = new FakeServers(dir, "local")).servers;
   }
 
   @Test
