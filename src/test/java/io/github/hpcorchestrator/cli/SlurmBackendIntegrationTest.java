@@ -248,8 +248,8 @@ class SlurmBackendIntegrationTest {
 
     for (int call = 0; call < 2; call++) {
       CliResult text = cli(configNode1, "--status");
-      assertThat(text.out()).containsPattern("refused_[0-9a-f]{8}\\s+\\|\\s+FAILED \\|.*\\(sbatch refused refused_"
-          + "[0-9a-f]{8}: .*(?i:partition)");
+      assertThat(text.out()).containsPattern("refused_[0-9a-f]{8}\\s+\\|\\s+session_\\d+\\s+\\|\\s+FAILED \\|"
+          + ".*\\(sbatch refused refused_[0-9a-f]{8}: .*(?i:partition)");
       CliResult json = cli(configNode1, "--status", "--output", "json");
       JsonNode row = null;
       for (JsonNode s : json.json().get("services")) {
