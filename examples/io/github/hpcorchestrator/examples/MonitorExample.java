@@ -1,7 +1,7 @@
 package io.github.hpcorchestrator.examples;
 
 import io.github.hpcorchestrator.BenchmarkOrchestrator;
-import io.github.hpcorchestrator.monitor.MonitorStatus;
+import io.github.hpcorchestrator.status.MonitorStatus;
 import io.github.hpcorchestrator.prometheus.QueryResult;
 import io.github.hpcorchestrator.recipe.MonitoringTarget;
 import io.github.hpcorchestrator.recipe.Recipe;

@@ -6,6 +6,7 @@ import io.github.hpcorchestrator.cluster.Scheduler;
 import io.github.hpcorchestrator.cluster.SlurmScheduler;
 import io.github.hpcorchestrator.config.ConfigLoader;
 import io.github.hpcorchestrator.config.OrchestratorConfig;
+import io.github.hpcorchestrator.connection.HeldShell;
 import io.github.hpcorchestrator.monitor.MonitorsModule;
 import io.github.hpcorchestrator.prometheus.PromtoolCheck;
 import io.github.hpcorchestrator.recipe.Recipe;
@@ -34,7 +35,6 @@ import io.github.hpcorchestrator.state.SecretStore;
 import io.github.hpcorchestrator.state.StateStore;
 import io.github.hpcorchestrator.transport.LocalShell;
 import io.github.hpcorchestrator.transport.Shell;
-import io.github.hpcorchestrator.transport.SshShell;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -81,7 +81,9 @@ public final class BenchmarkOrchestrator implements AutoCloseable {
     this.config = config;
     // With hpc.hostname set, every cluster command and every query goes through one SSH session
     // to the login node; without it, the orchestrator runs on the login node itself.
-    this.shell = config.hpc().<Shell>map(SshShell::new).orElseGet(LocalShell::new);
+    // The SSH login is kept by a connection holder between calls (hpc.persist; 0: this call's own).
+    this.shell = config.hpc().<Shell>map(hpc -> HeldShell.forConfig(hpc, config.stateDir()))
+        .orElseGet(LocalShell::new);
     this.store = StateStore.open(config.stateDir());
     Function<String, String> executables;
     Optional<ClusterRuntime> clusterRuntime = Optional.empty();

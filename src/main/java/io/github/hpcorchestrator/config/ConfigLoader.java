@@ -87,8 +87,12 @@ public final class ConfigLoader {
         .orElse(home.resolve(".ssh").resolve("known_hosts"));
     HpcConfig.HostKeyChecking checking = map.get("strict_host_key_checking")
         .map(ConfigLoader::hostKeyChecking).orElse(HpcConfig.HostKeyChecking.YES);
+    // "0" turns the held connection off; asDuration refuses zero, so it is taken apart first.
+    java.time.Duration persist = map.get("persist")
+        .map(v -> v.isScalar() && "0".equals(v.asString().trim()) ? java.time.Duration.ZERO : v.asDuration())
+        .orElse(HpcConfig.DEFAULT_PERSIST);
     map.rejectUnknownKeys();
-    return new HpcConfig(hostname, port, username, keyFilename, knownHosts, checking);
+    return new HpcConfig(hostname, port, username, keyFilename, knownHosts, checking, persist);
   }
 
   private static HpcConfig.HostKeyChecking hostKeyChecking(YamlValue value) {

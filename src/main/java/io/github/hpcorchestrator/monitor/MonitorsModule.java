@@ -23,6 +23,7 @@ import io.github.hpcorchestrator.report.WindowSave;
 import io.github.hpcorchestrator.service.ServersModule;
 import io.github.hpcorchestrator.service.ServiceEndpoint;
 import io.github.hpcorchestrator.service.ServiceStatus;
+import io.github.hpcorchestrator.status.MonitorStatus;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Files;

@@ -5,7 +5,7 @@ import java.util.Locale;
 import java.util.Optional;
 
 /** Picks the closest allowed word for a misspelt one, so errors can say "did you mean ...?". */
-final class DidYouMean {
+public final class DidYouMean {
   private DidYouMean() {}
 
   /**
@@ -13,7 +13,7 @@ final class DidYouMean {
    * neighbours counts as one edit) or else one it abbreviates or extends; empty when none is a
    * plausible typo.
    */
-  static Optional<String> closest(String word, Collection<String> candidates) {
+  public static Optional<String> closest(String word, Collection<String> candidates) {
     String best = null;
     int bestDistance = Integer.MAX_VALUE;
     for (String candidate : candidates) {

@@ -1,6 +1,6 @@
 package io.github.hpcorchestrator.report;
 
-import io.github.hpcorchestrator.monitor.MonitorStatus;
+import io.github.hpcorchestrator.status.MonitorStatus;
 import io.github.hpcorchestrator.prometheus.Series;
 import io.github.hpcorchestrator.prometheus.TargetHealth;
 import java.time.Instant;

@@ -8,7 +8,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.github.hpcorchestrator.monitor.MonitorStatus;
+import io.github.hpcorchestrator.status.MonitorStatus;
+import io.github.hpcorchestrator.status.MonitorStatusJson;
 import io.github.hpcorchestrator.prometheus.Sample;
 import io.github.hpcorchestrator.prometheus.Series;
 import io.github.hpcorchestrator.transport.AtomicFiles;
@@ -101,18 +102,7 @@ public final class ReportWriter {
     root.put("report_version", 1);
     root.put("monitor_id", data.monitorId());
     root.put("generated_at", ReportWindow.epochSeconds(data.generatedAt()));
-    MonitorStatus s = data.status();
-    ObjectNode status = root.putObject("status");
-    status.put("status", s.status());
-    status.put("job_id", s.jobId());
-    ArrayNode nodes = status.putArray("nodes");
-    s.nodes().forEach(nodes::add);
-    status.put("submitted_at", ReportWindow.epochSeconds(epoch(s.submittedAt())));
-    if (s.startedAt().isPresent()) {
-      status.put("started_at", ReportWindow.epochSeconds(epoch(s.startedAt().get())));
-    } else {
-      status.putNull("started_at");
-    }
+    MonitorStatusJson.write(data.status(), root.putObject("status"));
     ObjectNode window = root.putObject("window");
     window.put("start", ReportWindow.epochSeconds(data.window().start()));
     window.put("end", ReportWindow.epochSeconds(data.window().end()));

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -85,6 +86,12 @@ public final class LocalShell implements Shell {
   @Override
   public InetSocketAddress reach(String host, int port) {
     return InetSocketAddress.createUnresolved(host, port);
+  }
+
+  /** Always empty: this machine reaches what its commands reach. */
+  @Override
+  public Optional<SshTunnel> holdTunnel(String host, int port, int localPort) {
+    return Optional.empty();
   }
 
   @Override

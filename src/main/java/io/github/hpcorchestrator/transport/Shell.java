@@ -5,6 +5,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Runs commands and moves files on the side where the scheduler lives: this machine, or a login
@@ -40,6 +41,19 @@ public interface Shell extends Closeable {
    * resolves it, can be reached; the address stays valid until this shell is closed.
    */
   InetSocketAddress reach(String host, int port);
+
+  /**
+   * Forwards 127.0.0.1:{@code localPort} (0: any free port) to {@code host:port} as the shell's
+   * side resolves it until the tunnel or the shell is closed; empty when this machine reaches
+   * {@code host:port} directly and no tunnel is needed.
+   */
+  default Optional<SshTunnel> holdTunnel(String host, int port, int localPort) {
+    // A remote shell that cannot forward must say so, not pretend no tunnel is needed.
+    if (isLocal()) {
+      return Optional.empty();
+    }
+    throw new UnsupportedOperationException(this + " cannot forward ports");
+  }
 
   /** Whether commands run on this machine (no tunnels needed). */
   boolean isLocal();

@@ -56,7 +56,7 @@ class CliParsingTest {
 
     assertThat(r.code()).isEqualTo(2);
     assertThat(r.out()).isEmpty();
-    assertThat(r.err()).startsWith("error: Missing required argument").endsWith("Try --help for usage.\n");
+    assertThat(r.err()).startsWith("error: no action given: choose one").endsWith("Try --help for usage.\n");
   }
 
   @Test

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.hpcorchestrator.BenchmarkOrchestrator;
-import io.github.hpcorchestrator.monitor.MonitorStatus;
 import io.github.hpcorchestrator.monitor.MonitorsModule;
 import io.github.hpcorchestrator.prometheus.PrometheusClient;
 import io.github.hpcorchestrator.prometheus.TargetHealth;
@@ -16,6 +15,7 @@ import io.github.hpcorchestrator.report.ReportWriter;
 import io.github.hpcorchestrator.report.SavedMetrics;
 import io.github.hpcorchestrator.report.ScrapeInterval;
 import io.github.hpcorchestrator.report.WindowSave;
+import io.github.hpcorchestrator.status.MonitorStatus;
 import io.github.hpcorchestrator.testbed.Await;
 import java.io.IOException;
 import java.nio.file.Files;

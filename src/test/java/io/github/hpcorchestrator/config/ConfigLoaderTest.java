@@ -118,6 +118,16 @@ class ConfigLoaderTest {
     assertThat(loader.load(file).hpc().orElseThrow().hostKeyChecking()).isEqualTo(expected);
   }
 
+  @ParameterizedTest
+  @CsvSource({"0, PT0S", "'\"0\"', PT0S", "5m, PT5M", "90, PT1M30S"})
+  void persistTakesADurationOrZeroForOff(String written, java.time.Duration expected) throws IOException {
+    Path file = write("hpc:\n  hostname: cluster\n  persist: " + written + "\n");
+
+    assertThat(loader.load(file).hpc().orElseThrow().persist()).isEqualTo(expected);
+    assertThat(loader.load(write("hpc:\n  hostname: cluster\n")).hpc().orElseThrow().persist())
+        .isEqualTo(HpcConfig.DEFAULT_PERSIST);
+  }
+
   @Test
   void relativeDirectoriesStayRelativeToWorkingDirectory() throws IOException {
     Path file = write("state_dir: .state\nrecipes_dir: r\n");
@@ -153,6 +163,7 @@ class ConfigLoaderTest {
         Arguments.of("hpc:\n  hostname: h\n  port: 70000\n", ":3: hpc.port: expected a port number 1-65535, found '70000'"),
         Arguments.of("hpc:\n  hostname: h\n  port: ssh\n", ":3: hpc.port: expected a port number 1-65535, found 'ssh'"),
         Arguments.of("hpc:\n  hostname: -oProxyCommand=x\n", ":2: hpc.hostname: expected a host name or ~/.ssh/config alias (letters, digits, '.', '_', ':', '-'), found '-oProxyCommand=x'"),
+        Arguments.of("hpc:\n  hostname: h\n  persist: soon\n", ":3: hpc.persist: expected a duration like 30s, 5m, 2h or a number of seconds, found 'soon'"),
         Arguments.of("hpc:\n  hostname: h\n  strict_host_key_checking: maybe\n", ":3: hpc.strict_host_key_checking: expected one of yes, accept-new, no, found 'maybe'"),
         Arguments.of("slurm:\n  extra_directives: --exclusive\n", ":2: slurm.extra_directives: expected a list, found a string"),
         Arguments.of("slurm:\n  extra_directives:\n    - \"a\\nb\"\n", ":3: slurm.extra_directives[0]: must be a single line, found 'a\\nb'"),

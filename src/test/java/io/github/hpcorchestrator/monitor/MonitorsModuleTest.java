@@ -10,6 +10,7 @@ import io.github.hpcorchestrator.cluster.JobStatus;
 import io.github.hpcorchestrator.cluster.SubmittedJob;
 import io.github.hpcorchestrator.config.Limits;
 import io.github.hpcorchestrator.service.FakeServers;
+import io.github.hpcorchestrator.status.MonitorStatus;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.ZoneOffset;

@@ -1,6 +1,6 @@
 package io.github.hpcorchestrator.report;
 
-import io.github.hpcorchestrator.monitor.MonitorStatus;
+import io.github.hpcorchestrator.status.MonitorStatus;
 import io.github.hpcorchestrator.prometheus.QueryResult;
 import io.github.hpcorchestrator.prometheus.ResultType;
 import io.github.hpcorchestrator.prometheus.Sample;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.github.hpcorchestrator.monitor.MonitorStatus;
+import io.github.hpcorchestrator.status.MonitorStatus;
 import io.github.hpcorchestrator.prometheus.Sample;
 import io.github.hpcorchestrator.prometheus.Series;
 import io.github.hpcorchestrator.prometheus.TargetHealth;
@@ -54,7 +54,9 @@ class ReportWriterTest {
             "job_id" : "4300",
             "nodes" : [ "node1" ],
             "submitted_at" : 1741089590.5,
-            "started_at" : null
+            "submitted_at_iso" : "2025-03-04T11:59:50.500Z",
+            "started_at" : null,
+            "started_at_iso" : null
           },
           "window" : {
             "start" : 1741089600,

@@ -20,7 +20,8 @@ public record EcdsaLogin(Path clientKey, Path knownHosts, String knownHostsLine)
 
   /**
    * Adds keys named after {@code name} to {@code cluster}'s sshd (which re-reads its config on
-   * SIGHUP), writes known_hosts into {@code work}, and returns once sshd offers the new host key.
+   * SIGHUP), writes known_hosts into {@code work}, adds the host key to the cluster's own known_hosts,
+   * and returns once sshd offers the new host key.
    */
   public static EcdsaLogin add(TestCluster cluster, Path work, String name) throws IOException, InterruptedException {
     Path ssh = cluster.dir().resolve("ssh");
@@ -37,6 +38,9 @@ public record EcdsaLogin(Path clientKey, Path knownHosts, String knownHostsLine)
     String port = cluster.get("LOGIN_PORT");
     String line = "[" + host + "]:" + port + " " + pub[0] + " " + pub[1];
     Path knownHosts = Files.writeString(work.resolve("known_hosts_" + name), line + "\n");
+    // The cluster may be shared: every later client that trusts its known_hosts must also trust the
+    // new host key sshd now offers, or it sees a changed host key.
+    Files.writeString(Path.of(cluster.get("KNOWN_HOSTS")), line + "\n", StandardOpenOption.APPEND);
     Path scan = work.resolve("keyscan_" + name + ".out");
     // sshd restarts on SIGHUP: wait until it offers the new key.
     Await.until("sshd to offer the ECDSA host key", Duration.ofSeconds(30), () -> {

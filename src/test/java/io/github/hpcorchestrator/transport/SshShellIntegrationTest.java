@@ -1,6 +1,5 @@
 package io.github.hpcorchestrator.transport;
 
-import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -11,18 +10,13 @@ import io.github.hpcorchestrator.testbed.EcdsaLogin;
 import io.github.hpcorchestrator.testbed.SharedCluster;
 import io.github.hpcorchestrator.testbed.TestCluster;
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.HttpURLConnection;
 import java.net.InetSocketAddress;
-import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPairGenerator;
 import java.security.spec.ECGenParameterSpec;
-import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -30,7 +24,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * SshShell against the real OpenSSH login node of the run's shared test cluster.
+ * SshShell against the real OpenSSH login node of the run's shared test cluster: the {@link Shell}
+ * contract ({@link ShellContract}) and what only SSH has (host keys, one login, reconnects, forwards).
  *
  * <p>Apache MINA SSHD without net.i2p eddsa or BouncyCastle cannot use ed25519 keys, and the
  * testbed generates only ed25519 ones; so the setup adds an ECDSA host key (sshd re-reads its
@@ -38,9 +33,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @Tag("integration")
 @ExtendWith(SharedCluster.class)
-class SshShellIntegrationTest {
-  private static final Duration T = Duration.ofSeconds(30);
-
+class SshShellIntegrationTest extends ShellContract {
   private static Path dir;
   private static Path work;
   private static TestCluster cluster;
@@ -59,6 +52,16 @@ class SshShellIntegrationTest {
     knownHosts = login.knownHosts();
     knownHostsLine = login.knownHostsLine();
     shell = new SshShell(config(knownHosts, HpcConfig.HostKeyChecking.YES), work);
+  }
+
+  @Override
+  protected Shell shell() {
+    return shell;
+  }
+
+  @Override
+  protected Path scratch() {
+    return work;
   }
 
   @AfterAll
@@ -89,14 +92,6 @@ class SshShellIntegrationTest {
   // ---- run ----
 
   @Test
-  void argumentsArriveLiterallyWithoutShellInjection() {
-    CommandResult r = shell.run(List.of("echo", "a b; echo c"), T);
-
-    assertThat(r.exitCode()).isZero();
-    assertThat(r.stdout()).isEqualTo("a b; echo c\n");
-  }
-
-  @Test
   void squeueRunsThroughTheLoginNode() {
     CommandResult r = shell.run(List.of("squeue", "-h"), T);
 
@@ -104,64 +99,8 @@ class SshShellIntegrationTest {
   }
 
   @Test
-  void exitCodesAndStderrPropagate() {
-    CommandResult r = shell.runOnce(List.of("sh", "-c", "echo oops >&2; exit 7"), T);
-
-    assertThat(r.exitCode()).isEqualTo(7);
-    assertThat(r.stderr()).isEqualTo("oops\n");
-    assertThat(shell.run(List.of("false"), T).exitCode()).isEqualTo(1);
-  }
-
-  // Repeated: MINA's read timeout could end a moment early and pass for a dropped connection
-  // (12 of 40 runs failed that way).
-  @org.junit.jupiter.api.RepeatedTest(5)
-  void aCommandPastItsTimeoutFails() {
-    assertThatThrownBy(() -> shell.run(List.of("sleep", "10"), Duration.ofSeconds(1)))
-        .isInstanceOf(OperationFailedException.class).hasMessageContaining("did not finish");
-    assertThat(shell.run(List.of("true"), T).ok()).isTrue();
-  }
-
-  @Test
   void homeIsTheRemoteHome() {
     assertThat(shell.home()).isEqualTo(Path.of(System.getProperty("user.home")));
-  }
-
-  // ---- files ----
-
-  @Test
-  void writeThenReadRoundTripsContentWithTheGivenMode() {
-    String path = dir.resolve("it/round trip/f.txt").toString();
-    byte[] content = "it's \"quoted\" $HOME `x` \\n\nsecond line\n\0binary\377".getBytes(UTF_8);
-
-    shell.writeFile(path, content, 0600);
-
-    assertThat(shell.readFile(path)).isEqualTo(content);
-    assertThat(shell.run(List.of("stat", "-c", "%a", path), T).stdout()).isEqualTo("600\n");
-    shell.writeFile(path, "v2".getBytes(UTF_8), 0644);
-    assertThat(shell.readFile(path)).isEqualTo("v2".getBytes(UTF_8));
-    assertThat(shell.run(List.of("stat", "-c", "%a", path), T).stdout()).isEqualTo("644\n");
-    assertThat(shell.run(List.of("ls", "-A", dir.resolve("it/round trip").toString()), T)
-        .stdout()).isEqualTo("f.txt\n");
-  }
-
-  @Test
-  void pathsWithShellSyntaxAreNotExecuted() throws IOException {
-    Path pwned = Path.of("/tmp/pwned-" + UUID.randomUUID());
-    String path = dir.resolve("it/x;$(touch " + pwned + ");`touch " + pwned + "`").toString();
-
-    shell.writeFile(path, "ok".getBytes(UTF_8), 0600);
-
-    assertThat(pwned).doesNotExist();
-    assertThat(Files.readString(Path.of(path))).isEqualTo("ok");
-    assertThat(shell.readFile(path)).isEqualTo("ok".getBytes(UTF_8));
-    assertThat(pwned).doesNotExist();
-  }
-
-  @Test
-  void readingAMissingFileGivesNothingAndOtherFailuresThrow() {
-    assertThat(shell.readFile(dir.resolve("it/does-not-exist").toString())).isEmpty();
-    assertThatThrownBy(() -> shell.readFile(dir.toString()))
-        .isInstanceOf(OperationFailedException.class).hasMessageContaining("Is a directory");
   }
 
   // ---- host keys ----
@@ -265,47 +204,6 @@ class SshShellIntegrationTest {
       assertThat(shell.reach("127.0.0.1", port)).isEqualTo(local);
     } finally {
       http.stop(0);
-    }
-  }
-
-  @Test
-  void aHeldTunnelUsesTheGivenLocalPortUntilClosed() throws Exception {
-    HttpServer http = helloServer();
-    int localPort;
-    try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
-      localPort = free.getLocalPort();
-    }
-    try (SshTunnel tunnel = shell.holdTunnel("127.0.0.1", http.getAddress().getPort(), localPort)) {
-      assertThat(tunnel.localAddress().getPort()).isEqualTo(localPort);
-      assertThat(get(tunnel.localAddress())).isEqualTo("hello");
-    } finally {
-      http.stop(0);
-    }
-    assertThatThrownBy(() -> new java.net.Socket("127.0.0.1", localPort).close())
-        .isInstanceOf(IOException.class);
-  }
-
-  private static HttpServer helloServer() throws IOException {
-    HttpServer http = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    http.createContext("/", exchange -> {
-      byte[] body = "hello".getBytes(UTF_8);
-      exchange.sendResponseHeaders(200, body.length);
-      exchange.getResponseBody().write(body);
-      exchange.close();
-    });
-    http.start();
-    return http;
-  }
-
-  private static String get(InetSocketAddress address) throws IOException {
-    HttpURLConnection c = (HttpURLConnection) new URL(
-        "http://127.0.0.1:" + address.getPort() + "/").openConnection();
-    c.setConnectTimeout(5000);
-    c.setReadTimeout(5000);
-    try (InputStream in = c.getInputStream()) {
-      return new String(in.readAllBytes(), UTF_8);
-    } finally {
-      c.disconnect();
     }
   }
 }

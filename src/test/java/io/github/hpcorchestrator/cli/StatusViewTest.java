@@ -1,4 +1,4 @@
-package io.github.hpcorchestrator.report;
+package io.github.hpcorchestrator.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -44,15 +44,15 @@ class StatusViewTest {
   }
 
   @Test
-  void textTableListsServicesThenMonitors() {
+  void textTableListsServicesThenMonitorsWithTheirSession() {
     assertThat(view.text(system(), Map.of("prometheus_0a1b2c3d", "2/2"))).isEqualTo("""
         Services:
-               4242 | node_exporter_6355d49f |    RUNNING |     1:15 | node1 | http://localhost:9100
-               4300 | prometheus_0a1b2c3d    |    RUNNING |  1:02:05 | node1 | http://localhost:9090
-                777 | failing_job_0000abcd   |     FAILED |     0:10 | node1 (exited with code 4)
+               4242 | node_exporter_6355d49f | session_1 |    RUNNING |     1:15 | node1 | http://localhost:9100
+               4300 | prometheus_0a1b2c3d    | session_1 |    RUNNING |  1:02:05 | node1 | http://localhost:9090
+                777 | failing_job_0000abcd   | session_2 |     FAILED |     0:10 | node1 (exited with code 4)
 
         Monitors:
-               4300 | prometheus_0a1b2c3d |    RUNNING |  1:02:05 | node1 | http://localhost:9090 | targets up 2/2
+               4300 | prometheus_0a1b2c3d | session_1 |    RUNNING |  1:02:05 | node1 | http://localhost:9090 | targets up 2/2
         """);
   }
 

@@ -1,9 +1,10 @@
-package io.github.hpcorchestrator.report;
+package io.github.hpcorchestrator.cli;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.hpcorchestrator.SystemStatus;
+import io.github.hpcorchestrator.report.Durations;
 import io.github.hpcorchestrator.service.ServiceEndpoint;
 import io.github.hpcorchestrator.service.ServiceStatus;
 import java.time.Instant;
@@ -22,7 +23,8 @@ public final class StatusView {
   }
 
   /**
-   * The spec's table: {@code job | service_id | state | elapsed | node}, services then monitors.
+   * The spec's table with the session: {@code job | service_id | session | state | elapsed | node}, services
+   * then monitors.
    *
    * @param targetCounts per monitor ID: "up/total" of its targets, when known
    */
@@ -41,9 +43,12 @@ public final class StatusView {
       return;
     }
     int idWidth = rows.stream().mapToInt(s -> s.serviceId().length()).max().orElse(10);
+    // The session column shows what --stop-session takes.
+    int sessionWidth = Math.max(7, rows.stream().mapToInt(s -> s.record().sessionId().length()).max().orElse(7));
     for (ServiceStatus s : rows) {
-      String line = String.format("   %8s | %-" + idWidth + "s | %10s | %8s | %s", s.record().jobId(),
-          s.serviceId(), s.state(), Durations.elapsed(s.elapsed(now)), nodeOrReason(s));
+      String line = String.format("   %8s | %-" + idWidth + "s | %-" + sessionWidth + "s | %10s | %8s | %s",
+          s.record().jobId(), s.serviceId(), s.record().sessionId(), s.state(), Durations.elapsed(s.elapsed(now)),
+          nodeOrReason(s));
       out.append(line);
       s.endpoint().ifPresent(e -> out.append(" | ").append(e.api()));
       String targets = extra.get(s.serviceId());

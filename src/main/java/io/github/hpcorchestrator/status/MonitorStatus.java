@@ -1,4 +1,4 @@
-package io.github.hpcorchestrator.monitor;
+package io.github.hpcorchestrator.status;
 
 import java.util.List;
 import java.util.Optional;

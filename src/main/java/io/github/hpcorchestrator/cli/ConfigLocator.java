@@ -1,0 +1,33 @@
+package io.github.hpcorchestrator.cli;
+
+import io.github.hpcorchestrator.config.ConfigLoader;
+import io.github.hpcorchestrator.config.OrchestratorConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Finds the configuration: --config, else config.yaml at ORCHESTRATOR_HOME or here, else defaults. */
+final class ConfigLocator {
+  private ConfigLocator() {}
+
+  /** The configuration of {@code configFile} (may be null) as the class comment describes. */
+  static OrchestratorConfig load(Path configFile) {
+    ConfigLoader loader = new ConfigLoader();
+    if (configFile != null) {
+      return loader.load(configFile);
+    }
+    String home = System.getenv("ORCHESTRATOR_HOME");
+    Path[] candidates = {home == null ? null : Path.of(home, "config.yaml"), Path.of("config.yaml")};
+    OrchestratorConfig config = OrchestratorConfig.defaults();
+    for (Path candidate : candidates) {
+      if (candidate != null && Files.isRegularFile(candidate)) {
+        config = loader.load(candidate);
+        break;
+      }
+    }
+    // Called from another folder, the shipped recipes are still found beside the launcher.
+    if (home != null && !config.recipesDir().isAbsolute() && !Files.isDirectory(config.recipesDir())) {
+      config = config.withRecipesDir(Path.of(home).resolve(config.recipesDir()));
+    }
+    return config;
+  }
+}

@@ -1,0 +1,252 @@
+package io.github.hpcorchestrator.connection;
+
+import io.github.hpcorchestrator.config.HpcConfig;
+import io.github.hpcorchestrator.transport.CommandResult;
+import io.github.hpcorchestrator.transport.Shell;
+import io.github.hpcorchestrator.transport.SshShell;
+import io.github.hpcorchestrator.transport.SshTunnel;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The connection holder: a detached JVM that logs in once, keeps the SSH session, its remote shell
+ * and its forwards, serves CLI calls on a Unix socket in a {@link HolderFolder}, and ends after
+ * its idle time, removing the socket. Started by {@link HeldShell}; arguments as
+ * {@link #argv} writes them.
+ */
+public final class HolderMain {
+  private static final int MAX_CLIENTS = 64;
+
+  private static final Set<PosixFilePermission> OWNER_RW = PosixFilePermissions.fromString("rw-------");
+
+  private final HolderFolder folder;
+  private final Duration idle;
+  private final SshShell shell;
+  private final long startedMillis = System.currentTimeMillis();
+  private final AtomicLong lastUseNanos = new AtomicLong(System.nanoTime());
+  private final AtomicInteger active = new AtomicInteger();
+  private final AtomicInteger served = new AtomicInteger();
+  private volatile ServerSocketChannel server;
+
+  private HolderMain(HolderFolder folder, Duration idle, SshShell shell) {
+    this.folder = folder;
+    this.idle = idle;
+    this.shell = shell;
+  }
+
+  /** The arguments that make a holder for {@code hpc} in {@code folder}, ending after {@code idle}. */
+  static List<String> argv(HolderFolder folder, HpcConfig hpc, Duration idle) {
+    return List.of(folder.dir().toString(), Long.toString(idle.toSeconds()), hpc.hostname(),
+        Integer.toString(hpc.port()), hpc.username().orElse("-"),
+        hpc.keyFilename().map(Path::toString).orElse("-"), hpc.knownHosts().toString(),
+        hpc.hostKeyChecking().name());
+  }
+
+  /** Runs a holder until it is idle for its time, stopped, or cannot log in (exit 1). */
+  public static void main(String[] args) throws Exception {
+    if (args.length != 8) {
+      System.err.println("usage: HolderMain FOLDER IDLE_SECONDS HOST PORT USER|- KEY|- KNOWN_HOSTS CHECKING");
+      System.exit(2);
+    }
+    HolderFolder folder = new HolderFolder(Path.of(args[0]));
+    HpcConfig hpc = new HpcConfig(args[2], Integer.parseInt(args[3]),
+        "-".equals(args[4]) ? Optional.empty() : Optional.of(args[4]),
+        "-".equals(args[5]) ? Optional.empty() : Optional.of(Path.of(args[5])),
+        Path.of(args[6]), HpcConfig.HostKeyChecking.valueOf(args[7]));
+    try (FileChannel lockFile = FileChannel.open(folder.lock(), Set.of(StandardOpenOption.CREATE,
+        StandardOpenOption.WRITE), PosixFilePermissions.asFileAttribute(OWNER_RW));
+        FileLock lock = lockFile.tryLock()) {
+      if (lock == null) {
+        System.err.println("another holder runs for " + folder.dir() + "; ending");
+        return;
+      }
+      try (SshShell shell = new SshShell(hpc)) {
+        // The login happens now, so a holder that cannot log in ends before it listens.
+        CommandResult r = shell.run(List.of("true"), Shell.SHORT_TIMEOUT);
+        if (!r.ok()) {
+          System.err.println("the login node did not run 'true': " + r.stderr());
+          System.exit(1);
+        }
+        new HolderMain(folder, Duration.ofSeconds(Long.parseLong(args[1])), shell).serve();
+      }
+    } catch (RuntimeException e) {
+      System.err.println("holder ends: " + e.getMessage());
+      System.exit(1);
+    }
+    System.exit(0);
+  }
+
+  private void serve() throws IOException {
+    Files.deleteIfExists(folder.socket());
+    server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+    server.bind(UnixDomainSocketAddress.of(folder.socket()));
+    // The 0700 folder already keeps others out; nothing in state_dir carries group or other bits.
+    Files.setPosixFilePermissions(folder.socket(), OWNER_RW);
+    System.err.println("holder " + ProcessHandle.current().pid() + " listening on " + folder.socket());
+    ExecutorService pool = Executors.newFixedThreadPool(MAX_CLIENTS, r -> {
+      Thread t = new Thread(r, "holder-client");
+      t.setDaemon(true);
+      return t;
+    });
+    Thread watchdog = new Thread(this::watchIdle, "holder-idle");
+    watchdog.setDaemon(true);
+    watchdog.start();
+    try {
+      while (true) {
+        SocketChannel client = server.accept();
+        active.incrementAndGet();
+        pool.execute(() -> handle(client));
+      }
+    } catch (IOException closed) {
+      // The watchdog or STOP closed the server socket: end.
+    } finally {
+      Files.deleteIfExists(folder.socket());
+      pool.shutdownNow();
+      System.err.println("holder ends after " + served.get() + " requests");
+    }
+  }
+
+  private void watchIdle() {
+    while (server.isOpen()) {
+      long idleNanos = System.nanoTime() - lastUseNanos.get();
+      if (active.get() == 0 && idleNanos >= idle.toNanos()) {
+        System.err.println("idle for " + idle.toSeconds() + " s");
+        stop();
+        return;
+      }
+      // The holder lives as long as its login: a new one (a new login) is what a reconnect costs,
+      // and a login node that went away leaves no process waiting out its idle time.
+      if (active.get() == 0 && !shell.isConnected()) {
+        System.err.println("the SSH session ended");
+        stop();
+        return;
+      }
+      try {
+        Thread.sleep(Math.min(1000, Math.max(50, (idle.toNanos() - idleNanos) / 1_000_000)));
+      } catch (InterruptedException e) {
+        return;
+      }
+    }
+  }
+
+  private void stop() {
+    try {
+      // Removed before the close so no caller connects to a socket about to go away.
+      Files.deleteIfExists(folder.socket());
+      server.close();
+    } catch (IOException e) {
+      System.err.println("stopping: " + e.getMessage());
+    }
+  }
+
+  private void handle(SocketChannel client) {
+    try (client) {
+      DataInputStream in = new DataInputStream(new BufferedInputStream(Channels.newInputStream(client)));
+      DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Channels.newOutputStream(client)));
+      int op = in.readInt();
+      try {
+        answer(op, in, out);
+      } catch (RuntimeException e) {
+        out.writeByte(HolderProtocol.FAILED);
+        HolderProtocol.writeText(out, String.valueOf(e.getMessage()));
+      }
+      out.flush();
+      if (op == HolderProtocol.STOP) {
+        stop();
+      }
+    } catch (IOException e) {
+      // The client went away; nothing to answer.
+    } finally {
+      served.incrementAndGet();
+      lastUseNanos.set(System.nanoTime());
+      active.decrementAndGet();
+    }
+  }
+
+  private void answer(int op, DataInputStream in, DataOutputStream out) throws IOException {
+    switch (op) {
+      case HolderProtocol.PING, HolderProtocol.STOP -> out.writeByte(HolderProtocol.OK);
+      case HolderProtocol.STATUS -> {
+        out.writeByte(HolderProtocol.OK);
+        out.writeLong(ProcessHandle.current().pid());
+        out.writeLong(startedMillis);
+        out.writeInt(active.get() - 1);
+      }
+      case HolderProtocol.RUN, HolderProtocol.RUN_ONCE -> {
+        long timeoutMillis = in.readLong();
+        List<String> argv = HolderProtocol.readArgv(in);
+        Duration timeout = Duration.ofMillis(timeoutMillis);
+        CommandResult r = op == HolderProtocol.RUN ? shell.run(argv, timeout) : shell.runOnce(argv, timeout);
+        out.writeByte(HolderProtocol.OK);
+        out.writeInt(r.exitCode());
+        HolderProtocol.writeText(out, r.stdout());
+        HolderProtocol.writeText(out, r.stderr());
+      }
+      case HolderProtocol.WRITE -> {
+        String path = HolderProtocol.readText(in);
+        int mode = in.readInt();
+        byte[] content = HolderProtocol.readBytes(in, HolderProtocol.MAX_BYTES);
+        shell.writeFile(path, content, mode);
+        out.writeByte(HolderProtocol.OK);
+      }
+      case HolderProtocol.READ -> {
+        byte[] content = shell.readFile(HolderProtocol.readText(in));
+        out.writeByte(HolderProtocol.OK);
+        HolderProtocol.writeBytes(out, content);
+      }
+      case HolderProtocol.HOME -> {
+        String home = shell.home().toString();
+        out.writeByte(HolderProtocol.OK);
+        HolderProtocol.writeText(out, home);
+      }
+      case HolderProtocol.REACH -> {
+        String host = HolderProtocol.readText(in);
+        int port = shell.reach(host, in.readInt()).getPort();
+        out.writeByte(HolderProtocol.OK);
+        out.writeInt(port);
+      }
+      case HolderProtocol.HOLD -> hold(in, out);
+      default -> throw new IOException("unknown request " + op);
+    }
+  }
+
+  private void hold(DataInputStream in, DataOutputStream out) throws IOException {
+    String host = HolderProtocol.readText(in);
+    int port = in.readInt();
+    int localPort = in.readInt();
+    try (SshTunnel t = shell.holdTunnel(host, port, localPort).orElseThrow()) {
+      out.writeByte(HolderProtocol.OK);
+      out.writeInt(t.localAddress().getPort());
+      out.flush();
+      // The forward lives as long as the caller keeps its side of this connection open.
+      while (in.read() >= 0) {
+        lastUseNanos.set(System.nanoTime());
+      }
+    }
+    // Tells the caller the local port is free again, so its close() returns only then.
+    out.writeByte(HolderProtocol.OK);
+  }
+}

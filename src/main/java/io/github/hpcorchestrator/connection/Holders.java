@@ -1,0 +1,180 @@
+package io.github.hpcorchestrator.connection;
+
+import io.github.hpcorchestrator.OperationFailedException;
+import io.github.hpcorchestrator.config.HpcConfig;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Finding, starting, stopping and describing the connection holder of a state_dir: what the CLI
+ * calls for {@code --disconnect} and the {@code --status} line, and what {@link HeldShell} calls on
+ * first use.
+ */
+public final class Holders {
+  private static final Logger LOG = LoggerFactory.getLogger(Holders.class);
+  /** A living holder answers a ping at once; one that does not within this is hung. */
+  static final Duration PING_TIMEOUT = Duration.ofSeconds(3);
+  /** Connect plus authentication timeouts of the holder's login, and a JVM start. */
+  static final Duration START_TIMEOUT = Duration.ofSeconds(50);
+  private static final Duration POLL = Duration.ofMillis(50);
+
+  private Holders() {}
+
+  /** The folder of a holder that answers a ping, starting one first if none does; empty: none usable. */
+  static Optional<HolderFolder> startOrFind(HpcConfig hpc, Path stateDir, ScheduledExecutorService timer) {
+    HolderFolder folder;
+    try {
+      folder = HolderFolder.in(stateDir);
+    } catch (OperationFailedException e) {
+      LOG.warn("{}", e.getMessage());
+      return Optional.empty();
+    }
+    if (ping(folder, timer)) {
+      return Optional.of(folder);
+    }
+    Process p;
+    try {
+      p = start(folder, hpc);
+    } catch (IOException e) {
+      LOG.warn("cannot start a connection holder: {}", e.getMessage());
+      return Optional.empty();
+    }
+    long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (ping(folder, timer)) {
+        return Optional.of(folder);
+      }
+      if (!p.isAlive()) {
+        LOG.info("the connection holder ended with exit code {} (see {})", p.exitValue(), folder.log());
+        return Optional.empty();
+      }
+      try {
+        Thread.sleep(POLL.toMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return Optional.empty();
+      }
+    }
+    LOG.info("the connection holder did not answer within {} s (see {})", START_TIMEOUT.toSeconds(), folder.log());
+    return Optional.empty();
+  }
+
+  /** Starts a detached holder (own session, output to its log); it outlives this JVM. */
+  private static Process start(HolderFolder folder, HpcConfig hpc) throws IOException {
+    List<String> argv = new ArrayList<>();
+    // setsid: its own session and process group, so the terminal's Ctrl-C and hangup miss it.
+    if (Files.isExecutable(Path.of("/usr/bin/setsid"))) {
+      argv.add("/usr/bin/setsid");
+    }
+    try {
+      Files.createFile(folder.log(), java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+          java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+    } catch (java.nio.file.FileAlreadyExistsException e) {
+      // Appended to: the log of earlier holders stays.
+    }
+    argv.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    argv.addAll(List.of("-cp", System.getProperty("java.class.path"), HolderMain.class.getName()));
+    argv.addAll(HolderMain.argv(folder, hpc, hpc.persist()));
+    return new ProcessBuilder(argv)
+        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(folder.log().toFile()))
+        .redirectErrorStream(true)
+        .start();
+  }
+
+  private static boolean ping(HolderFolder folder, ScheduledExecutorService timer) {
+    if (!Files.exists(folder.socket())) {
+      return false;
+    }
+    try (HolderClient c = HolderClient.open(folder, PING_TIMEOUT, timer)) {
+      c.out.writeInt(HolderProtocol.PING);
+      c.send();
+      c.expectOk();
+      return true;
+    } catch (IOException | HolderClient.Refused e) {
+      return false;
+    }
+  }
+
+  /** Ends the holder of {@code stateDir}; whether one was running. */
+  public static boolean disconnect(Path stateDir) {
+    return withTimer(timer -> {
+      HolderFolder folder = HolderFolder.in(stateDir);
+      if (!Files.exists(folder.socket())) {
+        return false;
+      }
+      try (HolderClient c = HolderClient.open(folder, PING_TIMEOUT, timer)) {
+        c.out.writeInt(HolderProtocol.STOP);
+        c.send();
+        c.expectOk();
+        return true;
+      } catch (IOException | HolderClient.Refused e) {
+        return false;
+      }
+    });
+  }
+
+  /** One line on the held connection of {@code stateDir}: whether one is up, since when, its pid. */
+  public static String statusLine(Path stateDir) {
+    return withTimer(timer -> {
+      HolderFolder folder = HolderFolder.in(stateDir);
+      if (Files.exists(folder.socket())) {
+        try (HolderClient c = HolderClient.open(folder, PING_TIMEOUT, timer)) {
+          c.out.writeInt(HolderProtocol.STATUS);
+          c.send();
+          c.expectOk();
+          long pid = c.in.readLong();
+          long started = c.in.readLong();
+          int others = c.in.readInt();
+          long up = Math.max(0, (System.currentTimeMillis() - started) / 1000);
+          return "held SSH connection: in use for " + up / 60 + " min " + up % 60 + " s (holder pid "
+              + pid + (others > 0 ? ", " + others + " other calls now" : "") + ")";
+        } catch (IOException | HolderClient.Refused e) {
+          return "held SSH connection: none (a holder in " + folder.dir() + " does not answer)";
+        }
+      }
+      return "held SSH connection: none";
+    });
+  }
+
+  /** The pid of the holder of {@code stateDir} if one answers (tests). */
+  static java.util.OptionalLong pid(Path stateDir) {
+    return withTimer(timer -> {
+      try (HolderClient c = HolderClient.open(HolderFolder.in(stateDir), PING_TIMEOUT, timer)) {
+        c.out.writeInt(HolderProtocol.STATUS);
+        c.send();
+        c.expectOk();
+        return java.util.OptionalLong.of(c.in.readLong());
+      } catch (IOException | HolderClient.Refused e) {
+        return java.util.OptionalLong.empty();
+      }
+    });
+  }
+
+  private interface WithTimer<T> {
+    T apply(ScheduledExecutorService timer);
+  }
+
+  private static <T> T withTimer(WithTimer<T> body) {
+    ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "holder-deadline");
+      t.setDaemon(true);
+      return t;
+    });
+    try {
+      return body.apply(timer);
+    } finally {
+      timer.shutdownNow();
+    }
+  }
+}

@@ -1,0 +1,80 @@
+package io.github.hpcorchestrator.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.hpcorchestrator.testbed.Await;
+import io.github.hpcorchestrator.testbed.SharedCluster;
+import io.github.hpcorchestrator.testbed.TestCluster;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The held SSH connection through the CLI from the laptop namespace of a real test cluster: later
+ * calls log in no more, --status says it is held, --disconnect ends it.
+ */
+@Tag("integration")
+@ExtendWith(SharedCluster.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class HeldConnectionCliIntegrationTest {
+  private static final Duration DEADLINE = Duration.ofSeconds(60);
+  private TestCluster cluster;
+  private SlurmCli cli;
+  private Path config;
+  private Path state;
+
+  @BeforeAll
+  void up(TestCluster shared) throws Exception {
+    cluster = shared;
+    Path work = cluster.workDir("hpco-held");
+    cli = new SlurmCli(cluster, work);
+    config = cli.config("node1.yaml", cluster.nodes().get(0));
+    state = work.resolve("state");
+  }
+
+  @AfterAll
+  void down() throws Exception {
+    if (cli != null) {
+      // The cluster is the run's: the holder of this class does not outlive the class.
+      cli.run(config, "--disconnect");
+    }
+  }
+
+  private long acceptedLogins() throws IOException {
+    return Files.readAllLines(cluster.dir().resolve("log/sshd.log")).stream()
+        .filter(l -> l.contains("Accepted")).count();
+  }
+
+  @Test
+  void laterCallsMakeNoNewLoginAndDisconnectEndsTheHeldConnection() throws Exception {
+    long before = acceptedLogins();
+
+    CliResult first = cli.run(config, "--status");
+    long afterFirst = acceptedLogins();
+    CliResult second = cli.run(config, "--status");
+    CliResult third = cli.run(config, "--list-running-services");
+
+    assertThat(first.code()).as(first.err()).isZero();
+    assertThat(second.code()).as(second.err()).isZero();
+    assertThat(third.code()).as(third.err()).isZero();
+    assertThat(afterFirst - before).isEqualTo(1);
+    assertThat(acceptedLogins()).isEqualTo(afterFirst);
+    assertThat(second.err()).contains("held SSH connection: in use for");
+
+    CliResult disconnect = cli.run(config, "--disconnect");
+
+    assertThat(disconnect.code()).as(disconnect.err()).isZero();
+    assertThat(disconnect.err()).contains("ended the held SSH connection");
+    Path socket = state.resolve("connection/holder.sock");
+    Await.until("the holder's socket is gone", DEADLINE, () -> !Files.exists(socket));
+    assertThat(socket).doesNotExist();
+    assertThat(cli.run(config, "--disconnect").err()).contains("no held SSH connection was running");
+  }
+}
