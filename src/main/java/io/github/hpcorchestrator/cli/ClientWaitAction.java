@@ -5,12 +5,13 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.hpcorchestrator.BenchmarkOrchestrator;
 import io.github.hpcorchestrator.OperationFailedException;
+import io.github.hpcorchestrator.SessionStart;
 import io.github.hpcorchestrator.cluster.JobState;
+import io.github.hpcorchestrator.recipe.Recipe;
 import io.github.hpcorchestrator.report.ClientSummaryTable;
 import io.github.hpcorchestrator.service.ClientResults;
 import io.github.hpcorchestrator.service.ClientWait;
 import io.github.hpcorchestrator.service.ServiceStatus;
-import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,17 +26,40 @@ final class ClientWaitAction {
   private ClientWaitAction() {
   }
 
+  /** {@code --wait ID}: waits for a client that already runs, then shows how it ended. */
+  static int waitFor(BenchmarkOrchestrator orchestrator, String typedId, Printer printer) {
+    List<ClientWait.Result> ended = await(orchestrator, List.of(typedId), printer);
+    printer.print(new View(() -> text(ended, orchestrator),
+        () -> Printer.object().set("clients", json(ended))));
+    return exitCode(ended);
+  }
+
+  /**
+   * {@code --recipe R --wait}: starts the session, shows what started, waits for its clients (started last,
+   * in recipe order, so they are the last IDs of the session), then shows how each ended.
+   */
+  static int startAndWait(BenchmarkOrchestrator orchestrator, Recipe recipe, Printer printer, OutputFormat output) {
+    SessionStart start = orchestrator.startBenchmarkSession(recipe, true);
+    View started = RecipeActions.view(orchestrator, start);
+    List<String> ids = start.serviceIds();
+    List<String> clients = ids.subList(ids.size() - recipe.clients().size(), ids.size());
+    if (output == OutputFormat.text) {
+      printer.print(started); // what started shows before the wait; JSON is one document at the end
+    }
+    List<ClientWait.Result> ended = await(orchestrator, clients, printer);
+    printer.print(new View(() -> text(ended, orchestrator),
+        () -> ((ObjectNode) started.json().get()).set("clients", json(ended))));
+    return exitCode(ended);
+  }
+
   /** Waits for each of {@code clientIds} in turn (they run side by side; the last to end bounds the wait). */
-  static List<ClientWait.Result> await(BenchmarkOrchestrator orchestrator, List<String> clientIds, PrintWriter err) {
+  static List<ClientWait.Result> await(BenchmarkOrchestrator orchestrator, List<String> clientIds, Printer printer) {
     ClientResults results = new ClientResults(orchestrator.shell(), orchestrator.config().metricsDir());
     ClientWait wait = new ClientWait(orchestrator.servers()::checkServiceStatus, results);
     List<ClientWait.Result> ended = new ArrayList<>();
     for (String id : clientIds) {
       try {
-        ended.add(wait.await(id, line -> {
-          err.println(id + ": " + line);
-          err.flush();
-        }));
+        ended.add(wait.await(id, line -> printer.progress(id + ": " + line)));
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new OperationFailedException("interrupted while waiting for " + id + " (it keeps running; --wait "
