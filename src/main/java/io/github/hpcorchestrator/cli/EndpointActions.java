@@ -5,7 +5,7 @@ import io.github.hpcorchestrator.InputException;
 import io.github.hpcorchestrator.prometheus.PrometheusCredentials;
 import io.github.hpcorchestrator.service.ServiceEndpoint;
 import io.github.hpcorchestrator.service.ServiceStatus;
-import io.github.hpcorchestrator.transport.SshShell;
+import io.github.hpcorchestrator.transport.Shell;
 import io.github.hpcorchestrator.transport.SshTunnel;
 import java.net.BindException;
 import java.util.Optional;
@@ -45,11 +45,12 @@ final class EndpointActions {
     if (localPort < 1 || localPort > 65535) {
       throw new InputException("--tunnel: expected a port number 1-65535, found " + localPort);
     }
-    if (!(orchestrator.shell() instanceof SshShell ssh)) {
+    Optional<SshTunnel> held = open(orchestrator.shell(), endpoint, localPort);
+    if (held.isEmpty()) {
       printer.progress("no tunnel needed: this machine reaches " + endpoint.api() + " directly");
       return 0;
     }
-    try (SshTunnel t = open(ssh, endpoint, localPort)) {
+    try (SshTunnel t = held.get()) {
       String scheme = endpoint.api().startsWith("https:") ? "https" : "http";
       String url = scheme + "://127.0.0.1:" + t.localAddress().getPort() + "/";
       printer.progress("forwarding " + url + " to " + endpoint.host() + ":" + endpoint.port()
@@ -70,9 +71,9 @@ final class EndpointActions {
         + serviceId).orElse("UI: " + url);
   }
 
-  private static SshTunnel open(SshShell ssh, ServiceEndpoint endpoint, int localPort) {
+  private static Optional<SshTunnel> open(Shell shell, ServiceEndpoint endpoint, int localPort) {
     try {
-      return ssh.holdTunnel(endpoint.host(), endpoint.port(), localPort);
+      return shell.holdTunnel(endpoint.host(), endpoint.port(), localPort);
     } catch (RuntimeException e) {
       if (causedByBind(e)) {
         throw new InputException("--tunnel: local port " + localPort + " is in use; choose another");

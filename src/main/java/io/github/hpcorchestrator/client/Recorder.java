@@ -2,7 +2,7 @@ package io.github.hpcorchestrator.client;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import io.github.hpcorchestrator.transport.AtomicFiles;
+import io.github.hpcorchestrator.files.AtomicFiles;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.StringWriter;

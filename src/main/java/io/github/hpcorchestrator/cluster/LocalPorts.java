@@ -1,7 +1,7 @@
 package io.github.hpcorchestrator.cluster;
 
 import io.github.hpcorchestrator.OperationFailedException;
-import io.github.hpcorchestrator.transport.AtomicFiles;
+import io.github.hpcorchestrator.files.AtomicFiles;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;

@@ -1,7 +1,7 @@
 package io.github.hpcorchestrator.cluster;
 
 import io.github.hpcorchestrator.OperationFailedException;
-import io.github.hpcorchestrator.transport.AtomicFiles;
+import io.github.hpcorchestrator.files.AtomicFiles;
 import io.github.hpcorchestrator.transport.Shell;
 import java.io.File;
 import java.io.IOException;

@@ -6,7 +6,7 @@ import io.github.hpcorchestrator.OperationFailedException;
 import io.github.hpcorchestrator.prometheus.QueryResult;
 import io.github.hpcorchestrator.prometheus.Sample;
 import io.github.hpcorchestrator.prometheus.Series;
-import io.github.hpcorchestrator.transport.AtomicFiles;
+import io.github.hpcorchestrator.files.AtomicFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

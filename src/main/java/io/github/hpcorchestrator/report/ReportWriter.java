@@ -12,7 +12,7 @@ import io.github.hpcorchestrator.status.MonitorStatus;
 import io.github.hpcorchestrator.status.MonitorStatusJson;
 import io.github.hpcorchestrator.prometheus.Sample;
 import io.github.hpcorchestrator.prometheus.Series;
-import io.github.hpcorchestrator.transport.AtomicFiles;
+import io.github.hpcorchestrator.files.AtomicFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

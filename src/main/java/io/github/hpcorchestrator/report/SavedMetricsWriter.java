@@ -11,7 +11,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.hpcorchestrator.prometheus.QueryResult;
 import io.github.hpcorchestrator.prometheus.Sample;
 import io.github.hpcorchestrator.prometheus.Series;
-import io.github.hpcorchestrator.transport.AtomicFiles;
+import io.github.hpcorchestrator.files.AtomicFiles;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import io.github.hpcorchestrator.OperationFailedException;
 import io.github.hpcorchestrator.prometheus.PrometheusClient;
-import io.github.hpcorchestrator.transport.AtomicFiles;
+import io.github.hpcorchestrator.files.AtomicFiles;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;

@@ -3,7 +3,7 @@ package io.github.hpcorchestrator.service;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.hpcorchestrator.state.ServiceRecord;
-import io.github.hpcorchestrator.transport.AtomicFiles;
+import io.github.hpcorchestrator.files.AtomicFiles;
 import io.github.hpcorchestrator.transport.CommandResult;
 import io.github.hpcorchestrator.transport.Shell;
 import java.io.IOException;

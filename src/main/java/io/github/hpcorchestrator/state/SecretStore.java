@@ -3,7 +3,7 @@ package io.github.hpcorchestrator.state;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.hpcorchestrator.OperationFailedException;
 import io.github.hpcorchestrator.prometheus.PrometheusCredentials;
-import io.github.hpcorchestrator.transport.AtomicFiles;
+import io.github.hpcorchestrator.files.AtomicFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,7 +1,7 @@
 package io.github.hpcorchestrator.state;
 
 import io.github.hpcorchestrator.OperationFailedException;
-import io.github.hpcorchestrator.transport.AtomicFiles;
+import io.github.hpcorchestrator.files.AtomicFiles;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;

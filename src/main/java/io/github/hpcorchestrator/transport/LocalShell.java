@@ -1,6 +1,7 @@
 package io.github.hpcorchestrator.transport;
 
 import io.github.hpcorchestrator.OperationFailedException;
+import io.github.hpcorchestrator.files.AtomicFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

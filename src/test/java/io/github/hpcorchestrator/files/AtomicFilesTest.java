@@ -1,4 +1,4 @@
-package io.github.hpcorchestrator.transport;
+package io.github.hpcorchestrator.files;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package io.github.hpcorchestrator.transport;
+package io.github.hpcorchestrator.files;
 
 import io.github.hpcorchestrator.OperationFailedException;
 import java.io.IOException;
