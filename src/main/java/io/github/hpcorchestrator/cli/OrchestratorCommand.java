@@ -190,6 +190,10 @@ public final class OrchestratorCommand implements Callable<Integer> {
       throw new UsageException(HelpText.SHORT_USAGE_LINE);
     }
     Applicability.check(spec.commandLine().getParseResult());
+    if (waitFor != null && (!waitFor.isEmpty() || noWait)) {
+      throw new UsageException(noWait ? "--wait and --no-wait exclude each other"
+          : "--recipe R --wait takes no ID: it waits for the session's own clients");
+    }
     Printer printer = new Printer(out, err, output);
     OrchestratorConfig config = ConfigLocator.load(configFile);
     if (action.disconnect) {
@@ -209,10 +213,6 @@ public final class OrchestratorCommand implements Callable<Integer> {
         return 0;
       }
       if (recipe != null && waitFor != null) {
-        if (!waitFor.isEmpty() || noWait) {
-          throw new UsageException(noWait ? "--wait and --no-wait exclude each other"
-              : "--recipe R --wait takes no ID: it waits for the session's own clients");
-        }
         return ClientWaitAction.startAndWait(orchestrator, recipe, printer, output);
       }
       if (action.results != null) {
