@@ -17,22 +17,17 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** MonitorsModule over the fake scheduler: which services are monitors, their status, and stopping one. */
 class MonitorsModuleTest {
   @TempDir Path dir;
+  @AutoClose
   private FakeServers fake;
   private String session;
 
-  @AfterEach
-  void close() {
-    if (fake != null) {
-      fake.close();
-    }
-  }
 
   private MonitorsModule monitors() {
     fake = new FakeServers(dir.resolve("state"), "slurm");

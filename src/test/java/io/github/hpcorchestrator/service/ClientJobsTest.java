@@ -48,7 +48,7 @@ class ClientJobsTest {
     ClientSpec spec = client(new ClientTarget(Optional.empty(), Optional.of("llm_simulator"), Optional.empty()),
         Optional.empty());
     JobSpec job = jobs.plan(spec, "chat_01234567", Map.of("llm_simulator", SIM.serviceId()), Optional.empty(),
-        new Context());
+        context());
 
     assertThat(job.serviceId()).isEqualTo("chat_01234567");
     assertThat(job.argv()).containsExactly("java", "-cp", "lib/*", ClientJobs.MAIN_CLASS, "--plan", "client.json",
@@ -67,7 +67,7 @@ class ClientJobsTest {
   void aServiceWithCredentialsGetsHttpsItsCaAndItsUser() throws IOException {
     ClientSpec spec = client(new ClientTarget(Optional.of("89abcdef"), Optional.empty(), Optional.empty()),
         Optional.of(ClientSpec.PROMPTS_FILE));
-    JobSpec job = jobs.plan(spec, "chat_01234567", Map.of(), Optional.of("{\"prompt\": \"Hi\"}\n"), new Context());
+    JobSpec job = jobs.plan(spec, "chat_01234567", Map.of(), Optional.of("{\"prompt\": \"Hi\"}\n"), context());
 
     ClientPlan plan = ClientPlan.fromJson(job.files().get(ClientJobs.PLAN_FILE));
     assertThat(plan.target()).isEqualTo(new ClientPlan.Target("https://node1:9090", Optional.of(PROM.serviceId()),
@@ -80,7 +80,7 @@ class ClientJobsTest {
   @Test
   void aUrlIsUsedAsWritten() {
     ClientPlan.Target target = jobs.resolve(new ClientTarget(Optional.empty(), Optional.empty(),
-        Optional.of("http://10.0.0.5:11434")), Map.of(), new Context()).target();
+        Optional.of("http://10.0.0.5:11434")), Map.of(), context()).target();
     assertThat(target.url()).isEqualTo("http://10.0.0.5:11434");
     assertThat(target.serviceId()).isEmpty();
   }
@@ -88,60 +88,16 @@ class ClientJobsTest {
   @Test
   void aTargetWithoutAPortOrNotStartedIsRefused() {
     assertThatThrownBy(() -> jobs.resolve(new ClientTarget(Optional.of(NO_PORT.serviceId()), Optional.empty(),
-        Optional.empty()), Map.of(), new Context())).isInstanceOf(InputException.class)
+        Optional.empty()), Map.of(), context())).isInstanceOf(InputException.class)
         .hasMessage("client target: service batch_00000000 has no port (its recipe lists no ports),"
             + " so there is nothing to send load to");
     assertThatThrownBy(() -> jobs.resolve(new ClientTarget(Optional.empty(), Optional.of("web"), Optional.empty()),
-        Map.of(), new Context())).isInstanceOf(InputException.class)
+        Map.of(), context())).isInstanceOf(InputException.class)
         .hasMessage("client target: service 'web' was not started in this session");
   }
 
-  /** The running services above, found by full ID or hex part, and a fixed Java command. */
-  private static final class Context implements LaunchContext {
-    @Override
-    public DiscoveredService runningService(String typedId) {
-      return List.of(SIM, PROM, NO_PORT).stream().filter(s -> s.serviceId().endsWith(typedId)).findFirst()
-          .orElseThrow(() -> new InputException("no running service " + typedId));
-    }
-
-    @Override
-    public List<String> javaCommand(String mainClass) {
-      return List.of("java", "-cp", "lib/*", mainClass);
-    }
-
-    @Override
-    public List<DiscoveredService> runningServices() {
-      return List.of(SIM, PROM, NO_PORT);
-    }
-
-    @Override
-    public String executable(String tool) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public String sessionId() {
-      return "session_1";
-    }
-
-    @Override
-    public String backend() {
-      return "local";
-    }
-
-    @Override
-    public String schedulerRoot() {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public String dataDir() {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public PrometheusCredentials newCredentials() {
-      throw new UnsupportedOperationException();
-    }
+  /** The running services above and a fixed Java command. */
+  private static LaunchContext context() {
+    return new FakeLaunchContext().running(SIM, PROM, NO_PORT).java("java", "-cp", "lib/*");
   }
 }

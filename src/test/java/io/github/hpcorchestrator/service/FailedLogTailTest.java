@@ -2,16 +2,14 @@ package io.github.hpcorchestrator.service;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.hpcorchestrator.cluster.FakeScheduler;
 import io.github.hpcorchestrator.cluster.JobState;
 import io.github.hpcorchestrator.cluster.JobStatus;
 import io.github.hpcorchestrator.state.ServiceRecord;
-import io.github.hpcorchestrator.state.StateStore;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,35 +22,24 @@ class FailedLogTailTest {
   private static final String ID = "sleeper_0123abcd";
 
   @TempDir Path dir;
+  @AutoClose
   private FakeServers fake;
-  private FakeScheduler scheduler;
-  private StateStore store;
-
-  @AfterEach
-  void close() {
-    if (fake != null) {
-      fake.close();
-    }
-  }
 
   private ServersModule servers() {
-    fake = new FakeServers(dir, "local");
-    scheduler = fake.scheduler;
-    store = fake.store;
-    return fake.servers;
+    return (fake = new FakeServers(dir, "local")).servers;
   }
 
   private long calls(String prefix) {
-    return scheduler.calls.stream().filter(c -> c.startsWith(prefix)).count();
+    return fake.scheduler.calls.stream().filter(c -> c.startsWith(prefix)).count();
   }
 
   private ServiceRecord row(JobState state) {
-    ServiceRecord r = new ServiceRecord(ID, "sleeper", "session_1", "local", "4000001", scheduler.folderOf(ID), 0,
+    ServiceRecord r = new ServiceRecord(ID, "sleeper", "session_1", "local", "4000001", fake.scheduler.folderOf(ID), 0,
         state, "node1", "", 0, Optional.empty(), NOW.minusSeconds(600), Optional.of(NOW.minusSeconds(590)),
         state.isFinal() ? Optional.of(NOW.minusSeconds(500)) : Optional.empty(), "r.yaml",
         state.isFinal() ? "exited with code 3" : "");
-    store.newSession("r.yaml", NOW);
-    store.insert(r);
+    fake.store.newSession("r.yaml", NOW);
+    fake.store.insert(r);
     return r;
   }
 
@@ -65,7 +52,7 @@ class FailedLogTailTest {
     ServersModule servers = servers();
     row(JobState.RUNNING);
     List<String> tail = List.of("loading model", "error: out of memory");
-    scheduler.states.put(ID, new JobStatus(JobState.FAILED, "exited with code 3", Optional.of(3),
+    fake.scheduler.states.put(ID, new JobStatus(JobState.FAILED, "exited with code 3", Optional.of(3),
         List.of("node1"), Optional.empty(), tail));
 
     assertThat(tailOf(servers.refresh())).isEqualTo(tail);
@@ -75,7 +62,7 @@ class FailedLogTailTest {
 
     assertThat(calls("poll")).as("polled only while it ran").isEqualTo(1);
     assertThat(calls("logTail")).as("no tail read after the poll").isZero();
-    assertThat(store.service(ID).orElseThrow().state()).isEqualTo(JobState.FAILED);
+    assertThat(fake.store.service(ID).orElseThrow().state()).isEqualTo(JobState.FAILED);
   }
 
   @Test
@@ -96,11 +83,11 @@ class FailedLogTailTest {
     ServersModule servers = servers();
     row(JobState.FAILED);
     servers.refresh();
-    assertThat(store.logTails()).containsKey(ID);
+    assertThat(fake.store.logTails()).containsKey(ID);
 
     servers.clearState();
 
-    assertThat(store.logTails()).isEmpty();
-    assertThat(store.services()).isEmpty();
+    assertThat(fake.store.logTails()).isEmpty();
+    assertThat(fake.store.services()).isEmpty();
   }
 }

@@ -6,8 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.github.hpcorchestrator.OperationFailedException;
 import io.github.hpcorchestrator.cluster.ContainerRuntime;
 import io.github.hpcorchestrator.cluster.JobSpec;
-import io.github.hpcorchestrator.prometheus.DiscoveredService;
-import io.github.hpcorchestrator.prometheus.PrometheusCredentials;
 import io.github.hpcorchestrator.recipe.ContainerSpec;
 import io.github.hpcorchestrator.recipe.ResourceSpec;
 import io.github.hpcorchestrator.recipe.ServiceSpec;
@@ -58,8 +56,8 @@ class JobPlannerTest {
   void aKindWithANativeWayRunsWithoutItsContainerAndSaysSoOnce() {
     JobPlanner planner = planner();
     ServiceSpec exporter = spec("node_exporter", Optional.empty(), List.of());
-    JobSpec job = planner.plan(new NodeExporterKind(), exporter, "node_exporter_0123abcd", new Context(), true);
-    planner.plan(new NodeExporterKind(), exporter, "node_exporter_4567cdef", new Context(), true);
+    JobSpec job = planner.plan(new NodeExporterKind(), exporter, "node_exporter_0123abcd", context(), true);
+    planner.plan(new NodeExporterKind(), exporter, "node_exporter_4567cdef", context(), true);
 
     assertThat(job.container()).isEmpty();
     assertThat(job.argv().get(0)).isEqualTo("/found/node_exporter");
@@ -70,12 +68,12 @@ class JobPlannerTest {
   @Test
   void anyOtherKindFailsBeforeAnythingStartsAndADryRunOnlySaysSo() {
     ServiceSpec web = spec("web", Optional.of("/usr/bin/python3"), List.of());
-    assertThatThrownBy(() -> planner().plan(new GenericKind(), web, "web_0123abcd", new Context(), true))
+    assertThatThrownBy(() -> planner().plan(new GenericKind(), web, "web_0123abcd", context(), true))
         .isInstanceOf(OperationFailedException.class)
         .hasMessage("service 'web' runs in a container, but neither apptainer nor singularity is on this machine"
             + " after the setup lines: install Apptainer");
 
-    JobSpec dry = planner().plan(new GenericKind(), web, "web_0123abcd", new Context(), false);
+    JobSpec dry = planner().plan(new GenericKind(), web, "web_0123abcd", context(), false);
     assertThat(dry.container()).isPresent();
     assertThat(progress).singleElement().asString().startsWith("dry run: service 'web' runs in a container");
   }
@@ -83,7 +81,7 @@ class JobPlannerTest {
   @Test
   void aRuntimeThatTheSetupLinesBringIsUsedWithTheImagesOwnProgram() throws IOException {
     ServiceSpec exporter = spec("node_exporter", Optional.empty(), List.of(standIn("apptainer")));
-    JobSpec job = planner().plan(new NodeExporterKind(), exporter, "node_exporter_0123abcd", new Context(), true);
+    JobSpec job = planner().plan(new NodeExporterKind(), exporter, "node_exporter_0123abcd", context(), true);
 
     assertThat(job.containerRuntime()).isEqualTo("apptainer");
     assertThat(job.argv().get(0)).isEqualTo("node_exporter");
@@ -96,55 +94,12 @@ class JobPlannerTest {
   @Test
   void singularityServesWhenApptainerIsNotThere() throws IOException {
     ServiceSpec web = spec("web", Optional.of("python3"), List.of(standIn("singularity")));
-    JobSpec job = planner().plan(new GenericKind(), web, "web_0123abcd", new Context(), true);
+    JobSpec job = planner().plan(new GenericKind(), web, "web_0123abcd", context(), true);
     assertThat(job.containerRuntime()).isEqualTo("singularity");
   }
 
-  /** Only what these kinds ask: where a tool is. */
-  private static final class Context implements LaunchContext {
-    @Override
-    public String executable(String tool) {
-      return "/found/" + tool;
-    }
-
-    @Override
-    public DiscoveredService runningService(String typedId) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public List<DiscoveredService> runningServices() {
-      return List.of();
-    }
-
-    @Override
-    public String sessionId() {
-      return "session_1";
-    }
-
-    @Override
-    public String backend() {
-      return "local";
-    }
-
-    @Override
-    public String schedulerRoot() {
-      return "/nowhere";
-    }
-
-    @Override
-    public String dataDir() {
-      return "/nowhere/data";
-    }
-
-    @Override
-    public PrometheusCredentials newCredentials() {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public List<String> javaCommand(String mainClass) {
-      return List.of("java", mainClass);
-    }
+  /** Tools found in /found, nothing running, sidecars run as {@code java MAIN}. */
+  private static LaunchContext context() {
+    return new FakeLaunchContext().tools("/found").dataDir("/nowhere/data").running().java("java");
   }
 }

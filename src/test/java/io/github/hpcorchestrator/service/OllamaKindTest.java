@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.hpcorchestrator.cluster.JobSpec;
-import io.github.hpcorchestrator.prometheus.DiscoveredService;
-import io.github.hpcorchestrator.prometheus.PrometheusCredentials;
 import io.github.hpcorchestrator.recipe.ResourceSpec;
 import io.github.hpcorchestrator.recipe.ServiceSpec;
 import java.io.IOException;
@@ -46,60 +44,6 @@ class OllamaKindTest {
     standIn.close();
   }
 
-  /** Only what plan() may ask of its context; anything else fails the test. */
-  private static final class DataDirOnly implements LaunchContext {
-    private final String dataDir;
-
-    DataDirOnly(String dataDir) {
-      this.dataDir = dataDir;
-    }
-
-    @Override
-    public String dataDir() {
-      return dataDir;
-    }
-
-    @Override
-    public String executable(String tool) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public DiscoveredService runningService(String typedId) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public List<DiscoveredService> runningServices() {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public String sessionId() {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public String backend() {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public String schedulerRoot() {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public PrometheusCredentials newCredentials() {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public List<String> javaCommand(String mainClass) {
-      throw new UnsupportedOperationException();
-    }
-  }
-
   private static ServiceSpec ollama(Map<String, String> env, List<String> models) {
     return new ServiceSpec("ollama", "", Optional.empty(), List.of(), Optional.empty(), ResourceSpec.none(), env,
         List.of(11434), Optional.empty(), List.of(), Optional.empty(), List.of(), Optional.empty(), models);
@@ -107,13 +51,13 @@ class OllamaKindTest {
 
   /** The kind as the orchestrator readies {@code spec} on {@code backend}, its data in {@code dataDir}. */
   private ServiceKind started(ServiceSpec spec, String backend, String dataDir) {
-    JobSpec job = kind.plan(spec, ID, new DataDirOnly(dataDir));
+    JobSpec job = kind.plan(spec, ID, new FakeLaunchContext().dataDir(dataDir));
     return kind.forStart(spec, job, backend);
   }
 
   @Test
   void modelsFolderDefaultsToTheOrchestratorsOwnFolderSoAModelIsPulledOnce() {
-    JobSpec job = kind.plan(ollama(Map.of(), List.of()), ID, new DataDirOnly("/home/u/.hpc-orchestrator"));
+    JobSpec job = kind.plan(ollama(Map.of(), List.of()), ID, new FakeLaunchContext().dataDir("/home/u/.hpc-orchestrator"));
 
     assertThat(job.environment()).containsEntry("OLLAMA_MODELS", "/home/u/.hpc-orchestrator/ollama-models")
         .containsEntry("OLLAMA_HOST", JobSpec.LISTEN_TOKEN + ":" + JobSpec.PORT_TOKEN);
@@ -122,7 +66,7 @@ class OllamaKindTest {
   @Test
   void recipesOwnModelsFolderWins() {
     JobSpec job = kind.plan(ollama(Map.of("OLLAMA_MODELS", "/shared/models"), List.of()), ID,
-        new DataDirOnly("/home/u/.hpc-orchestrator"));
+        new FakeLaunchContext().dataDir("/home/u/.hpc-orchestrator"));
 
     assertThat(job.environment()).containsEntry("OLLAMA_MODELS", "/shared/models");
   }

@@ -10,25 +10,18 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** ServersModule over the fake scheduler: one plan per start, recorded before submit, observed, stopped. */
 class ServersModuleTest {
   @TempDir Path dir;
+  @AutoClose
   private FakeServers fake;
 
-  @AfterEach
-  void close() {
-    if (fake != null) {
-      fake.close();
-    }
-  }
-
   private ServersModule servers() {
-    fake = new FakeServers(dir, "local");
-    return fake.servers;
+    return (fake = new FakeServers(dir, "local")).servers;
   }
 
   @Test
