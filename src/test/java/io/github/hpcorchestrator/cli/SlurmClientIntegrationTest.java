@@ -24,7 +24,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * A benchmark client on the SLURM test cluster, started from the laptop namespace against an
  * llm_simulator in the same session: {@code --recipe --wait} brings its results into
  * metrics/<client_id>/ over the one connection, and a client stopped midway keeps a partial summary.
- * Both jobs run on the config's pinned node (recipes have no per-job node list yet).
+ * Jobs run on their config's pinned node, so a client started with another node's config sends its load
+ * across the cluster.
  */
 @Tag("integration")
 @ExtendWith(SharedCluster.class)
@@ -90,6 +91,45 @@ class SlurmClientIntegrationTest {
     assertThat(stage.path("tpot").path("p50").asDouble()).isBetween(0.019, 0.024);
     assertThat(work.resolve("metrics").resolve(id).resolve("summary.json")).isRegularFile();
     assertThat(work.resolve("metrics").resolve(id).resolve("requests.jsonl")).isRegularFile();
+    assertThat(cli.run(config, "--stop-all-services").code()).isZero();
+  }
+
+  @Test
+  void aClientOnAnotherNodeSendsItsLoadAcrossTheCluster() throws Exception {
+    Path sim = Files.writeString(work.resolve("sim.yaml"),
+        "service:\n  name: llm_simulator\n  simulator: {ttft: 200ms, tpot: 20ms, output_tokens: 16}\n");
+    CliResult started = cli.run(config, "--recipe", sim.toString(), "--output", "json");
+    assertThat(started.code()).as(started.err()).isZero();
+    String simId = clientId(started.json(), "llm_simulator");
+    Path client = Files.writeString(work.resolve("remote_chat.yaml"), """
+        client:
+          name: remote_chat
+          target: {service_id: %s}
+          workload: {type: openai, model: sim, max_tokens: 16}
+          prompts: ["Hello"]
+          load: {concurrency: 2, requests: 12, warmup: 2}
+        """.formatted(simId));
+    // Same state and remote folders, other node: the client finds the service by its ID.
+    Path node2 = cli.config("node2.yaml", cluster.nodes().get(1));
+
+    CliResult r = cli.run(node2, "--recipe", client.toString(), "--wait", "--output", "json");
+
+    assertThat(r.code()).as(r.err()).isZero();
+    String id = clientId(r.json(), "remote_chat");
+    assertThat(r.json().path("clients").get(0).path("summary").path("stages").get(0).path("requests").asInt())
+        .isEqualTo(10);
+    assertThat(work.resolve("metrics").resolve(id).resolve("summary.json")).isRegularFile();
+    String simNode = null;
+    String clientNode = null;
+    for (JsonNode s : cli.run(node2, "--status", "--output", "json").json().path("services")) {
+      if (s.path("service_id").asText().equals(simId)) {
+        simNode = s.path("node").asText();
+      } else if (s.path("service_id").asText().equals(id)) {
+        clientNode = s.path("node").asText();
+      }
+    }
+    assertThat(simNode).isEqualTo(cluster.nodes().get(0));
+    assertThat(clientNode).isEqualTo(cluster.nodes().get(1));
     assertThat(cli.run(config, "--stop-all-services").code()).isZero();
   }
 
