@@ -174,7 +174,8 @@ class SlurmBackendIntegrationTest {
   @Test
   @Order(5)
   void oneStatusWithFiftyServicesRunsOneSqueue() throws Exception {
-    try (BenchmarkOrchestrator api = new BenchmarkOrchestrator(new ConfigLoader().load(configNode1), line -> { })) {
+    Path inProcess = slurmCli.inProcess(configNode1);
+    try (BenchmarkOrchestrator api = new BenchmarkOrchestrator(new ConfigLoader().load(inProcess), line -> { })) {
       ServiceSpec sleeper = new ServiceSpec("sleeper", "", Optional.of("sleep"), List.of("600"), Optional.empty(),
           ResourceSpec.none(), Map.of(), List.of(), Optional.empty(), List.of(), Optional.empty());
       for (int i = 0; i < 50; i++) {

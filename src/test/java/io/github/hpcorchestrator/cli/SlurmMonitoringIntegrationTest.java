@@ -9,6 +9,7 @@ import io.github.hpcorchestrator.testbed.Await;
 import io.github.hpcorchestrator.testbed.SharedCluster;
 import io.github.hpcorchestrator.testbed.TestCluster;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -83,7 +84,11 @@ class SlurmMonitoringIntegrationTest {
    */
   private JsonNode query(String monitor, String promql) {
     if (api == null) {
-      api = new BenchmarkOrchestrator(new ConfigLoader().load(onNode1), line -> { });
+      try {
+        api = new BenchmarkOrchestrator(new ConfigLoader().load(cli.inProcess(onNode1)), line -> { });
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
     }
     return api.monitors().queryMetrics(monitor, promql).raw().at("/data/result");
   }
