@@ -19,6 +19,7 @@ final class Applicability {
       Map.entry("--sidecar", List.of("--logs")),
       Map.entry("--dry-run", List.of("--recipe")),
       Map.entry("--no-wait", List.of("--recipe")),
+      Map.entry("--wait", List.of("--recipe")),
       Map.entry("--tunnel", List.of("--service-endpoint", "--monitor-endpoint")),
       Map.entry("--keep", List.of("--demo")),
       Map.entry("--format", List.of("--collect-metrics")),

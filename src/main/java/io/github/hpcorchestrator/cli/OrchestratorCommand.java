@@ -119,6 +119,11 @@ public final class OrchestratorCommand implements Callable<Integer> {
   @Option(names = "--dry-run", description = "With --recipe: print the job scripts and configs, start nothing.")
   boolean dryRun;
 
+  @Option(names = "--wait", arity = "0..1", paramLabel = "ID", fallbackValue = "",
+      description = "Wait for benchmark clients to end, printing progress, then their summaries: --wait ID for a"
+          + " running client, or --recipe R --wait for the session's clients (exit 1 if one did not complete).")
+  String waitFor;
+
   @Option(names = "--no-wait", description = "With --recipe: return once submitted, without waiting for readiness.")
   boolean noWait;
 
@@ -174,10 +179,21 @@ public final class OrchestratorCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
+    if (action == null && waitFor != null && !waitFor.isEmpty()) {
+      // --wait ID is an action of its own; --wait alone is --recipe's modifier (see Applicability)
+      try (BenchmarkOrchestrator orchestrator = new BenchmarkOrchestrator(ConfigLocator.load(configFile),
+          new Printer(out, err, output)::progress)) {
+        return ClientWaitAction.waitFor(orchestrator, waitFor, new Printer(out, err, output));
+      }
+    }
     if (action == null) {
       throw new UsageException(HelpText.SHORT_USAGE_LINE);
     }
     Applicability.check(spec.commandLine().getParseResult());
+    if (waitFor != null && (!waitFor.isEmpty() || noWait)) {
+      throw new UsageException(noWait ? "--wait and --no-wait exclude each other"
+          : "--recipe R --wait takes no ID: it waits for the session's own clients");
+    }
     Printer printer = new Printer(out, err, output);
     OrchestratorConfig config = ConfigLocator.load(configFile);
     if (action.disconnect) {
@@ -195,6 +211,9 @@ public final class OrchestratorCommand implements Callable<Integer> {
         out.print(orchestrator.dryRun(recipe));
         out.flush();
         return 0;
+      }
+      if (recipe != null && waitFor != null) {
+        return ClientWaitAction.startAndWait(orchestrator, recipe, printer, output);
       }
       if (action.results != null) {
         return ClientResultsAction.run(orchestrator, action.results, output, out);

@@ -60,7 +60,11 @@ final class RecipeActions {
 
   /** Starts the session of {@code recipe} and shows each service's job, state and endpoint. */
   static View start(BenchmarkOrchestrator orchestrator, Recipe recipe, boolean wait) {
-    SessionStart start = orchestrator.startBenchmarkSession(recipe, wait);
+    return view(orchestrator, orchestrator.startBenchmarkSession(recipe, wait));
+  }
+
+  /** Each service of a started session with its job, state and endpoint. */
+  static View view(BenchmarkOrchestrator orchestrator, SessionStart start) {
     Map<String, ServiceStatus> byId = new LinkedHashMap<>();
     orchestrator.servers().refresh().forEach(s -> byId.put(s.serviceId(), s));
     return new View(() -> {

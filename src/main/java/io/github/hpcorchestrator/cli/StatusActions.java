@@ -30,7 +30,12 @@ final class StatusActions {
             + targets.size()),
         () -> progress.accept("cannot read targets of " + id + ": " + probe.failure())));
     StatusView view = new StatusView(Instant.now());
-    return new View(() -> view.text(status, counts), () -> view.json(status, counts));
+    Map<String, String> clients = ClientWaitAction.progress(orchestrator, status.services());
+    return new View(() -> view.text(status, counts) + ClientWaitAction.progressText(clients), () -> {
+      ObjectNode root = view.json(status, counts);
+      clients.forEach(root.withObject("/client_progress")::put);
+      return root;
+    });
   }
 
   /** The services that are pending or running. */

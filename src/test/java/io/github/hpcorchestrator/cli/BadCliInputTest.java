@@ -33,7 +33,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class BadCliInputTest {
   private static final String PWN = "/tmp/pwn-" + UUID.randomUUID();
   private static final List<String> ID_ACTIONS = List.of("--service-endpoint", "--stop-service",
-      "--monitor-status", "--stop-monitor", "--monitor-endpoint", "--query-service-metrics");
+      "--monitor-status", "--stop-monitor", "--monitor-endpoint", "--query-service-metrics", "--wait");
 
   @TempDir Path dir;
   private Path state;
@@ -103,6 +103,21 @@ class BadCliInputTest {
     assertThat(r.err()).contains("is not a service ID");
     assertThat(Path.of("/tmp")).isDirectoryNotContaining(p -> p.toString().startsWith(PWN));
     assertThat(state.resolve("services")).doesNotExist();
+  }
+
+  @Test
+  void waitWithARecipeTakesNoIdAndExcludesNoWait() {
+    // Usage errors: the line, then the pointer to --help; nothing connects or starts.
+    assertUsage(run("--recipe", "any.yaml", "--wait", "chat_0123abcd"), "error: --recipe R --wait takes no ID");
+    assertUsage(run("--recipe", "any.yaml", "--no-wait", "--wait"), "error: --wait and --no-wait exclude");
+    assertUsage(run("--status", "--wait"), "error: --wait does not apply to --status");
+    assertThat(state.resolve("services")).doesNotExist();
+  }
+
+  private static void assertUsage(CliResult r, String start) {
+    assertThat(r.code()).as("exit code; stderr: %s", r.err()).isEqualTo(2);
+    assertThat(r.out()).as("stdout").isEmpty();
+    assertThat(r.err()).startsWith(start).doesNotContain("Exception");
   }
 
   @Test

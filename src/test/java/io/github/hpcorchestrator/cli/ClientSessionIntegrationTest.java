@@ -1,7 +1,6 @@
 package io.github.hpcorchestrator.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assumptions.assumeThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.hpcorchestrator.testbed.Await;
@@ -18,9 +17,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Session recipes with clients on the local backend through the CLI: the service starts, the client
- * after it as a job of its own ({@code <name>_<8 hex>}), and once it ends by itself the first
- * {@code --results} brings its summary into metrics/<client_id>/. Needs the client library
- * (client.ClientMain); skipped until it is on the classpath.
+ * after it as a job of its own ({@code <name>_<8 hex>}), and once it ends by itself {@code --wait} or the
+ * first {@code --results} brings its summary into metrics/<client_id>/; a client stopped midway keeps a
+ * partial one.
  */
 @Tag("integration")
 class ClientSessionIntegrationTest {
@@ -29,7 +28,6 @@ class ClientSessionIntegrationTest {
 
   @BeforeEach
   void setUp() throws IOException {
-    assumeThat(clientMainPresent()).as("client.ClientMain (the load generator) is built").isTrue();
     cli = new LocalCli(dir);
   }
 
@@ -37,15 +35,6 @@ class ClientSessionIntegrationTest {
   void cleanUp() {
     if (cli != null) {
       cli.stopAll();
-    }
-  }
-
-  private static boolean clientMainPresent() {
-    try {
-      Class.forName("io.github.hpcorchestrator.client.ClientMain");
-      return true;
-    } catch (ClassNotFoundException e) {
-      return false;
     }
   }
 
@@ -68,12 +57,17 @@ class ClientSessionIntegrationTest {
 
   @Test
   void anOpenAiClientAgainstTheSimulatorMeasuresItsSettings() throws IOException {
+    // --wait returns once the client ended, with the session and each client's end in one document.
     JsonNode started = cli.json("--recipe", LocalCli.REPO.resolve("recipes/sessions/llm_simulator_benchmark.yaml")
-        .toString());
+        .toString(), "--wait");
     String id = clientId(started, "chat");
     assertThat(id).matches("chat_[0-9a-f]{8}");
+    JsonNode ended = started.path("clients").get(0);
+    assertThat(ended.path("client_id").asText()).isEqualTo(id);
+    assertThat(ended.path("outcome").asText()).isEqualTo("completed");
 
-    JsonNode summary = awaitResults(id);
+    JsonNode summary = ended.path("summary");
+    assertThat(awaitResults(id)).isEqualTo(summary);
     assertThat(summary.path("client_id").asText()).isEqualTo(id);
     assertThat(summary.path("partial").asBoolean()).isFalse();
     JsonNode stage = summary.path("stages").get(0);
@@ -81,6 +75,9 @@ class ClientSessionIntegrationTest {
     // The simulator's settings: TTFT 200 ms, TPOT 20 ms; 30 ms and 3 ms allow for a shared 2-core machine.
     assertThat(stage.path("ttft").path("p50").asDouble()).isBetween(0.200, 0.230);
     assertThat(stage.path("tpot").path("p50").asDouble()).isBetween(0.020, 0.023);
+    // E2E = TTFT + 63 gaps of TPOT = 1.46 s; 4 in flight over ~1.46 s each is ~2.7 requests/s, 64 tokens each.
+    assertThat(stage.path("e2e").path("p50").asDouble()).isBetween(1.46, 1.60);
+    assertThat(stage.path("output_token_rate").asDouble()).isBetween(0.85 * 4 * 64 / 1.46, 1.02 * 4 * 64 / 1.46);
     assertThat(dir.resolve("metrics").resolve(id).resolve("requests.jsonl")).isRegularFile();
     assertThat(dir.resolve("metrics").resolve(id).resolve("summary.csv")).isRegularFile();
     assertThat(cli.run("--results", id).out()).contains("TTFT").contains("TPOT").contains("E2E");
@@ -107,5 +104,36 @@ class ClientSessionIntegrationTest {
     assertThat(stage.path("requests").asInt()).isEqualTo(36);
     assertThat(stage.path("errors").size()).isZero();
     assertThat(stage.path("e2e").path("count").asInt()).isEqualTo(36);
+  }
+
+  @Test
+  void aClientStoppedMidwayKeepsAPartialSummary() throws IOException {
+    Path recipe = Files.writeString(dir.resolve("long.yaml"), """
+        services:
+          - name: llm_simulator
+            simulator: {ttft: 50ms, tpot: 10ms, output_tokens: 16}
+        clients:
+          - name: long_chat
+            target: {service: llm_simulator}
+            workload: {type: openai, model: sim, max_tokens: 16}
+            prompts: ["Hello"]
+            load: {concurrency: 2, requests: 100000}
+        """);
+    String id = clientId(cli.json("--recipe", recipe.toString()), "long_chat");
+    // --status speaks of its progress once it has measured some requests.
+    Await.until("progress of " + id + " in --status", Duration.ofMinutes(2),
+        () -> cli.json("--status").path("client_progress").path(id).asText(""),
+        p -> p.matches("[1-9][0-9]*/100000 requests.*"));
+
+    assertThat(cli.run("--stop-service", id).code()).isZero();
+    CliResult waited = cli.run("--wait", id, "--output", "json");
+
+    assertThat(waited.code()).as("stderr: %s", waited.err()).isEqualTo(1);
+    JsonNode ended = waited.json().path("clients").get(0);
+    assertThat(ended.path("outcome").asText()).isEqualTo("stopped_partial");
+    assertThat(ended.path("summary").path("partial").asBoolean()).isTrue();
+    assertThat(ended.path("summary").path("stages").get(0).path("requests").asLong()).isBetween(1L, 99_999L);
+    assertThat(dir.resolve("metrics").resolve(id).resolve("summary.json")).isRegularFile();
+    assertThat(cli.run("--results", id).out()).contains("partial");
   }
 }
