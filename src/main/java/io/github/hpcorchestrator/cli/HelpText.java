@@ -27,7 +27,7 @@ final class HelpText {
         "--stop-monitor"));
     g.put("Queries and reports", List.of("--query-service-metrics", "--query-metrics", "--start", "--end", "--step",
         "--collect-metrics", "--format", "--report"));
-    g.put("Sessions", List.of("--results", "--stop-session", "--demo", "--keep"));
+    g.put("Sessions", List.of("--wait", "--results", "--stop-session", "--demo", "--keep"));
     g.put("Output and configuration", List.of("--output", "--config", "--disconnect", "--verbose", "--help",
         "--version"));
     return g;

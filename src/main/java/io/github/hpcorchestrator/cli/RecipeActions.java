@@ -20,8 +20,10 @@ final class RecipeActions {
 
   /** The recipes in {@code dir} and its services/ folder, by the names --recipe accepts. */
   static View list(Path dir) throws IOException {
-    List<String> names = new java.util.ArrayList<>(yamlNames(dir));
-    yamlNames(dir.resolve("services")).stream().filter(n -> !names.contains(n)).forEach(names::add);
+    List<String> names = new java.util.ArrayList<>();
+    for (Path base : bases(dir)) {
+      yamlNames(base).stream().filter(n -> !names.contains(n)).forEach(names::add);
+    }
     names.sort(null);
     return new View(() -> "Available recipes in " + dir + ":\n" + (names.isEmpty() ? "  (none)\n"
             : String.join("\n", names.stream().map(n -> "  " + n).toList()) + "\n"),
@@ -39,15 +41,15 @@ final class RecipeActions {
   }
 
   /**
-   * {@code typed} if it exists, else the first of recipes_dir/NAME, NAME.yaml, services/NAME and
-   * services/NAME.yaml that exists, else {@code typed} (whose load then says "file not found").
+   * {@code typed} if it exists, else the first NAME or NAME.yaml that exists in the folders of
+   * {@link #bases}, else {@code typed} (whose load then says "file not found").
    */
   static Path resolve(Path typed, Path recipesDir) {
     if (Files.exists(typed) || typed.isAbsolute()) {
       return typed;
     }
     String name = typed.toString();
-    for (Path base : List.of(recipesDir, recipesDir.resolve("services"))) {
+    for (Path base : bases(recipesDir)) {
       for (String candidate : List.of(name, name + ".yaml")) {
         Path p = base.resolve(candidate);
         if (Files.isRegularFile(p)) {
@@ -56,6 +58,15 @@ final class RecipeActions {
       }
     }
     return typed;
+  }
+
+  /**
+   * Where recipe names are looked up: recipes_dir, its services/ and sessions/ folders, and the
+   * sessions/ folder beside it (the shipped layout: recipes/services next to recipes/sessions).
+   */
+  private static List<Path> bases(Path recipesDir) {
+    Path beside = recipesDir.toAbsolutePath().normalize().resolveSibling("sessions");
+    return List.of(recipesDir, recipesDir.resolve("services"), recipesDir.resolve("sessions"), beside);
   }
 
   /** Starts the session of {@code recipe} and shows each service's job, state and endpoint. */

@@ -131,6 +131,14 @@ class CliFrictionsTest {
   }
 
   @Test
+  void aSessionRecipeNameIsFoundInTheSessionsFolderBesideTheServicesOne() throws IOException {
+    Path services = Files.createDirectories(dir.resolve("recipes/services"));
+    Path session = Files.writeString(Files.createDirectories(dir.resolve("recipes/sessions")).resolve("s.yaml"), "x");
+
+    assertThat(RecipeActions.resolve(Path.of("s"), services).toAbsolutePath().normalize()).isEqualTo(session);
+  }
+
+  @Test
   void timesArePlainNumbersWithIsoStringsBeside() {
     MonitorStatus status = new MonitorStatus("prometheus_0a1b2c3d", "running", "4300", List.of("node1"),
         1796169588.609, Optional.of(1796169590.0));
