@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,12 +22,12 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Tag("integration")
 class ClientSessionIntegrationTest {
-  @TempDir Path dir;
-  private LocalCli cli;
+  private final Path dir;
+  private final LocalCli cli;
 
-  @BeforeEach
-  void setUp() throws IOException {
-    cli = new LocalCli(dir);
+  ClientSessionIntegrationTest(@TempDir Path dir) throws IOException {
+    this.dir = dir;
+    this.cli = new LocalCli(dir);
   }
 
   @AfterEach

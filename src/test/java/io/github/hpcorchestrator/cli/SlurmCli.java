@@ -93,4 +93,21 @@ final class SlurmCli {
   void slurm(String... argv) {
     slurmHere.run(List.of(argv), Duration.ofSeconds(30));
   }
+
+  /** The folder this CLI's configs, state and metrics live in. */
+  Path work() {
+    return work;
+  }
+
+  /** A config pinned to the cluster's first node. */
+  Path firstNodeConfig() throws IOException {
+    return config("node1.yaml", cluster.nodes().get(0));
+  }
+
+  /** Cancels what a test class left in the queue of the run's own cluster. */
+  static void cancelLeftovers(SlurmCli cli) {
+    if (cli != null) {
+      cli.slurm("scancel", "--me");
+    }
+  }
 }

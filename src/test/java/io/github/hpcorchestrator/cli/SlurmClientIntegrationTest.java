@@ -6,13 +6,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.github.hpcorchestrator.testbed.Await;
 import io.github.hpcorchestrator.testbed.SharedCluster;
 import io.github.hpcorchestrator.testbed.TestCluster;
-import io.github.hpcorchestrator.transport.LocalShell;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -39,17 +37,14 @@ class SlurmClientIntegrationTest {
   @BeforeAll
   void up(TestCluster shared) throws Exception {
     cluster = shared;
-    work = cluster.workDir("hpco-slurm-client");
-    cli = new SlurmCli(cluster, work);
-    config = cli.config("node1.yaml", cluster.nodes().get(0));
+    cli = new SlurmCli(cluster, cluster.workDir("hpco-slurm-client"));
+    work = cli.work();
+    config = cli.firstNodeConfig();
   }
 
   @AfterAll
-  void down() throws Exception {
-    if (cluster == null) {
-      return;
-    }
-    new LocalShell(cluster.slurmEnvironment()).run(List.of("scancel", "--me"), Duration.ofSeconds(30));
+  void down() {
+    SlurmCli.cancelLeftovers(cli);
   }
 
   private Path recipe(String name, int requests) throws IOException {

@@ -5,14 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.hpcorchestrator.testbed.SharedCluster;
 import io.github.hpcorchestrator.testbed.TestCluster;
-import io.github.hpcorchestrator.transport.LocalShell;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -37,15 +35,12 @@ class SlurmLlmSimulatorIntegrationTest {
   void up(TestCluster shared) throws Exception {
     cluster = shared;
     cli = new SlurmCli(cluster, cluster.workDir("hpco-slurm-simulator"));
-    config = cli.config("node1.yaml", cluster.nodes().get(0));
+    config = cli.firstNodeConfig();
   }
 
   @AfterAll
-  void down() throws Exception {
-    if (cluster == null) {
-      return;
-    }
-    new LocalShell(cluster.slurmEnvironment()).run(List.of("scancel", "--me"), Duration.ofSeconds(30));
+  void down() {
+    SlurmCli.cancelLeftovers(cli);
   }
 
   @Test

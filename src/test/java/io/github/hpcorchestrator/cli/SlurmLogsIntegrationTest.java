@@ -34,17 +34,14 @@ class SlurmLogsIntegrationTest {
   @BeforeAll
   void up(TestCluster shared) throws Exception {
     cluster = shared;
-    work = cluster.workDir("hpco-slurm-logs");
-    cli = new SlurmCli(cluster, work);
-    config = cli.config("node1.yaml", cluster.nodes().get(0));
+    cli = new SlurmCli(cluster, cluster.workDir("hpco-slurm-logs"));
+    work = cli.work();
+    config = cli.firstNodeConfig();
   }
 
   @AfterAll
-  void down() throws Exception {
-    if (cluster == null) {
-      return;
-    }
-    cli.slurm("scancel", "--me");
+  void down() {
+    SlurmCli.cancelLeftovers(cli);
   }
 
   @Test
