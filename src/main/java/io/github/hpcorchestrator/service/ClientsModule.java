@@ -80,9 +80,7 @@ public final class ClientsModule {
         store.observe(List.of(SubmitFailure.record(pending, e, clock.instant())));
         throw e;
       }
-      store.put(new ServiceRecord(clientId, spec.name(), sessionId, scheduler.name(), submitted.jobId(),
-          submitted.serviceDir(), 0, JobState.PENDING, "", "", 0, Optional.empty(), pending.submittedAt(),
-          Optional.empty(), Optional.empty(), recipe));
+      store.put(pending.submitted(submitted));
       return clientId;
     }
     throw new OperationFailedException("could not draw a free ID for client " + spec.name());
