@@ -13,7 +13,9 @@ final class ConfigLocator {
   static OrchestratorConfig load(Path configFile) {
     ConfigLoader loader = new ConfigLoader();
     if (configFile != null) {
-      return loader.load(configFile);
+      OrchestratorConfig config = loader.load(configFile);
+      Doorkeeper.open(configFile, config);
+      return config;
     }
     String home = System.getenv("ORCHESTRATOR_HOME");
     Path[] candidates = {home == null ? null : Path.of(home, "config.yaml"), Path.of("config.yaml")};
@@ -21,6 +23,7 @@ final class ConfigLocator {
     for (Path candidate : candidates) {
       if (candidate != null && Files.isRegularFile(candidate)) {
         config = loader.load(candidate);
+        Doorkeeper.open(candidate, config);
         break;
       }
     }

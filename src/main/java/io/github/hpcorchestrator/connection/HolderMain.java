@@ -25,6 +25,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -50,11 +51,13 @@ public final class HolderMain {
   private final AtomicInteger active = new AtomicInteger();
   private final AtomicInteger served = new AtomicInteger();
   private volatile ServerSocketChannel server;
+  private final DoorOp door;
 
   private HolderMain(HolderFolder folder, Duration idle, SshShell shell) {
     this.folder = folder;
     this.idle = idle;
     this.shell = shell;
+    this.door = new DoorOp(ServiceLoader.load(CliRunner.class).findFirst(), folder.dir().getParent());
   }
 
   /** The arguments that make a holder for {@code hpc} in {@code folder}, ending after {@code idle}. */
@@ -124,8 +127,9 @@ public final class HolderMain {
       // The watchdog or STOP closed the server socket: end.
     } finally {
       Files.deleteIfExists(folder.socket());
+      Doors.removeFor(Doors.dir(System.getenv(), System.getProperty("user.home")), folder.socket());
       pool.shutdownNow();
-      System.err.println("holder ends after " + served.get() + " requests");
+      System.err.println("holder ends after " + served.get() + " requests (" + door.served() + " CLI calls)");
     }
   }
 
@@ -229,6 +233,7 @@ public final class HolderMain {
         out.writeInt(port);
       }
       case HolderProtocol.HOLD -> hold(in, out);
+      case HolderProtocol.DOOR -> door.serve(in, out);
       default -> throw new IOException("unknown request " + op);
     }
   }

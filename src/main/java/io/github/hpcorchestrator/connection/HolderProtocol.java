@@ -25,6 +25,8 @@ final class HolderProtocol {
   static final int REACH = 9;
   /** Holds a forward until the client closes its socket connection. */
   static final int HOLD = 10;
+  /** Runs a CLI call in the holder ({@link DoorProtocol}). */
+  static final int DOOR = 11;
 
   static final int OK = 0;
   static final int FAILED = 1;

@@ -1,0 +1,25 @@
+package io.github.hpcorchestrator.cli;
+
+import io.github.hpcorchestrator.config.ConfigLoader;
+import io.github.hpcorchestrator.config.OrchestratorConfig;
+import io.github.hpcorchestrator.connection.CliRunner;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/** The CLI as a connection holder runs it for a call through a door (found by ServiceLoader). */
+public final class DoorRunner implements CliRunner {
+  /** For ServiceLoader. */
+  public DoorRunner() {}
+
+  @Override
+  public Optional<Path> heldStateDir(Path absConfig) {
+    OrchestratorConfig config = new ConfigLoader().load(absConfig);
+    return Doorkeeper.held(config) ? Optional.of(config.stateDir()) : Optional.empty();
+  }
+
+  @Override
+  public int run(PrintWriter out, PrintWriter err, String... args) {
+    return Main.run(out, err, args);
+  }
+}

@@ -1,0 +1,106 @@
+package io.github.hpcorchestrator.connection;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Doors: per-user links from a config file's absolute path to the socket of the connection holder
+ * that serves it, so a front-end that has not parsed the YAML can still find the warm holder. Uses
+ * java.base only, since the front-end loads it before deciding whether to start the full CLI.
+ */
+public final class Doors {
+  private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rwx------");
+
+  private Doors() {}
+
+  /** ${XDG_RUNTIME_DIR:-$HOME/.cache}/hpc-orchestrator/doors for the environment {@code env}. */
+  public static Path dir(Map<String, String> env, String userHome) {
+    String runtime = env.get("XDG_RUNTIME_DIR");
+    Path base = runtime != null && !runtime.isEmpty() ? Path.of(runtime) : Path.of(userHome, ".cache");
+    return base.resolve("hpc-orchestrator").resolve("doors");
+  }
+
+  /** The door of the config file {@code absConfig} in {@code dir}: a name from a 64-bit FNV-1a hash. */
+  public static Path door(Path dir, Path absConfig) {
+    long h = 0xcbf29ce484222325L;
+    for (byte b : absConfig.toString().getBytes(StandardCharsets.UTF_8)) {
+      h = (h ^ (b & 0xff)) * 0x100000001b3L;
+    }
+    return dir.resolve(String.format("%016x.sock", h));
+  }
+
+  /** Whether {@code dir} is a folder owned by this user with mode 0700 (else a door there is not used). */
+  public static boolean isPrivate(Path dir) {
+    try {
+      PosixFileAttributes a = Files.readAttributes(dir, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+      return a.isDirectory() && a.permissions().equals(OWNER_ONLY)
+          && a.owner().getName().equals(System.getProperty("user.name"));
+    } catch (IOException | UnsupportedOperationException e) {
+      return false;
+    }
+  }
+
+  /** Points the door of {@code absConfig} at {@code socket}, making the 0700 folder; false if it cannot. */
+  public static boolean make(Path dir, Path absConfig, Path socket) {
+    try {
+      Files.createDirectories(dir.getParent());
+      try {
+        Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
+        Files.setPosixFilePermissions(dir, OWNER_ONLY);
+      } catch (FileAlreadyExistsException e) {
+        // Checked below like any existing folder.
+      }
+      if (!isPrivate(dir)) {
+        return false;
+      }
+      Path door = door(dir, absConfig);
+      Path target = socket.toAbsolutePath();
+      if (Files.isSymbolicLink(door) && Files.readSymbolicLink(door).equals(target)) {
+        return true;
+      }
+      // A new link under a temporary name, moved over the old one, so a reader never sees none.
+      Path tmp = dir.resolve(door.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
+      Files.deleteIfExists(tmp);
+      Files.createSymbolicLink(tmp, target);
+      Files.move(tmp, door, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+          java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      return true;
+    } catch (IOException | UnsupportedOperationException e) {
+      return false;
+    }
+  }
+
+  /** Removes the doors in {@code dir} that point at {@code socket} (its holder ends). */
+  public static void removeFor(Path dir, Path socket) {
+    Path target = socket.toAbsolutePath();
+    try (DirectoryStream<Path> doors = Files.newDirectoryStream(dir, "*.sock")) {
+      for (Path door : doors) {
+        Optional<Path> to = linkTarget(door);
+        if (to.isPresent() && to.get().equals(target)) {
+          Files.deleteIfExists(door);
+        }
+      }
+    } catch (IOException e) {
+      // No folder or unreadable: no door of ours to remove; the front-end removes stale ones.
+    }
+  }
+
+  private static Optional<Path> linkTarget(Path door) {
+    try {
+      return Optional.of(Files.readSymbolicLink(door));
+    } catch (IOException | UnsupportedOperationException e) {
+      return Optional.empty();
+    }
+  }
+}
