@@ -16,8 +16,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * The holder's side of a CLI call through a door: checks that the call means here what it means
  * to its caller (same config's state_dir, same working folder and ORCHESTRATOR_HOME, so relative
- * paths resolve alike), then runs the CLI in-process with its output streamed back; a caller that
- * closes its socket (Ctrl-C) interrupts the run.
+ * paths resolve alike), then runs the CLI in-process with its output streamed back; once a write to
+ * a caller that closed its socket (Ctrl-C) fails, the run is interrupted. The socket is not read
+ * meanwhile: its blocking streams share one lock, so a waiting read would stall every write.
  */
 final class DoorOp {
   private final Optional<CliRunner> runner;
@@ -48,28 +49,6 @@ final class DoorOp {
     }
     out.writeByte(DoorProtocol.ACCEPTED);
     out.flush();
-    Thread worker = Thread.currentThread();
-    Object gate = new Object();
-    boolean[] running = {true};
-    // Nothing more comes from the caller: end of stream means it went away (Ctrl-C, a kill).
-    Thread watch = new Thread(() -> {
-      try {
-        while (in.read() >= 0) {
-          // Ignored: the request is complete.
-        }
-      } catch (IOException e) {
-        // Same as end of stream.
-      }
-      synchronized (gate) {
-        // Only while the run lasts: afterwards this pool thread may already serve another call.
-        if (running[0]) {
-          running[0] = false;
-          worker.interrupt();
-        }
-      }
-    }, "door-watch");
-    watch.setDaemon(true);
-    watch.start();
     PrintWriter o = writer(out, DoorProtocol.OUT);
     PrintWriter e = writer(out, DoorProtocol.ERR);
     int code;
@@ -79,9 +58,7 @@ final class DoorOp {
       e.println("Error: " + ex);
       code = 1;
     }
-    synchronized (gate) {
-      running[0] = false;
-    }
+    // Set by a write that failed: the caller went away (Ctrl-C, a kill); this pool thread goes on.
     boolean cancelled = Thread.interrupted();
     if (cancelled) {
       return;
@@ -127,11 +104,17 @@ final class DoorOp {
         if (Thread.currentThread().isInterrupted()) {
           throw new IOException("the caller went away");
         }
-        synchronized (out) {
-          out.writeByte(kind);
-          out.writeInt(len);
-          out.write(b, off, len);
-          out.flush();
+        try {
+          synchronized (out) {
+            out.writeByte(kind);
+            out.writeInt(len);
+            out.write(b, off, len);
+            out.flush();
+          }
+        } catch (IOException e) {
+          // PrintWriter swallows this: the interrupt is what ends the run's next wait.
+          Thread.currentThread().interrupt();
+          throw e;
         }
       }
     };

@@ -19,38 +19,45 @@ final class CliProcess {
   private final List<String> jvmOptions;
   private final Map<String, String> environment;
   private final Optional<Path> cwd;
+  private final String mainClass;
 
   private CliProcess(List<String> wrapper, List<String> jvmOptions, Map<String, String> environment,
-      Optional<Path> cwd) {
+      Optional<Path> cwd, String mainClass) {
     this.wrapper = List.copyOf(wrapper);
     this.jvmOptions = List.copyOf(jvmOptions);
     this.environment = Map.copyOf(environment);
     this.cwd = cwd;
+    this.mainClass = mainClass;
   }
 
   /** This test JVM's java and class path, in the test's working folder, with its environment. */
   static CliProcess java() {
-    return new CliProcess(List.of(), List.of(), Map.of(), Optional.empty());
+    return new CliProcess(List.of(), List.of(), Map.of(), Optional.empty(), Main.class.getName());
+  }
+
+  /** Started through the jar's entry point, the front-end that may take the warm path (a door). */
+  CliProcess throughFront() {
+    return new CliProcess(wrapper, jvmOptions, environment, cwd, "io.github.hpcorchestrator.front.FrontMain");
   }
 
   /** The JVM started through {@code argv} first (e.g. {@code ip netns exec NS}). */
   CliProcess wrappedIn(List<String> argv) {
-    return new CliProcess(argv, jvmOptions, environment, cwd);
+    return new CliProcess(argv, jvmOptions, environment, cwd, mainClass);
   }
 
   /** With these JVM options (e.g. {@code -Dproperty=value}) before the main class. */
   CliProcess withJvmOptions(List<String> options) {
-    return new CliProcess(wrapper, options, environment, cwd);
+    return new CliProcess(wrapper, options, environment, cwd, mainClass);
   }
 
   /** With these variables added to the inherited environment. */
   CliProcess withEnvironment(Map<String, String> variables) {
-    return new CliProcess(wrapper, jvmOptions, variables, cwd);
+    return new CliProcess(wrapper, jvmOptions, variables, cwd, mainClass);
   }
 
   /** Run in folder {@code dir}. */
   CliProcess in(Path dir) {
-    return new CliProcess(wrapper, jvmOptions, environment, Optional.of(dir));
+    return new CliProcess(wrapper, jvmOptions, environment, Optional.of(dir), mainClass);
   }
 
   /** Starts the CLI with {@code args}, writing its output to {@code out} and {@code err}. */
@@ -58,7 +65,7 @@ final class CliProcess {
     List<String> argv = new ArrayList<>(wrapper);
     argv.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     argv.addAll(jvmOptions);
-    argv.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
+    argv.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass));
     argv.addAll(args);
     ProcessBuilder pb = new ProcessBuilder(argv).redirectOutput(out.toFile()).redirectError(err.toFile());
     pb.environment().putAll(environment);

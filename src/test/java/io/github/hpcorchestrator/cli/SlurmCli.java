@@ -68,6 +68,11 @@ final class SlurmCli {
     return laptop().run(work, Duration.ofSeconds(180), withConfig(config, args));
   }
 
+  /** Runs the CLI inside the laptop namespace through the jar's front-end (the warm path's door). */
+  CliResult runFront(Path config, String... args) throws IOException, InterruptedException {
+    return laptop().throughFront().run(work, Duration.ofSeconds(180), withConfig(config, args));
+  }
+
   /** Starts the CLI inside the laptop namespace without waiting, its output going to {@code out} and {@code err}. */
   Process start(Path config, Path out, Path err, String... args) throws IOException {
     return laptop().start(out, err, withConfig(config, args));
