@@ -123,7 +123,7 @@ public final class ServersModule {
 
   /** The job script (and files) a start of {@code spec} would submit; strict: failing as the start would. */
   public String renderJob(ServiceSpec spec, boolean strict) {
-    return render(plan(spec, "(dry run)", strict));
+    return render(plan(spec, ClientsModule.DRY_RUN_SESSION, strict));
   }
 
   /**
