@@ -283,11 +283,23 @@ public final class BenchmarkOrchestrator implements AutoCloseable {
     return stopped;
   }
 
-  /** The job scripts (and generated files) {@code recipe} would run, without starting anything. */
+  /**
+   * The job scripts (and generated files) {@code recipe} would run, services then clients, without
+   * starting anything.
+   */
   public String dryRun(Recipe recipe) {
+    if (!recipe.clients().isEmpty() && clients.isEmpty()) {
+      throw new OperationFailedException("this orchestrator was built without a runtime for client jobs");
+    }
     StringBuilder out = new StringBuilder();
+    java.util.Map<String, ServicePlan> planned = new java.util.HashMap<>();
     for (ServiceSpec spec : recipe.services()) {
-      out.append(servers.renderJob(spec, false));
+      ServicePlan plan = servers.plan(spec, ClientsModule.DRY_RUN_SESSION, false);
+      planned.put(spec.name(), plan);
+      out.append(servers.render(plan));
+    }
+    for (var client : recipe.clients()) {
+      out.append(clients.orElseThrow().render(client, planned));
     }
     return out.toString();
   }

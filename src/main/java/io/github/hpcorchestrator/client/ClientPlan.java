@@ -45,7 +45,8 @@ public record ClientPlan(
    * @param serviceId the service it was resolved from, empty for a plain {@code url} target
    * @param username basic-auth user name, empty for none
    * @param passwordFile file (relative to the job's folder, or absolute) holding the basic-auth password
-   * @param caFile PEM file of the CA that signs the server's TLS certificate, empty to use the JVM's trust store
+   * @param caFile PEM file of the only certificates trusted for the server (pinned: host names are not checked),
+   *     empty to use the JVM's trust store
    */
   @JsonInclude(JsonInclude.Include.NON_ABSENT)
   public record Target(

@@ -129,6 +129,9 @@ final class Exchange implements HttpResponse.BodyHandler<Void> {
     if (t instanceof HttpTimeoutException) {
       return "timeout";
     }
+    if (t instanceof javax.net.ssl.SSLException) {
+      return "tls"; // the handshake failed: not the server's fault, so not a bad response
+    }
     return "bad_response"; // closed or garbled before a status line
   }
 

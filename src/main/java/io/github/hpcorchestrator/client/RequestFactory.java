@@ -11,16 +11,18 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.KeyStore;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executor;
+import io.github.hpcorchestrator.tls.PinnedTrust;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 
 /** Builds the HTTP client of a run (TLS trust, HTTP/1.1) and each request's message from its prompt. */
 final class RequestFactory {
@@ -60,7 +62,7 @@ final class RequestFactory {
     }
   }
 
-  /** An HTTP/1.1 client trusting the plan's CA file where it names one. */
+  /** An HTTP/1.1 client trusting only the plan's CA file's certificates where it names one (see PinnedTrust). */
   static HttpClient client(ClientPlan plan, Path jobDir, Executor executor) throws BadPlanException {
     HttpClient.Builder b = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
         .connectTimeout(Duration.ofNanos((long) (plan.workload().timeoutSeconds() * 1e9)))
@@ -73,20 +75,14 @@ final class RequestFactory {
 
   private static SSLContext trusting(Path pem, String name) throws BadPlanException {
     try (InputStream in = Files.newInputStream(pem)) {
-      KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
-      store.load(null, null);
-      int n = 0;
+      List<X509Certificate> pinned = new ArrayList<>();
       for (Certificate c : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
-        store.setCertificateEntry("ca" + n++, c);
+        pinned.add((X509Certificate) c);
       }
-      if (n == 0) {
+      if (pinned.isEmpty()) {
         throw new BadPlanException(name, "target.ca_file", "a PEM certificate", "no certificate");
       }
-      TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-      tmf.init(store);
-      SSLContext ctx = SSLContext.getInstance("TLS");
-      ctx.init(null, tmf.getTrustManagers(), null);
-      return ctx;
+      return PinnedTrust.context(pinned);
     } catch (IOException | GeneralSecurityException e) {
       throw new BadPlanException(name, "target.ca_file", "a readable PEM certificate", e.getClass().getSimpleName());
     }

@@ -12,7 +12,7 @@ package io.github.hpcorchestrator.client;
  * @param end when the last byte arrived, or when the failure was seen
  * @param status HTTP status, 0 when no response came
  * @param error the failure kind ({@code http_<code>}, {@code connect}, {@code timeout}, {@code stream_cut},
- *     {@code bad_response}, {@code stopped}), null for a success
+ *     {@code bad_response}, {@code tls}, {@code stopped}), null for a success
  * @param inputTokens prompt tokens the server counted, -1 when it gave none
  * @param outputTokens output tokens the server counted, -1 when it gave none
  * @param chunks content chunks received

@@ -23,8 +23,8 @@ import org.slf4j.LoggerFactory;
  * holder can be used (it died, hangs, or will not start) the call falls back to an SSH connection
  * of its own, and keeps it for the rest of the call.
  *
- * <p>Login happens in the holder, with keys only, as {@link SshShell} does: there is no
- * interactive prompt (second factor) to answer yet.
+ * <p>Login happens in the holder, which has no terminal: a login node that asks a second factor
+ * makes it fail, and the call then logs in on its own connection, asking on its terminal.
  */
 public final class HeldShell implements Shell {
   private static final Logger LOG = LoggerFactory.getLogger(HeldShell.class);

@@ -29,6 +29,11 @@ public record HolderFolder(Path dir) {
     return dir.resolve("holder.lock");
   }
 
+  /** The pid and start time of the holder that listens on the socket ({@link HolderProcess}). */
+  public Path process() {
+    return dir.resolve("holder.pid");
+  }
+
   /** Where the holder's stdout and stderr go. */
   public Path log() {
     return dir.resolve("holder.log");

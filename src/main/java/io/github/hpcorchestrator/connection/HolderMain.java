@@ -18,6 +18,7 @@ import java.nio.channels.FileLock;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
@@ -52,6 +53,7 @@ public final class HolderMain {
   private final AtomicInteger served = new AtomicInteger();
   private volatile ServerSocketChannel server;
   private final DoorOp door;
+  private volatile Object socketInode;
 
   private HolderMain(HolderFolder folder, Duration idle, SshShell shell) {
     this.folder = folder;
@@ -108,6 +110,12 @@ public final class HolderMain {
     server.bind(UnixDomainSocketAddress.of(folder.socket()));
     // The 0700 folder already keeps others out; nothing in state_dir carries group or other bits.
     Files.setPosixFilePermissions(folder.socket(), OWNER_RW);
+    socketInode = inode(folder.socket());
+    // What lets a later call prove a hung holder is this process before it kills it.
+    Optional<HolderProcess> me = HolderProcess.current();
+    if (me.isPresent()) {
+      me.get().write(folder.process());
+    }
     System.err.println("holder " + ProcessHandle.current().pid() + " listening on " + folder.socket());
     ExecutorService pool = Executors.newFixedThreadPool(MAX_CLIENTS, r -> {
       Thread t = new Thread(r, "holder-client");
@@ -126,7 +134,7 @@ public final class HolderMain {
     } catch (IOException closed) {
       // The watchdog or STOP closed the server socket: end.
     } finally {
-      Files.deleteIfExists(folder.socket());
+      removeOwnSocket();
       Doors.removeFor(Doors.dir(System.getenv(), System.getProperty("user.home")), folder.socket());
       pool.shutdownNow();
       System.err.println("holder ends after " + served.get() + " requests (" + door.served() + " CLI calls)");
@@ -135,6 +143,13 @@ public final class HolderMain {
 
   private void watchIdle() {
     while (server.isOpen()) {
+      // A holder whose folder was removed (its state_dir, a test cluster) or taken over by another
+      // holder can never be reached again: it ends instead of waiting out its idle time.
+      if (!socketInode.equals(inode(folder.socket()))) {
+        System.err.println("the socket " + folder.socket() + " is gone or replaced");
+        stop();
+        return;
+      }
       long idleNanos = System.nanoTime() - lastUseNanos.get();
       if (active.get() == 0 && idleNanos >= idle.toNanos()) {
         System.err.println("idle for " + idle.toSeconds() + " s");
@@ -159,10 +174,30 @@ public final class HolderMain {
   private void stop() {
     try {
       // Removed before the close so no caller connects to a socket about to go away.
-      Files.deleteIfExists(folder.socket());
+      removeOwnSocket();
       server.close();
     } catch (IOException e) {
       System.err.println("stopping: " + e.getMessage());
+    }
+  }
+
+  /** The socket file's inode, or a marker no inode equals when it is gone. */
+  private static Object inode(Path socket) {
+    try {
+      return Files.getAttribute(socket, "unix:ino", LinkOption.NOFOLLOW_LINKS);
+    } catch (IOException | RuntimeException e) {
+      return "gone";
+    }
+  }
+
+  /** Removes the socket and the process record only while they are this holder's, not a successor's. */
+  private void removeOwnSocket() throws IOException {
+    if (socketInode != null && socketInode.equals(inode(folder.socket()))) {
+      Files.deleteIfExists(folder.socket());
+      Optional<HolderProcess> recorded = HolderProcess.read(folder.process());
+      if (recorded.isPresent() && recorded.get().pid() == ProcessHandle.current().pid()) {
+        Files.deleteIfExists(folder.process());
+      }
     }
   }
 

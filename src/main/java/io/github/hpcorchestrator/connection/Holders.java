@@ -42,6 +42,9 @@ public final class Holders {
     if (ping(folder, timer)) {
       return Optional.of(folder);
     }
+    if (Files.exists(folder.socket()) && !replaceHung(folder)) {
+      return Optional.empty();
+    }
     Process p;
     try {
       p = start(folder, hpc);
@@ -67,6 +70,33 @@ public final class Holders {
     }
     LOG.info("the connection holder did not answer within {} s (see {})", START_TIMEOUT.toSeconds(), folder.log());
     return Optional.empty();
+  }
+
+  /**
+   * Ends a holder whose socket is there but that did not answer a ping, if its folder's record
+   * proves the process is the one that started there (pid and start time), and removes its socket;
+   * whether a new holder may start (false: a holder we cannot prove ours may still hold the lock).
+   */
+  private static boolean replaceHung(HolderFolder folder) {
+    Optional<HolderProcess> recorded = HolderProcess.read(folder.process());
+    if (recorded.isEmpty() || !recorded.get().isRunning()) {
+      // Dead (its socket stayed after a kill): nothing to end; the new holder rebinds the socket.
+      return true;
+    }
+    HolderProcess hung = recorded.get();
+    LOG.info("the connection holder {} in {} does not answer; ending it and starting a new one",
+        hung.pid(), folder.dir());
+    if (!hung.kill(PING_TIMEOUT)) {
+      LOG.warn("the connection holder {} did not end; using a connection of this call's own", hung.pid());
+      return false;
+    }
+    try {
+      Files.deleteIfExists(folder.socket());
+      Files.deleteIfExists(folder.process());
+    } catch (IOException e) {
+      LOG.warn("cannot remove the socket of the ended holder: {}", e.getMessage());
+    }
+    return true;
   }
 
   /** Starts a detached holder (own session, output to its log); it outlives this JVM. */

@@ -3,10 +3,10 @@ package io.github.hpcorchestrator.prometheus;
 import at.favre.lib.crypto.bcrypt.BCrypt;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.github.hpcorchestrator.OperationFailedException;
+import io.github.hpcorchestrator.tls.PinnedTrust;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,7 +14,6 @@ import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.SecureRandom;
-import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.util.Base64;
@@ -22,9 +21,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLEngine;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
  * What guards one Prometheus: a self-signed TLS certificate, the orchestrator's basic-auth user
@@ -105,9 +101,7 @@ public record PrometheusCredentials(
     try {
       X509Certificate pinned = (X509Certificate) CertificateFactory.getInstance("X.509")
           .generateCertificate(new ByteArrayInputStream(certPem.getBytes(StandardCharsets.US_ASCII)));
-      SSLContext context = SSLContext.getInstance("TLS");
-      context.init(null, new TrustManager[] {new PinnedTrustManager(pinned)}, new SecureRandom());
-      return context;
+      return PinnedTrust.context(List.of(pinned));
     } catch (GeneralSecurityException e) {
       throw new OperationFailedException("cannot use the monitor's certificate: " + e.getMessage(), e);
     }
@@ -132,62 +126,5 @@ public record PrometheusCredentials(
   private static String pem(String type, byte[] der) {
     String body = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der);
     return "-----BEGIN " + type + "-----\n" + body + "\n-----END " + type + "-----\n";
-  }
-
-  /**
-   * Trusts one certificate. The pin replaces name checks: the orchestrator reaches Prometheus
-   * through tunnels and node names that a certificate made before the job ran cannot list.
-   */
-  private static final class PinnedTrustManager extends X509ExtendedTrustManager {
-    private final X509Certificate pinned;
-
-    PinnedTrustManager(X509Certificate pinned) {
-      this.pinned = pinned;
-    }
-
-    private void check(X509Certificate[] chain) throws CertificateException {
-      if (chain == null || chain.length == 0 || !chain[0].equals(pinned)) {
-        throw new CertificateException("the server's certificate is not the monitor's own certificate");
-      }
-    }
-
-    @Override
-    public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-      check(chain);
-    }
-
-    @Override
-    public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket)
-        throws CertificateException {
-      check(chain);
-    }
-
-    @Override
-    public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
-        throws CertificateException {
-      check(chain);
-    }
-
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-      throw new CertificateException("not a server for clients");
-    }
-
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket)
-        throws CertificateException {
-      throw new CertificateException("not a server for clients");
-    }
-
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
-        throws CertificateException {
-      throw new CertificateException("not a server for clients");
-    }
-
-    @Override
-    public X509Certificate[] getAcceptedIssuers() {
-      return List.of(pinned).toArray(X509Certificate[]::new);
-    }
   }
 }

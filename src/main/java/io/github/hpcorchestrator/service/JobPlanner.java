@@ -16,7 +16,7 @@ import java.util.function.Consumer;
  * kind that can run natively does so (said once), and any other fails before anything starts.
  */
 public final class JobPlanner {
-  private static final Set<String> SECRET_FILES = Set.of("tls.key", "scrape.password");
+  private static final Set<String> SECRET_FILES = Set.of("tls.key", "scrape.password", ClientJobs.PASSWORD_FILE);
   private final ContainerRuntime containers;
   private final Consumer<String> progress;
   private final Set<String> told = new HashSet<>();

@@ -123,7 +123,7 @@ public final class ServersModule {
 
   /** The job script (and files) a start of {@code spec} would submit; strict: failing as the start would. */
   public String renderJob(ServiceSpec spec, boolean strict) {
-    return render(plan(spec, "(dry run)", strict));
+    return render(plan(spec, ClientsModule.DRY_RUN_SESSION, strict));
   }
 
   /**
@@ -187,7 +187,10 @@ public final class ServersModule {
 
   /** Stops a service by full ID or unique hex part; false if it had already ended. */
   public boolean stopService(String typedId) {
-    ServiceStatus status = checkServiceStatus(typedId);
+    return stop(checkServiceStatus(typedId));
+  }
+
+  private boolean stop(ServiceStatus status) {
     if (status.state().isFinal()) {
       return false;
     }
@@ -205,11 +208,12 @@ public final class ServersModule {
     return true;
   }
 
-  /** Stops every service that still runs; returns the IDs stopped. */
+  /** Stops every service that still runs, as one refresh saw them; returns the IDs stopped. */
   public List<String> stopAllServices() {
     List<String> stopped = new ArrayList<>();
+    // One poll for all: a refresh per service made stopping 50 of them take 50 squeue round trips.
     for (ServiceStatus s : refresh()) {
-      if (!s.state().isFinal() && ours(s.record()) && stopService(s.serviceId())) {
+      if (!s.state().isFinal() && ours(s.record()) && stop(s)) {
         stopped.add(s.serviceId());
       }
     }

@@ -52,6 +52,7 @@ final class SshConnection {
   private final Path localHome;
   private final AtomicBoolean warnedUnchecked = new AtomicBoolean();
   private final List<Consumer<ClientSession>> reconnectListeners = new CopyOnWriteArrayList<>();
+  private final TerminalPrompts prompts;
 
   private final Object lock = new Object();
   private SshClient client; // guarded by lock
@@ -63,6 +64,12 @@ final class SshConnection {
 
   /** A connection to the login node {@code config} names, with ~/.ssh under {@code localHome}. */
   SshConnection(HpcConfig config, Path localHome) {
+    this(config, localHome, TerminalPrompts.console());
+  }
+
+  /** Like {@link #SshConnection(HpcConfig, Path)}, answering second-factor prompts from {@code source}. */
+  SshConnection(HpcConfig config, Path localHome, PromptSource source) {
+    this.prompts = new TerminalPrompts(source);
     this.config = config;
     this.username = config.username().orElse(System.getProperty("user.name"));
     this.localHome = localHome;
@@ -133,7 +140,7 @@ final class SshConnection {
       if (s != null) {
         s.close(true);
       }
-      String refusal = hostKeyRefusal;
+      String refusal = hostKeyRefusal != null ? hostKeyRefusal : prompts.refusal();
       if (refusal != null) {
         throw new OperationFailedException(refusal, e);
       }
@@ -158,6 +165,7 @@ final class SshConnection {
         ? new DefaultConfigFileHostEntryResolver(sshConfig, true)
         : HostConfigEntryResolver.EMPTY);
     c.setKeyIdentityProvider(KeyIdentityProvider.wrapKeyPairs(loadKeys()));
+    c.setUserInteraction(prompts);
     c.start();
     return c;
   }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.github.hpcorchestrator.config.HpcConfig;
 import io.github.hpcorchestrator.testbed.Await;
 import io.github.hpcorchestrator.testbed.SharedCluster;
+import io.github.hpcorchestrator.testbed.TempFolder;
 import io.github.hpcorchestrator.testbed.TestCluster;
 import io.github.hpcorchestrator.transport.CommandResult;
 import io.github.hpcorchestrator.transport.Shell;
@@ -27,7 +28,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * {@link HeldShell} and its holder against the test cluster's real sshd: the {@link Shell}
- * contract, one login for many calls, --disconnect, a killed holder, other users, idle end.
+ * contract, one login for many calls, --disconnect, a killed, a hung and an orphaned holder, other
+ * users, idle end.
  */
 @Tag("integration")
 @ExtendWith(SharedCluster.class)
@@ -200,6 +202,44 @@ class HeldShellIntegrationTest extends ShellContract {
     await("idle holder " + pid + " ends", () -> !alive(pid));
 
     assertThat(socket).doesNotExist();
+  }
+
+  @Test
+  void aHolderWhoseStateFolderIsRemovedEnds() throws Exception {
+    Path state = stateDir("removed");
+    echo(state, Duration.ofMinutes(2), "x");
+    long pid = Holders.pid(state).orElseThrow();
+
+    TempFolder.deleteQuietly(state);
+
+    await("holder " + pid + " of a removed state folder ends", () -> !alive(pid));
+    assertThat(state).doesNotExist();
+  }
+
+  @Test
+  void aHungHolderIsKilledAndReplaced() throws Exception {
+    Path state = stateDir("hung");
+    echo(state, Duration.ofMinutes(2), "x");
+    long pid = Holders.pid(state).orElseThrow();
+    signal("STOP", pid);
+    try {
+      assertThat(echo(state, Duration.ofMinutes(2), "after")).isEqualTo("after\n");
+
+      await("stopped holder " + pid + " is killed", () -> !alive(pid));
+      long successor = Holders.pid(state).orElseThrow();
+      assertThat(successor).isNotEqualTo(pid);
+      assertThat(HolderProcess.read(HolderFolder.in(state).process()).orElseThrow().pid()).isEqualTo(successor);
+    } finally {
+      if (alive(pid)) {
+        signal("CONT", pid);
+      }
+    }
+  }
+
+  private static void signal(String name, long pid) throws IOException, InterruptedException {
+    Process p = new ProcessBuilder("kill", "-" + name, Long.toString(pid)).inheritIO().start();
+    assertThat(p.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).isZero();
   }
 
   @Test

@@ -135,4 +135,21 @@ class ServersModuleTest {
     assertThat(servers.stopAllServices()).containsExactly("sleeper_0123abcd");
     assertThat(fake.scheduler.cancelled).extracting(SubmittedJob::jobId).containsExactly("77");
   }
+
+  @Test
+  void stopAllPollsOnceForAllItsServices() {
+    ServersModule servers = servers();
+    String session = fake.store.newSession("r.yaml", FakeServers.NOW);
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      ids.add(servers.startService(FakeServers.sleeper("sleeper"), session, "r.yaml", false));
+    }
+    fake.scheduler.calls.clear();
+
+    assertThat(servers.stopAllServices()).containsExactlyInAnyOrderElementsOf(ids);
+
+    assertThat(fake.scheduler.calls.stream().filter(c -> c.startsWith("poll"))).hasSize(1);
+    assertThat(fake.scheduler.cancelled).extracting(SubmittedJob::serviceId).containsExactlyInAnyOrderElementsOf(ids);
+    assertThat(servers.listRunningServices()).isEmpty();
+  }
 }

@@ -1,0 +1,88 @@
+package io.github.hpcorchestrator.connection;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * The process of a holder as its folder records it (pid and kernel start time), so that a hung
+ * holder is killed only when that pid is still the very process that started there, never a
+ * process that reused its pid.
+ */
+record HolderProcess(long pid, long startTime) {
+
+  /** This JVM's record, if /proc tells its start time. */
+  static Optional<HolderProcess> current() {
+    long pid = ProcessHandle.current().pid();
+    OptionalLong start = startTime(pid);
+    return start.isPresent() ? Optional.of(new HolderProcess(pid, start.getAsLong())) : Optional.empty();
+  }
+
+  /** Field 22 of /proc/PID/stat (clock ticks after boot); empty when no such process or a dead one. */
+  static OptionalLong startTime(long pid) {
+    try {
+      String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+      // The command name (field 2) may hold spaces and parentheses: count fields after its last ')'.
+      String[] rest = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
+      if ("Z".equals(rest[0]) || "X".equals(rest[0])) {
+        return OptionalLong.empty(); // dead, only not yet reaped by its parent
+      }
+      return OptionalLong.of(Long.parseLong(rest[22 - 3]));
+    } catch (IOException | RuntimeException e) {
+      return OptionalLong.empty();
+    }
+  }
+
+  /** Writes this record to {@code file} (owner-only, atomically). */
+  void write(Path file) throws IOException {
+    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+    Files.deleteIfExists(tmp);
+    Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    Files.writeString(tmp, pid + " " + startTime + "\n");
+    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  /** The record in {@code file}; empty when missing or garbled. */
+  static Optional<HolderProcess> read(Path file) {
+    try {
+      String[] f = Files.readString(file).trim().split(" ");
+      return Optional.of(new HolderProcess(Long.parseLong(f[0]), Long.parseLong(f[1])));
+    } catch (IOException | RuntimeException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** Whether this pid is alive and is still the process that wrote the record. */
+  boolean isRunning() {
+    OptionalLong now = startTime(pid);
+    return now.isPresent() && now.getAsLong() == startTime;
+  }
+
+  /** SIGKILLs this process if it is still the recorded one, and waits for its end; whether it is gone. */
+  boolean kill(Duration wait) {
+    if (!isRunning()) {
+      return true;
+    }
+    Optional<ProcessHandle> h = ProcessHandle.of(pid);
+    if (h.isEmpty()) {
+      return true;
+    }
+    // destroyForcibly is SIGKILL on Unix: also ends a stopped (SIGSTOPped) process.
+    h.get().destroyForcibly();
+    long deadline = System.nanoTime() + wait.toNanos();
+    while (isRunning() && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      }
+    }
+    return !isRunning();
+  }
+}

@@ -1,0 +1,84 @@
+package io.github.hpcorchestrator.transport;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.github.hpcorchestrator.OperationFailedException;
+import io.github.hpcorchestrator.config.HpcConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.apache.sshd.server.SshServer;
+import org.apache.sshd.server.auth.keyboard.DefaultKeyboardInteractiveAuthenticator;
+import org.apache.sshd.server.keyprovider.SimpleGeneratorHostKeyProvider;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A login whose server asks a keyboard-interactive question (a second factor), against a real
+ * SSH server in this JVM (MINA's SshServer): the testbed's sshd has no PAM to ask one.
+ */
+class SecondFactorLoginTest {
+  private static final String CODE = "246810";
+  @TempDir
+  Path home;
+  private SshServer server;
+
+  @BeforeEach
+  void up() throws Exception {
+    server = SshServer.setUpDefaultServer();
+    server.setHost("127.0.0.1");
+    server.setPort(0);
+    server.setKeyPairProvider(new SimpleGeneratorHostKeyProvider(home.resolve("host.key")));
+    // The default authenticator asks one hidden "Password:" prompt and checks it here.
+    server.setPasswordAuthenticator((user, answer, session) -> CODE.equals(answer));
+    server.setKeyboardInteractiveAuthenticator(new DefaultKeyboardInteractiveAuthenticator());
+    server.start();
+  }
+
+  @AfterEach
+  void down() throws Exception {
+    server.stop(true);
+  }
+
+  private SshConnection connection(PromptSource source) throws Exception {
+    Path knownHosts = home.resolve("known_hosts");
+    Files.writeString(knownHosts, "");
+    HpcConfig hpc = new HpcConfig("127.0.0.1", server.getPort(), Optional.of("tester"), Optional.empty(),
+        knownHosts, HpcConfig.HostKeyChecking.NO);
+    return new SshConnection(hpc, home, source);
+  }
+
+  @Test
+  void theSecondFactorIsAskedOnceAndItsAnswerLogsIn() throws Exception {
+    List<String> asked = new ArrayList<>();
+    SshConnection c = connection((name, instruction, prompts, echo) -> {
+      asked.add(prompts[0] + (echo[0] ? " (shown)" : " (hidden)"));
+      return new String[] {CODE};
+    });
+    try {
+      assertThat(c.session().isAuthenticated()).isTrue();
+    } finally {
+      c.close();
+    }
+    assertThat(asked).hasSize(1);
+    assertThat(asked.get(0)).endsWith("(hidden)");
+  }
+
+  @Test
+  void withoutATerminalTheLoginFailsInOneLineSayingWhy() throws Exception {
+    SshConnection c = connection((name, instruction, prompts, echo) -> {
+      throw new IllegalStateException(TerminalPrompts.NO_TERMINAL);
+    });
+    try {
+      assertThatThrownBy(c::session).isInstanceOf(OperationFailedException.class)
+          .hasMessage(TerminalPrompts.NO_TERMINAL).hasMessageNotContaining("\n");
+    } finally {
+      c.close();
+    }
+  }
+}
