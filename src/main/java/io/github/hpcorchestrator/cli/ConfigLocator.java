@@ -9,12 +9,19 @@ import java.nio.file.Path;
 final class ConfigLocator {
   private ConfigLocator() {}
 
-  /** The configuration of {@code configFile} (may be null) as the class comment describes. */
+  /** The configuration of {@code configFile} (may be null) as the class comment describes; makes its door. */
   static OrchestratorConfig load(Path configFile) {
+    return load(configFile, true);
+  }
+
+  /** As {@link #load(Path)}; {@code door} false: no door (--disconnect, which would leave one with no holder). */
+  static OrchestratorConfig load(Path configFile, boolean door) {
     ConfigLoader loader = new ConfigLoader();
     if (configFile != null) {
       OrchestratorConfig config = loader.load(configFile);
-      Doorkeeper.open(configFile, config);
+      if (door) {
+        Doorkeeper.open(configFile, config);
+      }
       return config;
     }
     String home = System.getenv("ORCHESTRATOR_HOME");
@@ -23,7 +30,9 @@ final class ConfigLocator {
     for (Path candidate : candidates) {
       if (candidate != null && Files.isRegularFile(candidate)) {
         config = loader.load(candidate);
-        Doorkeeper.open(candidate, config);
+        if (door) {
+          Doorkeeper.open(candidate, config);
+        }
         break;
       }
     }

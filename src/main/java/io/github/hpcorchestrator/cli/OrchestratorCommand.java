@@ -195,7 +195,7 @@ public final class OrchestratorCommand implements Callable<Integer> {
           : "--recipe R --wait takes no ID: it waits for the session's own clients");
     }
     Printer printer = new Printer(out, err, output);
-    OrchestratorConfig config = ConfigLocator.load(configFile);
+    OrchestratorConfig config = ConfigLocator.load(configFile, !action.disconnect);
     if (action.disconnect) {
       return HeldConnectionAction.disconnect(config, printer::progress);
     }
