@@ -54,7 +54,6 @@ import java.util.function.Function;
 public final class BenchmarkOrchestrator implements AutoCloseable {
 
   /** How often a session start plans again when concurrent starts keep taking its session ID. */
-  private static final int SESSION_ATTEMPTS = 5;
 
   private final OrchestratorConfig config;
   private final Shell shell;
@@ -209,22 +208,19 @@ public final class BenchmarkOrchestrator implements AutoCloseable {
     // recorded or started: a recipe that cannot run costs nothing and leaves no trace. The plans
     // name their session (a monitor follows it), so they take the ID the session will get, and are
     // made again only when a concurrent start took that ID first.
-    String session;
-    List<ServicePlan> plans;
-    int attempts = 0;
-    do {
-      if (++attempts > SESSION_ATTEMPTS) {
-        throw new OperationFailedException("could not open a session: " + SESSION_ATTEMPTS
-            + " concurrent starts took its ID first; try again");
+    String session = store.nextSessionId();
+    List<ServicePlan> plans = plan(ordered, session);
+    if (!store.openSession(session, recipe.source().toString(), clock.instant())) {
+      // A concurrent start took that ID while this one planned: claim a session first this time (one
+      // atomic insert, so no race can be lost again) and plan anew for it; a plan that fails gives it back.
+      session = store.newSession(recipe.source().toString(), clock.instant());
+      try {
+        plans = plan(ordered, session);
+      } catch (RuntimeException e) {
+        store.dropSession(session);
+        throw e;
       }
-      session = store.nextSessionId();
-      plans = new ArrayList<>();
-      for (ServiceSpec spec : ordered) {
-        ServicePlan plan = servers.plan(spec, session, true);
-        servers.prepare(plan);
-        plans.add(plan);
-      }
-    } while (!store.openSession(session, recipe.source().toString(), clock.instant()));
+    }
     List<String> started = new ArrayList<>();
     for (ServicePlan plan : plans) {
       started.add(servers.start(plan, recipe.source().toString(), waitReady));
@@ -238,6 +234,17 @@ public final class BenchmarkOrchestrator implements AutoCloseable {
       started.add(clients.orElseThrow().start(client, session, recipe.source().toString(), byName));
     }
     return new SessionStart(session, started);
+  }
+
+  /** Plans and prepares every service of {@code ordered} for {@code session}, starting nothing. */
+  private List<ServicePlan> plan(List<ServiceSpec> ordered, String session) {
+    List<ServicePlan> plans = new ArrayList<>();
+    for (ServiceSpec spec : ordered) {
+      ServicePlan plan = servers.plan(spec, session, true);
+      servers.prepare(plan);
+      plans.add(plan);
+    }
+    return plans;
   }
 
   /**

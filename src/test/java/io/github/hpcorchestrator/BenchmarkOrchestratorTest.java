@@ -103,6 +103,41 @@ class BenchmarkOrchestratorTest {
   }
 
   @Test
+  void aStartWhoseSessionIdIsTakenWhileItPlansClaimsOneFirstAndNeverLosesAgain() {
+    BenchmarkOrchestrator api = api();
+    // Every plan sees another start open a session meanwhile: heavy contention, as 8 parallel starts.
+    fake.kind.onPlan = () -> fake.store.newSession("other.yaml", FakeServers.NOW);
+
+    SessionStart start = api.startBenchmarkSession(recipe(FakeServers.sleeper("counted")), false);
+
+    // session_1 went to the first concurrent start; this one then claimed session_2 before planning again.
+    assertThat(start.sessionId()).isEqualTo("session_2");
+    assertThat(fake.scheduler.submitted).singleElement()
+        .satisfies(j -> assertThat(j.files()).containsEntry("session", "session_2\n"));
+    assertThat(fake.kind.planCount()).isEqualTo(2);
+  }
+
+  @Test
+  void aClaimedSessionWhosePlanThenFailsIsGivenBack() {
+    BenchmarkOrchestrator api = api();
+    int[] plans = {0};
+    fake.kind.onPlan = () -> {
+      if (plans[0]++ == 0) {
+        fake.store.newSession("other.yaml", FakeServers.NOW);
+      } else {
+        throw new InputException("the image went away");
+      }
+    };
+
+    assertThatThrownBy(() -> api.startBenchmarkSession(recipe(FakeServers.sleeper("counted")), false))
+        .isInstanceOf(InputException.class).hasMessage("the image went away");
+
+    assertThat(fake.store.sessionExists("session_1")).isTrue();
+    assertThat(fake.store.sessionExists("session_2")).isFalse();
+    assertThat(fake.scheduler.submitted).isEmpty();
+  }
+
+  @Test
   void aRefusedSubmitStopsTheSessionThereWithTheRowFailed() {
     BenchmarkOrchestrator api = api();
     fake.scheduler.failSubmitsWith(new SubmitRefusedException("sbatch refused sleeper: Invalid account"));

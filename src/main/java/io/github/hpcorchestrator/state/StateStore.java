@@ -152,6 +152,18 @@ public final class StateStore implements AutoCloseable {
     });
   }
 
+  /** Forgets session {@code id} if no service belongs to it (a claimed session whose plans failed). */
+  public void dropSession(String id) {
+    inTransaction(() -> {
+      try (PreparedStatement ps = db.prepareStatement("DELETE FROM sessions WHERE session_id = ?"
+          + " AND NOT EXISTS (SELECT 1 FROM services WHERE session_id = ?)")) {
+        ps.setString(1, id);
+        ps.setString(2, id);
+        return ps.executeUpdate();
+      }
+    });
+  }
+
   /** Whether a session with this ID was ever started here. */
   public boolean sessionExists(String sessionId) {
     if (!connected()) {

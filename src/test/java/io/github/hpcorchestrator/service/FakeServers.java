@@ -67,6 +67,8 @@ public final class FakeServers implements AutoCloseable {
     /** Plans made, per service ID drawn. */
     public final Map<String, Integer> plans = new HashMap<>();
     private boolean credentials;
+    /** Runs at the start of each plan: a test's concurrent start, or a plan that fails. */
+    public Runnable onPlan = () -> { };
 
     /** Makes later plans draw credentials, as a Prometheus with auth does (a bcrypt hash: seconds). */
     public void drawCredentials() {
@@ -95,6 +97,7 @@ public final class FakeServers implements AutoCloseable {
 
     @Override
     public JobSpec plan(ServiceSpec spec, String serviceId, LaunchContext context) {
+      onPlan.run();
       plans.merge(serviceId, 1, Integer::sum);
       context.runningServices(); // a monitor's plan reads them: one refresh per plan
       if (credentials) {
