@@ -24,7 +24,7 @@ final class Doorkeeper {
     if (!held(config)) {
       return;
     }
-    Path socket = new HolderFolder(config.stateDir().toAbsolutePath().resolve("connection")).socket();
+    Path socket = HolderFolder.at(config.stateDir().toAbsolutePath()).socket();
     Doors.make(Doors.dir(System.getenv(), System.getProperty("user.home")), file.toAbsolutePath().normalize(), socket);
   }
 }

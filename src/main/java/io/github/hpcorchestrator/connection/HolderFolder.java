@@ -17,6 +17,7 @@ import java.util.Set;
  * uid and the folder's mode is what keeps other users from connecting.
  */
 public record HolderFolder(Path dir) {
+  private static final String NAME = "connection";
   private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rwx------");
 
   /** The socket the holder listens on. */
@@ -39,9 +40,14 @@ public record HolderFolder(Path dir) {
     return dir.resolve("holder.log");
   }
 
+  /** The folder under {@code stateDir} as a path only: nothing is created or checked (a door names its socket). */
+  public static HolderFolder at(Path stateDir) {
+    return new HolderFolder(stateDir.resolve(NAME));
+  }
+
   /** The folder under {@code stateDir}, created 0700 if missing; fails if it is not ours and 0700. */
   public static HolderFolder in(Path stateDir) {
-    Path dir = stateDir.resolve("connection");
+    Path dir = stateDir.resolve(NAME);
     try {
       Files.createDirectories(stateDir);
       try {
