@@ -113,6 +113,7 @@ public final class Holders {
       // Appended to: the log of earlier holders stays.
     }
     argv.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    argv.addAll(jvmOptions(System.getenv("ORCHESTRATOR_JVM_OPTS")));
     argv.addAll(List.of("-cp", System.getProperty("java.class.path"), HolderMain.class.getName()));
     argv.addAll(HolderMain.argv(folder, hpc, hpc.persist()));
     return new ProcessBuilder(argv)
@@ -120,6 +121,23 @@ public final class Holders {
         .redirectOutput(ProcessBuilder.Redirect.appendTo(folder.log().toFile()))
         .redirectErrorStream(true)
         .start();
+  }
+
+  /**
+   * The JVM options ./orchestrator started this call with (one per line in {@code listed}; null:
+   * none), for a holder that starts as fast: its class-data archive, GC, JIT and SQLite library;
+   * only -X and -D options are taken.
+   */
+  static List<String> jvmOptions(String listed) {
+    List<String> options = new ArrayList<>();
+    if (listed != null) {
+      for (String line : listed.split("\n")) {
+        if (line.startsWith("-X") || line.startsWith("-D")) {
+          options.add(line);
+        }
+      }
+    }
+    return options;
   }
 
   private static boolean ping(HolderFolder folder, ScheduledExecutorService timer) {

@@ -159,6 +159,7 @@ final class SshConnection {
     CoreModuleProperties.AUTH_TIMEOUT.set(c, AUTH_TIMEOUT);
     CoreModuleProperties.HEARTBEAT_INTERVAL.set(c, HEARTBEAT_INTERVAL);
     CoreModuleProperties.HEARTBEAT_NO_REPLY_MAX.set(c, HEARTBEAT_MAX_MISSED);
+    CoreModuleProperties.TCP_NODELAY.set(c, true);
     c.setServerKeyVerifier(serverKeyVerifier());
     Path sshConfig = localHome.resolve(".ssh").resolve("config");
     c.setHostConfigEntryResolver(Files.isRegularFile(sshConfig)
