@@ -37,7 +37,9 @@ public final class Doors {
     for (byte b : absConfig.toString().getBytes(StandardCharsets.UTF_8)) {
       h = (h ^ (b & 0xff)) * 0x100000001b3L;
     }
-    return dir.resolve(String.format("%016x.sock", h));
+    // Not String.format: its parser would cost the front-end's JVM a regex and lambdas at start.
+    String hex = Long.toHexString(h);
+    return dir.resolve("0".repeat(16 - hex.length()) + hex + ".sock");
   }
 
   /** Whether {@code dir} is a folder owned by this user with mode 0700 (else a door there is not used). */

@@ -96,17 +96,30 @@ final class DoorCall {
 
   /** Closes {@code channel} unless interrupted within {@link #ACCEPT_MILLIS}. */
   private static Thread deadline(SocketChannel channel) {
-    Thread t = new Thread(() -> {
+    Thread t = new Deadline(channel);
+    t.setDaemon(true);
+    t.start();
+    return t;
+  }
+
+  /** A class, not a lambda: the front-end's JVM would spin up invokedynamic for one. */
+  private static final class Deadline extends Thread {
+    private final SocketChannel channel;
+
+    Deadline(SocketChannel channel) {
+      super("door-deadline");
+      this.channel = channel;
+    }
+
+    @Override
+    public void run() {
       try {
         Thread.sleep(ACCEPT_MILLIS);
         channel.close();
       } catch (InterruptedException | IOException e) {
         // Accepted in time, or closed anyway.
       }
-    }, "door-deadline");
-    t.setDaemon(true);
-    t.start();
-    return t;
+    }
   }
 
   private static void text(DataOutputStream o, String s) throws IOException {
