@@ -13,7 +13,6 @@ import io.github.hpcorchestrator.service.ClientResults;
 import io.github.hpcorchestrator.service.ClientWait;
 import io.github.hpcorchestrator.service.ServiceStatus;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -103,13 +102,8 @@ final class ClientWaitAction {
   /** Running clients' progress in words by ID, for --status; services without progress.json are left out. */
   static Map<String, String> progress(BenchmarkOrchestrator orchestrator, List<ServiceStatus> services) {
     ClientResults results = new ClientResults(orchestrator.shell(), orchestrator.config().metricsDir());
-    Map<String, String> words = new LinkedHashMap<>();
-    for (ServiceStatus s : services) {
-      if (s.state() == JobState.RUNNING && !s.record().isMonitor()) {
-        results.progress(s.record()).ifPresent(p -> words.put(s.serviceId(), p));
-      }
-    }
-    return words;
+    return results.progress(services.stream().filter(s -> s.state() == JobState.RUNNING && !s.record().isMonitor())
+        .map(ServiceStatus::record).toList());
   }
 
   /** Progress as text lines under a heading, empty when no client runs. */

@@ -14,6 +14,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.function.Consumer;
 
 /** --status, --list-running-services, --list-monitors and --monitor-status. */
@@ -23,6 +25,10 @@ final class StatusActions {
   /** Every service and monitor, monitors with their targets' up/total counts where readable. */
   static View status(BenchmarkOrchestrator orchestrator, Consumer<String> progress) {
     SystemStatus status = orchestrator.getSystemStatus();
+    // The clients' progress (one remote stat) is read while the monitors are probed (HTTP):
+    // neither waits for the other.
+    CompletableFuture<Map<String, String>> progressing =
+        CompletableFuture.supplyAsync(() -> ClientWaitAction.progress(orchestrator, status.services()));
     Map<String, String> counts = new LinkedHashMap<>();
     // All at once, each within limits.status_timeout: a frozen monitor must not cost 30 s per monitor.
     orchestrator.monitors().probeTargets(status.monitors()).forEach((id, probe) -> probe.targets().ifPresentOrElse(
@@ -30,7 +36,12 @@ final class StatusActions {
             + targets.size()),
         () -> progress.accept("cannot read targets of " + id + ": " + probe.failure())));
     StatusView view = new StatusView(Instant.now());
-    Map<String, String> clients = ClientWaitAction.progress(orchestrator, status.services());
+    Map<String, String> clients;
+    try {
+      clients = progressing.join();
+    } catch (CompletionException e) {
+      throw e.getCause() instanceof RuntimeException r ? r : e;
+    }
     return new View(() -> view.text(status, counts) + ClientWaitAction.progressText(clients), () -> {
       ObjectNode root = view.json(status, counts);
       clients.forEach(root.withObject("/client_progress")::put);

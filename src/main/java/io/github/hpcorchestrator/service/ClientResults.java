@@ -9,8 +9,12 @@ import io.github.hpcorchestrator.transport.Shell;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -24,6 +28,8 @@ public final class ClientResults {
   /** Largest file copied back; a bigger requests.jsonl stays on the cluster (named in the message). */
   static final long MAX_FILE_BYTES = 512L << 20;
   private static final long MAX_PROGRESS_BYTES = 64 << 10;
+  /** Progress files asked for in one stat: bounds its command line. */
+  static final int STAT_BATCH = 100;
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final Shell shell;
@@ -49,7 +55,7 @@ public final class ClientResults {
    * that were too large to copy, by name.
    */
   public List<String> fetch(ServiceRecord client) {
-    List<String> skipped = new java.util.ArrayList<>();
+    List<String> skipped = new ArrayList<>();
     for (String name : FILES) {
       String remote = client.serviceDir() + "/" + ClientJobs.RESULTS_DIR + "/" + name;
       long size = size(remote);
@@ -73,12 +79,50 @@ public final class ClientResults {
 
   /** A running client's progress in words ("42/100 requests, 3.9/s, p50 TTFT 0.201 s, 0 errors"), if it wrote any. */
   public Optional<String> progress(ServiceRecord client) {
-    String remote = client.serviceDir() + "/" + ClientJobs.RESULTS_DIR + "/progress.json";
-    long size = size(remote);
-    if (size <= 0 || size > MAX_PROGRESS_BYTES) {
-      return Optional.empty();
+    return Optional.ofNullable(progress(List.of(client)).get(client.serviceId()));
+  }
+
+  /**
+   * The progress in words of those of {@code jobs} that wrote one (clients), by service ID in their
+   * order: one {@code stat} for all of them, since a service is not marked as a client in state.
+   */
+  public Map<String, String> progress(List<ServiceRecord> jobs) {
+    Map<String, String> words = new LinkedHashMap<>();
+    for (int from = 0; from < jobs.size(); from += STAT_BATCH) {
+      List<ServiceRecord> batch = jobs.subList(from, Math.min(jobs.size(), from + STAT_BATCH));
+      Map<String, Long> sizes = sizes(batch.stream().map(ClientResults::progressFile).toList());
+      for (ServiceRecord job : batch) {
+        long size = sizes.getOrDefault(progressFile(job), -1L);
+        if (size > 0 && size <= MAX_PROGRESS_BYTES) {
+          words(shell.readFile(progressFile(job))).ifPresent(w -> words.put(job.serviceId(), w));
+        }
+      }
     }
-    return words(shell.readFile(remote));
+    return words;
+  }
+
+  private static String progressFile(ServiceRecord job) {
+    return job.serviceDir() + "/" + ClientJobs.RESULTS_DIR + "/progress.json";
+  }
+
+  /** The sizes of those of {@code files} that exist on the shell's side, by name. */
+  private Map<String, Long> sizes(List<String> files) {
+    List<String> argv = new ArrayList<>(List.of("stat", "-c", "%s %n", "--"));
+    argv.addAll(files);
+    // Exit 1 when some file is missing: the others are listed all the same.
+    CommandResult r = shell.run(argv, Shell.SHORT_TIMEOUT);
+    Map<String, Long> sizes = new HashMap<>();
+    for (String line : r.stdout().split("\n")) {
+      int space = line.indexOf(' ');
+      if (space > 0 && files.contains(line.substring(space + 1))) {
+        try {
+          sizes.put(line.substring(space + 1), Long.parseLong(line.substring(0, space)));
+        } catch (NumberFormatException e) {
+          // Not a size: treated as no file.
+        }
+      }
+    }
+    return sizes;
   }
 
   /** progress.json ({state, planned, done, errors, current_rate, p50_ttft, started_at}) in words. */
