@@ -29,19 +29,15 @@ final class Applicability {
 
   private static final Set<String> GLOBAL = Set.of("--config", "--output", "--verbose", "--help", "--version");
 
-  /** Throws a {@link UsageException} naming the first given option that does not apply to the given action. */
-  static void check(ParseResult parsed) {
-    String action = null;
-    for (OptionSpec o : parsed.matchedOptions()) {
-      String name = o.longestName();
-      if (o.group() != null) {
-        action = name;
-      }
-    }
+  /**
+   * Throws a {@link UsageException} naming the first given option that does not apply to
+   * {@code action}, the one given of the {@code actions}.
+   */
+  static void check(ParseResult parsed, String action, List<OptionSpec> actions) {
     for (OptionSpec o : parsed.matchedOptions()) {
       String name = o.longestName();
       List<String> targets = APPLIES_TO.get(name);
-      if (o.group() != null || GLOBAL.contains(name) || targets == null) {
+      if (actions.contains(o) || GLOBAL.contains(name) || targets == null) {
         continue;
       }
       if (!targets.contains(action)) {

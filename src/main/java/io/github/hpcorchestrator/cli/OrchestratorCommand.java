@@ -12,9 +12,10 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -105,8 +106,9 @@ public final class OrchestratorCommand implements Callable<Integer> {
     boolean disconnect;
   }
 
-  @ArgGroup(exclusive = true, multiplicity = "0..1")
-  Action action;
+  // A mixin checked by hand, not an exclusive @ArgGroup: picocli renders such a group's synopsis
+  // on every parse, a fifth of a warm call's time in the connection holder.
+  @Mixin Action action;
 
   @Option(names = "--config", paramLabel = "FILE",
       description = "Configuration file (default: config.yaml at the orchestrator's root or in the current folder).")
@@ -177,19 +179,35 @@ public final class OrchestratorCommand implements Callable<Integer> {
     return verbose;
   }
 
+  /** The options of {@link Action}. */
+  private List<OptionSpec> actionOptions() {
+    return spec.mixins().get("action").options();
+  }
+
+  /** The actions given, by their longest names, in the order given. */
+  private List<String> actionsGiven() {
+    List<OptionSpec> mine = actionOptions();
+    return spec.commandLine().getParseResult().matchedOptions().stream().filter(mine::contains)
+        .map(OptionSpec::longestName).distinct().toList();
+  }
+
   @Override
   public Integer call() throws IOException {
-    if (action == null && waitFor != null && !waitFor.isEmpty()) {
+    List<String> actions = actionsGiven();
+    if (actions.size() > 1) {
+      throw new UsageException(String.join(", ", actions) + " are mutually exclusive (specify only one)");
+    }
+    if (actions.isEmpty() && waitFor != null && !waitFor.isEmpty()) {
       // --wait ID is an action of its own; --wait alone is --recipe's modifier (see Applicability)
       try (BenchmarkOrchestrator orchestrator = new BenchmarkOrchestrator(ConfigLocator.load(configFile),
           new Printer(out, err, output)::progress)) {
         return ClientWaitAction.waitFor(orchestrator, waitFor, new Printer(out, err, output));
       }
     }
-    if (action == null) {
+    if (actions.isEmpty()) {
       throw new UsageException(HelpText.SHORT_USAGE_LINE);
     }
-    Applicability.check(spec.commandLine().getParseResult());
+    Applicability.check(spec.commandLine().getParseResult(), actions.get(0), actionOptions());
     if (waitFor != null && (!waitFor.isEmpty() || noWait)) {
       throw new UsageException(noWait ? "--wait and --no-wait exclude each other"
           : "--recipe R --wait takes no ID: it waits for the session's own clients");
