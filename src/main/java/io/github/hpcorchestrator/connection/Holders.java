@@ -4,8 +4,12 @@ import io.github.hpcorchestrator.OperationFailedException;
 import io.github.hpcorchestrator.config.HpcConfig;
 import java.io.File;
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,20 +49,28 @@ public final class Holders {
     if (Files.exists(folder.socket()) && !replaceHung(folder)) {
       return Optional.empty();
     }
-    Process p;
-    try {
-      p = start(folder, hpc);
-    } catch (IOException e) {
-      LOG.warn("cannot start a connection holder: {}", e.getMessage());
-      return Optional.empty();
+    // No socket yet but the lock taken: a holder that another call (or this one's head start)
+    // started is logging in; waiting for it keeps the login count at one.
+    Process p = null;
+    if (!lockedByOther(folder)) {
+      try {
+        p = start(folder, hpc);
+      } catch (IOException e) {
+        LOG.warn("cannot start a connection holder: {}", e.getMessage());
+        return Optional.empty();
+      }
     }
     long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
     while (System.nanoTime() < deadline) {
       if (ping(folder, timer)) {
         return Optional.of(folder);
       }
-      if (!p.isAlive()) {
+      if (p != null && !p.isAlive() && !lockedByOther(folder)) {
         LOG.info("the connection holder ended with exit code {} (see {})", p.exitValue(), folder.log());
+        return Optional.empty();
+      }
+      if (p == null && !lockedByOther(folder)) {
+        LOG.info("the connection holder another call started ended before it answered (see {})", folder.log());
         return Optional.empty();
       }
       try {
@@ -97,6 +109,26 @@ public final class Holders {
       LOG.warn("cannot remove the socket of the ended holder: {}", e.getMessage());
     }
     return true;
+  }
+
+  /** Finds the holder of {@code stateDir}, starting one if none answers; whether one answers now. */
+  public static boolean ensure(HpcConfig hpc, Path stateDir) {
+    return withTimer(timer -> startOrFind(hpc, stateDir, timer)).isPresent();
+  }
+
+  /** Whether another process holds the lock of {@code folder} (a holder starting or running there). */
+  private static boolean lockedByOther(HolderFolder folder) {
+    // Never in the holder itself: closing any channel on the file would drop the lock it holds.
+    if (HolderProcess.read(folder.process()).map(h -> h.pid() == ProcessHandle.current().pid()).orElse(false)) {
+      return false;
+    }
+    try (FileChannel channel = FileChannel.open(folder.lock(), StandardOpenOption.WRITE);
+        FileLock lock = channel.tryLock()) {
+      return lock == null;
+    } catch (OverlappingFileLockException | IOException e) {
+      // No lock file (no holder ever started here) or one this JVM holds.
+      return false;
+    }
   }
 
   /** Starts a detached holder (own session, output to its log); it outlives this JVM. */

@@ -16,31 +16,31 @@ public final class FrontMain {
   private FrontMain() {}
 
   public static void main(String[] args) {
-    int code = throughDoor(args);
-    if (code != DoorCall.NOT_RUN) {
-      System.out.flush();
-      System.exit(code);
+    // No lambda here: each costs a starting JVM its invokedynamic bootstrap.
+    Optional<Optional<String>> servable = DoorArgs.servable(args);
+    Optional<Path> config = servable.isPresent()
+        ? DoorArgs.configFile(servable.get(), System.getenv("ORCHESTRATOR_HOME")) : Optional.empty();
+    if (config.isPresent()) {
+      int code = throughDoor(config.get(), args);
+      if (code != DoorCall.NOT_RUN) {
+        System.out.flush();
+        System.exit(code);
+      }
+      // A servable call always needs the cluster: its holder, if it has one, starts now.
+      io.github.hpcorchestrator.cli.HeadStart.begin(config.get());
     }
     io.github.hpcorchestrator.cli.Main.main(args);
   }
 
-  private static int throughDoor(String[] args) {
-    Optional<Optional<String>> servable = DoorArgs.servable(args);
-    if (servable.isEmpty()) {
-      return DoorCall.NOT_RUN;
-    }
+  private static int throughDoor(Path config, String[] args) {
     String home = System.getenv("ORCHESTRATOR_HOME");
-    Optional<Path> config = DoorArgs.configFile(servable.get(), home);
-    if (config.isEmpty()) {
-      return DoorCall.NOT_RUN;
-    }
     Path dir = Doors.dir(System.getenv(), System.getProperty("user.home"));
-    Path door = Doors.door(dir, config.get());
+    Path door = Doors.door(dir, config);
     if (!Files.exists(door, LinkOption.NOFOLLOW_LINKS) || !Doors.isPrivate(dir)) {
       return DoorCall.NOT_RUN;
     }
     nameSelectorProvider();
-    return DoorCall.run(door, config.get(), home, Arrays.asList(args), System.out, System.err);
+    return DoorCall.run(door, config, home, Arrays.asList(args), System.out, System.err);
   }
 
   /**

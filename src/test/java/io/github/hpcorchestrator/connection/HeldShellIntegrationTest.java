@@ -140,6 +140,24 @@ class HeldShellIntegrationTest extends ShellContract {
   }
 
   @Test
+  void callsStartingTogetherWithAHeadStartShareOneLogin() throws Exception {
+    Path state = stateDir("together");
+    long before = acceptedLogins();
+
+    // What FrontMain does for a cold servable call: the holder starts while the call sets up.
+    CompletableFuture<Boolean> head = CompletableFuture.supplyAsync(
+        () -> Holders.ensure(hpc(Duration.ofMinutes(2)), state));
+    List<CompletableFuture<String>> calls = List.of("a", "b", "c").stream()
+        .map(w -> CompletableFuture.supplyAsync(() -> echo(state, Duration.ofMinutes(2), w))).toList();
+
+    assertThat(head.get(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+    for (int i = 0; i < calls.size(); i++) {
+      assertThat(calls.get(i).get(WAIT.toSeconds(), TimeUnit.SECONDS)).isEqualTo(List.of("a", "b", "c").get(i) + "\n");
+    }
+    assertThat(acceptedLogins() - before).isEqualTo(1);
+  }
+
+  @Test
   void disconnectEndsTheHolder() throws Exception {
     Path state = stateDir("disconnect");
     echo(state, Duration.ofMinutes(2), "x");
