@@ -116,7 +116,11 @@ public final class HolderMain {
     if (me.isPresent()) {
       me.get().write(folder.process());
     }
-    System.err.println("holder " + ProcessHandle.current().pid() + " listening on " + folder.socket());
+    // How long its JVM start and login took: what a cold call waits for at least.
+    long ready = ProcessHandle.current().info().startInstant()
+        .map(t -> Duration.between(t, java.time.Instant.now()).toMillis()).orElse(-1L);
+    System.err.println("holder " + ProcessHandle.current().pid() + " listening on " + folder.socket()
+        + (ready < 0 ? "" : " (" + ready + " ms after its start)"));
     ExecutorService pool = Executors.newFixedThreadPool(MAX_CLIENTS, r -> {
       Thread t = new Thread(r, "holder-client");
       t.setDaemon(true);
