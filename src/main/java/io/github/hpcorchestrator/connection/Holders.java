@@ -116,10 +116,15 @@ public final class Holders {
     return withTimer(timer -> startOrFind(hpc, stateDir, timer)).isPresent();
   }
 
+  /** Whether this JVM is the holder that serves {@code folder} (a CLI call it runs through a door). */
+  private static boolean isThisProcess(HolderFolder folder) {
+    return HolderProcess.read(folder.process()).map(h -> h.pid() == ProcessHandle.current().pid()).orElse(false);
+  }
+
   /** Whether another process holds the lock of {@code folder} (a holder starting or running there). */
   private static boolean lockedByOther(HolderFolder folder) {
     // Never in the holder itself: closing any channel on the file would drop the lock it holds.
-    if (HolderProcess.read(folder.process()).map(h -> h.pid() == ProcessHandle.current().pid()).orElse(false)) {
+    if (isThisProcess(folder)) {
       return false;
     }
     try (FileChannel channel = FileChannel.open(folder.lock(), StandardOpenOption.WRITE);
@@ -215,7 +220,8 @@ public final class Holders {
           c.expectOk();
           long pid = c.in.readLong();
           long started = c.in.readLong();
-          int others = c.in.readInt();
+          // Asked from a call the holder runs through a door: that call is one of the active ones.
+          int others = c.in.readInt() - (isThisProcess(folder) ? 1 : 0);
           long up = Math.max(0, (System.currentTimeMillis() - started) / 1000);
           return "held SSH connection: in use for " + up / 60 + " min " + up % 60 + " s (holder pid "
               + pid + (others > 0 ? ", " + others + " other calls now" : "") + ")";

@@ -88,6 +88,9 @@ class DoorIntegrationTest {
     assertThat(missing.err()).isEqualTo(fullMissing.err());
     assertThat(query.code()).isEqualTo(fullQuery.code());
     assertThat(query.err()).isEqualTo(fullQuery.err());
+    // The call the holder runs is not another call of its own.
+    CliResult text = cli.runFront(config, "--status");
+    assertThat(text.out() + text.err()).contains("held SSH connection: in use for").doesNotContain("other calls");
   }
 
   @Test
