@@ -21,6 +21,8 @@ import java.util.Set;
  */
 public final class Doors {
   private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rwx------");
+  /** Doors looked at for pruning in one {@link #make}: bounds the work of one call. */
+  private static final int MAX_PRUNED_PER_CALL = 1000;
 
   private Doors() {}
 
@@ -67,6 +69,7 @@ public final class Doors {
         return false;
       }
       Path door = door(dir, absConfig);
+      pruneGone(dir, door);
       Path target = socket.toAbsolutePath();
       if (Files.isSymbolicLink(door) && Files.readSymbolicLink(door).equals(target)) {
         return true;
@@ -80,6 +83,29 @@ public final class Doors {
       return true;
     } catch (IOException | UnsupportedOperationException e) {
       return false;
+    }
+  }
+
+  /**
+   * Removes the doors in {@code dir} other than {@code keep} whose state_dir (the socket's
+   * grandparent) is gone: a holder that never started or was killed leaves its door behind, and
+   * temporary state folders (tests, one-off configs) would pile them up.
+   */
+  private static void pruneGone(Path dir, Path keep) {
+    try (DirectoryStream<Path> doors = Files.newDirectoryStream(dir, "*.sock")) {
+      int seen = 0;
+      for (Path door : doors) {
+        if (++seen > MAX_PRUNED_PER_CALL) {
+          return;
+        }
+        Optional<Path> to = linkTarget(door);
+        Path stateDir = to.map(Path::getParent).map(Path::getParent).orElse(null);
+        if (!door.equals(keep) && stateDir != null && !Files.exists(stateDir)) {
+          Files.deleteIfExists(door);
+        }
+      }
+    } catch (IOException e) {
+      // Left for the next call: a stale door costs a front-end one failed connect.
     }
   }
 

@@ -38,6 +38,23 @@ class DoorsTest {
   }
 
   @Test
+  void makingADoorRemovesThoseWhoseStateDirIsGone(@TempDir Path tmp) throws IOException {
+    Path dir = tmp.resolve("doors");
+    Path kept = Files.createDirectories(tmp.resolve("state-kept"));
+    Path gone = Files.createDirectories(tmp.resolve("state-gone"));
+    assertTrue(Doors.make(dir, Path.of("/x/kept.yaml"), kept.resolve("connection/holder.sock")));
+    assertTrue(Doors.make(dir, Path.of("/x/gone.yaml"), gone.resolve("connection/holder.sock")));
+    Files.delete(gone);
+
+    assertTrue(Doors.make(dir, Path.of("/x/new.yaml"), tmp.resolve("state-new/connection/holder.sock")));
+
+    assertFalse(Files.isSymbolicLink(Doors.door(dir, Path.of("/x/gone.yaml"))));
+    assertTrue(Files.isSymbolicLink(Doors.door(dir, Path.of("/x/kept.yaml"))));
+    // Its own state_dir need not exist yet: the door is made before the first call creates it.
+    assertTrue(Files.isSymbolicLink(Doors.door(dir, Path.of("/x/new.yaml"))));
+  }
+
+  @Test
   void aFolderOthersCanEnterIsNotUsed(@TempDir Path tmp) throws IOException {
     Path dir = tmp.resolve("doors");
     Files.createDirectories(dir);
