@@ -30,6 +30,21 @@ final class DoorOp {
     this.stateDir = stateDir.toAbsolutePath().normalize();
   }
 
+  /** Warms the CLI up in a daemon thread, while no call has come yet. */
+  void warmUp() {
+    runner.ifPresent(r -> {
+      Thread t = new Thread(() -> {
+        try {
+          r.warmUp();
+        } catch (RuntimeException e) {
+          System.err.println("door: warm-up failed: " + e);
+        }
+      }, "door-warm-up");
+      t.setDaemon(true);
+      t.start();
+    });
+  }
+
   /** How many calls ran through a door (the holder log says it at the end). */
   int served() {
     return served.get();

@@ -121,6 +121,7 @@ public final class HolderMain {
         .map(t -> Duration.between(t, java.time.Instant.now()).toMillis()).orElse(-1L);
     System.err.println("holder " + ProcessHandle.current().pid() + " listening on " + folder.socket()
         + (ready < 0 ? "" : " (" + ready + " ms after its start)"));
+    door.warmUp();
     ExecutorService pool = Executors.newFixedThreadPool(MAX_CLIENTS, r -> {
       Thread t = new Thread(r, "holder-client");
       t.setDaemon(true);
