@@ -150,7 +150,7 @@ public final class Holders {
       // Appended to: the log of earlier holders stays.
     }
     argv.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    argv.addAll(jvmOptions(System.getenv("ORCHESTRATOR_JVM_OPTS")));
+    argv.addAll(jvmOptions(System.getenv("ORCHESTRATOR_HOLDER_JVM_OPTS")));
     argv.addAll(List.of("-cp", System.getProperty("java.class.path"), HolderMain.class.getName()));
     argv.addAll(HolderMain.argv(folder, hpc, hpc.persist()));
     return new ProcessBuilder(argv)

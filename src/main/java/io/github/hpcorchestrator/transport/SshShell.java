@@ -37,8 +37,8 @@ public final class SshShell implements Shell {
     this(config, Path.of(System.getProperty("user.home")));
   }
 
-  /** As {@link #SshShell(HpcConfig)}, with {@code localHome} for ~/.ssh (tests). */
-  SshShell(HpcConfig config, Path localHome) {
+  /** As {@link #SshShell(HpcConfig)}, with {@code localHome} for ~/.ssh (tests, a login rehearsal). */
+  public SshShell(HpcConfig config, Path localHome) {
     this.connection = new SshConnection(config, localHome);
     this.commands = new SshCommands(connection);
     this.forwards = new SshForwards(connection);
