@@ -50,28 +50,27 @@ public final class Holders {
       return Optional.empty();
     }
     // No socket yet but the lock taken: a holder that another call (or this one's head start)
-    // started is logging in; waiting for it keeps the login count at one.
+    // started is logging in; waiting for it keeps the login count at one. Only when no one holds
+    // the lock does this call start one: also after the one it waited for ended, or once the hung
+    // one it just killed has let go of the lock (a kill returns before the kernel releases it).
     Process p = null;
-    if (!lockedByOther(folder)) {
-      try {
-        p = start(folder, hpc);
-      } catch (IOException e) {
-        LOG.warn("cannot start a connection holder: {}", e.getMessage());
-        return Optional.empty();
-      }
-    }
     long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
     while (System.nanoTime() < deadline) {
       if (ping(folder, timer)) {
         return Optional.of(folder);
       }
-      if (p != null && !p.isAlive() && !lockedByOther(folder)) {
-        LOG.info("the connection holder ended with exit code {} (see {})", p.exitValue(), folder.log());
-        return Optional.empty();
-      }
-      if (p == null && !lockedByOther(folder)) {
-        LOG.info("the connection holder another call started ended before it answered (see {})", folder.log());
-        return Optional.empty();
+      boolean oursRuns = p != null && p.isAlive();
+      if (!oursRuns && !lockedByOther(folder)) {
+        if (p != null) {
+          LOG.info("the connection holder ended with exit code {} (see {})", p.exitValue(), folder.log());
+          return Optional.empty();
+        }
+        try {
+          p = start(folder, hpc);
+        } catch (IOException e) {
+          LOG.warn("cannot start a connection holder: {}", e.getMessage());
+          return Optional.empty();
+        }
       }
       try {
         Thread.sleep(POLL.toMillis());
