@@ -70,6 +70,9 @@ public final class HolderMain {
         hpc.hostKeyChecking().name());
   }
 
+  /** The exit code of a holder that found another holding the lock of its folder. */
+  static final int LOST_THE_LOCK = 3;
+
   /** Runs a holder until it is idle for its time, stopped, or cannot log in (exit 1). */
   public static void main(String[] args) throws Exception {
     if (args.length != 8) {
@@ -86,7 +89,13 @@ public final class HolderMain {
         FileLock lock = lockFile.tryLock()) {
       if (lock == null) {
         System.err.println("another holder runs for " + folder.dir() + "; ending");
-        return;
+        System.exit(LOST_THE_LOCK);
+      }
+      // Written as soon as the lock is ours: calls starting meanwhile wait for this holder instead
+      // of starting one each, and a later call can prove a hung holder is this process.
+      Optional<HolderProcess> me = HolderProcess.current();
+      if (me.isPresent()) {
+        me.get().write(folder.process());
       }
       try (SshShell shell = new SshShell(hpc)) {
         // The login happens now, so a holder that cannot log in ends before it listens.
@@ -111,11 +120,6 @@ public final class HolderMain {
     // The 0700 folder already keeps others out; nothing in state_dir carries group or other bits.
     Files.setPosixFilePermissions(folder.socket(), OWNER_RW);
     socketInode = inode(folder.socket());
-    // What lets a later call prove a hung holder is this process before it kills it.
-    Optional<HolderProcess> me = HolderProcess.current();
-    if (me.isPresent()) {
-      me.get().write(folder.process());
-    }
     // How long its JVM start and login took: what a cold call waits for at least.
     long ready = ProcessHandle.current().info().startInstant()
         .map(t -> Duration.between(t, java.time.Instant.now()).toMillis()).orElse(-1L);

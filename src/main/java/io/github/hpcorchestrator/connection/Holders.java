@@ -4,12 +4,8 @@ import io.github.hpcorchestrator.OperationFailedException;
 import io.github.hpcorchestrator.config.HpcConfig;
 import java.io.File;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,6 +27,8 @@ public final class Holders {
   /** Connect plus authentication timeouts of the holder's login, and a JVM start. */
   static final Duration START_TIMEOUT = Duration.ofSeconds(50);
   private static final Duration POLL = Duration.ofMillis(50);
+  /** Holders one call starts at most while it waits for one to answer. */
+  private static final int MAX_STARTS = 3;
 
   private Holders() {}
 
@@ -49,24 +47,26 @@ public final class Holders {
     if (Files.exists(folder.socket()) && !replaceHung(folder)) {
       return Optional.empty();
     }
-    // No socket yet but the lock taken: a holder that another call (or this one's head start)
-    // started is logging in; waiting for it keeps the login count at one. Only when no one holds
-    // the lock does this call start one: also after the one it waited for ended, or once the hung
-    // one it just killed has let go of the lock (a kill returns before the kernel releases it).
+    // No socket yet but a holder recorded and running: one that another call (or this one's head
+    // start) started is logging in; waiting for it keeps the login count at one. Only when none is
+    // does this call start one. (Not told by trying the lock: a probe that takes it, even for a
+    // moment, makes a starting holder give up.) One that lost the lock to a holder not recorded
+    // yet, or to a killed one whose lock outlived it for a moment, is started again.
     Process p = null;
+    int starts = 0;
     long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
     while (System.nanoTime() < deadline) {
       if (ping(folder, timer)) {
         return Optional.of(folder);
       }
-      boolean oursRuns = p != null && p.isAlive();
-      if (!oursRuns && !lockedByOther(folder)) {
-        if (p != null) {
+      if ((p == null || !p.isAlive()) && !recordedRunning(folder)) {
+        if (p != null && (p.exitValue() != HolderMain.LOST_THE_LOCK || starts >= MAX_STARTS)) {
           LOG.info("the connection holder ended with exit code {} (see {})", p.exitValue(), folder.log());
           return Optional.empty();
         }
         try {
           p = start(folder, hpc);
+          starts++;
         } catch (IOException e) {
           LOG.warn("cannot start a connection holder: {}", e.getMessage());
           return Optional.empty();
@@ -120,19 +120,9 @@ public final class Holders {
     return HolderProcess.read(folder.process()).map(h -> h.pid() == ProcessHandle.current().pid()).orElse(false);
   }
 
-  /** Whether another process holds the lock of {@code folder} (a holder starting or running there). */
-  private static boolean lockedByOther(HolderFolder folder) {
-    // Never in the holder itself: closing any channel on the file would drop the lock it holds.
-    if (isThisProcess(folder)) {
-      return false;
-    }
-    try (FileChannel channel = FileChannel.open(folder.lock(), StandardOpenOption.WRITE);
-        FileLock lock = channel.tryLock()) {
-      return lock == null;
-    } catch (OverlappingFileLockException | IOException e) {
-      // No lock file (no holder ever started here) or one this JVM holds.
-      return false;
-    }
+  /** Whether the holder recorded in {@code folder} (it records itself once it holds the lock) runs. */
+  private static boolean recordedRunning(HolderFolder folder) {
+    return HolderProcess.read(folder.process()).map(HolderProcess::isRunning).orElse(false);
   }
 
   /** Starts a detached holder (own session, output to its log); it outlives this JVM. */
