@@ -3,6 +3,7 @@ package io.github.hpcorchestrator.connection;
 import io.github.hpcorchestrator.OperationFailedException;
 import io.github.hpcorchestrator.config.HpcConfig;
 import io.github.hpcorchestrator.transport.CommandResult;
+import io.github.hpcorchestrator.transport.PromptSource;
 import io.github.hpcorchestrator.transport.Shell;
 import io.github.hpcorchestrator.transport.SshShell;
 import io.github.hpcorchestrator.transport.SshTunnel;
@@ -247,7 +248,7 @@ public final class HeldShell implements Shell {
     synchronized (lock) {
       if (!decided) {
         decided = true;
-        folder = Holders.startOrFind(hpc, stateDir, timer).orElse(null);
+        folder = Holders.startOrFind(hpc, stateDir, timer, PromptSource.terminal()).orElse(null);
       }
       return folder;
     }

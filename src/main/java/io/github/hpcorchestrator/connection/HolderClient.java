@@ -44,9 +44,15 @@ final class HolderClient implements AutoCloseable {
   /** Connects to the holder of {@code folder}; the connection is closed after {@code timeout}. */
   static HolderClient open(HolderFolder folder, Duration timeout, ScheduledExecutorService timer)
       throws IOException {
+    return open(folder.socket(), timeout, timer);
+  }
+
+  /** Connects to the Unix socket {@code socket} of a holder; the connection is closed after {@code timeout}. */
+  static HolderClient open(java.nio.file.Path socket, Duration timeout, ScheduledExecutorService timer)
+      throws IOException {
     SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX);
     try {
-      channel.connect(UnixDomainSocketAddress.of(folder.socket()));
+      channel.connect(UnixDomainSocketAddress.of(socket));
     } catch (IOException e) {
       channel.close();
       throw e;

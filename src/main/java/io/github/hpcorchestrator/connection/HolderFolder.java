@@ -35,6 +35,11 @@ public record HolderFolder(Path dir) {
     return dir.resolve("holder.pid");
   }
 
+  /** Where a logging-in holder offers a second-factor prompt to the call that started it ({@link PromptRelay}). */
+  public Path prompt() {
+    return dir.resolve("prompt.sock");
+  }
+
   /** Where the holder's stdout and stderr go. */
   public Path log() {
     return dir.resolve("holder.log");

@@ -97,7 +97,9 @@ public final class HolderMain {
       if (me.isPresent()) {
         me.get().write(folder.process());
       }
-      try (SshShell shell = new SshShell(hpc)) {
+      Files.deleteIfExists(folder.prompt()); // a prompt of a holder killed while it asked
+      // A second factor is asked in the terminal of the call that started this holder.
+      try (SshShell shell = new SshShell(hpc, Path.of(System.getProperty("user.home")), new PromptRelay(folder))) {
         // The login happens now, so a holder that cannot log in ends before it listens.
         CommandResult r = shell.run(List.of("true"), Shell.SHORT_TIMEOUT);
         if (!r.ok()) {

@@ -2,6 +2,7 @@ package io.github.hpcorchestrator.connection;
 
 import io.github.hpcorchestrator.OperationFailedException;
 import io.github.hpcorchestrator.config.HpcConfig;
+import io.github.hpcorchestrator.transport.PromptSource;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -32,8 +33,12 @@ public final class Holders {
 
   private Holders() {}
 
-  /** The folder of a holder that answers a ping, starting one first if none does; empty: none usable. */
-  static Optional<HolderFolder> startOrFind(HpcConfig hpc, Path stateDir, ScheduledExecutorService timer) {
+  /**
+   * The folder of a holder that answers a ping, starting one first if none does; empty: none usable.
+   * A second factor the login of a holder this call starts asks for is answered from {@code prompts}.
+   */
+  static Optional<HolderFolder> startOrFind(HpcConfig hpc, Path stateDir, ScheduledExecutorService timer,
+      PromptSource prompts) {
     HolderFolder folder;
     try {
       folder = HolderFolder.in(stateDir);
@@ -58,6 +63,14 @@ public final class Holders {
     while (System.nanoTime() < deadline) {
       if (ping(folder, timer)) {
         return Optional.of(folder);
+      }
+      if (Files.exists(folder.prompt())) {
+        // A holder's login asks a second factor: the call that started it answers, from its terminal;
+        // the others wait as long as that takes.
+        if (p != null && p.isAlive()) {
+          PromptRelay.take(folder, prompts, timer);
+        }
+        deadline = Math.max(deadline, System.nanoTime() + START_TIMEOUT.toNanos());
       }
       if ((p == null || !p.isAlive()) && !recordedRunning(folder)) {
         if (p != null && (p.exitValue() != HolderMain.LOST_THE_LOCK || starts >= MAX_STARTS)) {
@@ -112,7 +125,7 @@ public final class Holders {
 
   /** Finds the holder of {@code stateDir}, starting one if none answers; whether one answers now. */
   public static boolean ensure(HpcConfig hpc, Path stateDir) {
-    return withTimer(timer -> startOrFind(hpc, stateDir, timer)).isPresent();
+    return withTimer(timer -> startOrFind(hpc, stateDir, timer, PromptSource.terminal())).isPresent();
   }
 
   /** Whether this JVM is the holder that serves {@code folder} (a CLI call it runs through a door). */

@@ -12,4 +12,9 @@ public interface PromptSource {
    * @throws IllegalStateException when no one can answer (no terminal), with the line to show
    */
   String[] answer(String name, String instruction, String[] prompts, boolean[] echo);
+
+  /** The terminal of this process (its console); refuses with one line when there is none. */
+  static PromptSource terminal() {
+    return TerminalPrompts.console();
+  }
 }

@@ -39,7 +39,12 @@ public final class SshShell implements Shell {
 
   /** As {@link #SshShell(HpcConfig)}, with {@code localHome} for ~/.ssh (tests, a login rehearsal). */
   public SshShell(HpcConfig config, Path localHome) {
-    this.connection = new SshConnection(config, localHome);
+    this(config, localHome, TerminalPrompts.console());
+  }
+
+  /** As {@link #SshShell(HpcConfig, Path)}, answering second-factor prompts from {@code prompts}. */
+  public SshShell(HpcConfig config, Path localHome, PromptSource prompts) {
+    this.connection = new SshConnection(config, localHome, prompts);
     this.commands = new SshCommands(connection);
     this.forwards = new SshForwards(connection);
   }

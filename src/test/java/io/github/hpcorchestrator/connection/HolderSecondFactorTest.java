@@ -1,0 +1,119 @@
+package io.github.hpcorchestrator.connection;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.hpcorchestrator.config.HpcConfig;
+import io.github.hpcorchestrator.transport.CommandResult;
+import io.github.hpcorchestrator.transport.PromptSource;
+import io.github.hpcorchestrator.transport.Shell;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.sshd.server.SshServer;
+import org.apache.sshd.server.auth.keyboard.DefaultKeyboardInteractiveAuthenticator;
+import org.apache.sshd.server.keyprovider.SimpleGeneratorHostKeyProvider;
+import org.apache.sshd.server.shell.ProcessShellFactory;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A held connection to a login node that asks a second factor (keyboard-interactive): the real
+ * holder JVM logs in, and the prompt is relayed to the call that started it. The SSH server is
+ * MINA's, in this JVM, since the testbed's sshd has no PAM to ask one; commands run as this user.
+ */
+class HolderSecondFactorTest {
+  private static final String CODE = "135790";
+  @TempDir
+  Path dir;
+  private SshServer server;
+  private final AtomicInteger logins = new AtomicInteger();
+  private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+    Thread t = new Thread(r, "test-deadline");
+    t.setDaemon(true);
+    return t;
+  });
+  private Path state;
+
+  @BeforeEach
+  void up() throws Exception {
+    server = SshServer.setUpDefaultServer();
+    server.setHost("127.0.0.1");
+    server.setPort(0);
+    server.setKeyPairProvider(new SimpleGeneratorHostKeyProvider(dir.resolve("host.key")));
+    // The default keyboard-interactive authenticator asks one hidden "Password:" and checks it here.
+    server.setPasswordAuthenticator((user, answer, session) -> CODE.equals(answer) && logins.incrementAndGet() > 0);
+    server.setKeyboardInteractiveAuthenticator(new DefaultKeyboardInteractiveAuthenticator());
+    server.setCommandFactory((channel, command) ->
+        new ProcessShellFactory(command, List.of("/bin/sh", "-c", command)).createShell(channel));
+    server.start();
+    state = dir.resolve("state");
+  }
+
+  @AfterEach
+  void down() throws Exception {
+    Holders.disconnect(state);
+    timer.shutdownNow();
+    server.stop(true);
+  }
+
+  private HpcConfig hpc() throws Exception {
+    Path knownHosts = dir.resolve("known_hosts");
+    Files.writeString(knownHosts, "");
+    return new HpcConfig("127.0.0.1", server.getPort(), Optional.of(System.getProperty("user.name")),
+        Optional.empty(), knownHosts, HpcConfig.HostKeyChecking.NO);
+  }
+
+  @Test
+  void theStartingCallAnswersTheHoldersPromptOnceAndLaterCallsUseTheHeldLogin() throws Exception {
+    List<String> asked = new CopyOnWriteArrayList<>();
+    PromptSource terminal = (name, instruction, prompts, echo) -> {
+      asked.add(prompts[0] + (echo[0] ? " (shown)" : " (hidden)"));
+      return new String[] {CODE};
+    };
+    HpcConfig hpc = hpc();
+
+    assertThat(Holders.startOrFind(hpc, state, timer, terminal)).isPresent();
+
+    assertThat(asked).hasSize(1);
+    assertThat(asked.get(0)).endsWith("(hidden)");
+    PromptSource never = (name, instruction, prompts, echo) -> {
+      throw new AssertionError("asked again: " + prompts[0]);
+    };
+    assertThat(Holders.startOrFind(hpc, state, timer, never)).isPresent();
+    try (Shell held = HeldShell.forConfig(hpc, state)) {
+      CommandResult r = held.run(List.of("echo", "through the held login"), Shell.SHORT_TIMEOUT);
+      assertThat(r.stdout()).isEqualTo("through the held login\n");
+    }
+    assertThat(logins).hasValue(1);
+    assertThat(asked).hasSize(1);
+    assertThat(HolderFolder.at(state).prompt()).doesNotExist();
+    // The answer went over the socket only: neither the holder's log nor its folder has it.
+    try (var files = Files.list(HolderFolder.at(state).dir())) {
+      for (Path f : files.filter(Files::isRegularFile).toList()) {
+        assertThat(Files.readString(f)).doesNotContain(CODE);
+      }
+    }
+  }
+
+  @Test
+  void aStartingCallWithoutATerminalGetsNoHolderAndTheHolderSaysWhy() throws Exception {
+    PromptSource none = (name, instruction, prompts, echo) -> {
+      throw new IllegalStateException("no terminal here to ask on");
+    };
+
+    assertThat(Holders.startOrFind(hpc(), state, timer, none)).isEmpty();
+
+    HolderFolder folder = HolderFolder.at(state);
+    assertThat(Files.readString(folder.log())).contains("holder ends: no terminal here to ask on");
+    assertThat(folder.socket()).doesNotExist();
+    assertThat(folder.prompt()).doesNotExist();
+    assertThat(logins).hasValue(0);
+  }
+}
