@@ -40,6 +40,11 @@ public record HolderFolder(Path dir) {
     return dir.resolve("prompt.sock");
   }
 
+  /** Why the last holder could not log in, one line; written only then, removed by a holder that did. */
+  public Path loginFailure() {
+    return dir.resolve("holder.failed");
+  }
+
   /** Where the holder's stdout and stderr go. */
   public Path log() {
     return dir.resolve("holder.log");

@@ -1,6 +1,7 @@
 package io.github.hpcorchestrator.connection;
 
 import io.github.hpcorchestrator.config.HpcConfig;
+import io.github.hpcorchestrator.files.AtomicFiles;
 import io.github.hpcorchestrator.transport.CommandResult;
 import io.github.hpcorchestrator.transport.Shell;
 import io.github.hpcorchestrator.transport.SshShell;
@@ -11,6 +12,7 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
+import java.nio.charset.StandardCharsets;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
@@ -100,12 +102,15 @@ public final class HolderMain {
       Files.deleteIfExists(folder.prompt()); // a prompt of a holder killed while it asked
       // A second factor is asked in the terminal of the call that started this holder.
       try (SshShell shell = new SshShell(hpc, Path.of(System.getProperty("user.home")), new PromptRelay(folder))) {
-        // The login happens now, so a holder that cannot log in ends before it listens.
-        CommandResult r = shell.run(List.of("true"), Shell.SHORT_TIMEOUT);
-        if (!r.ok()) {
-          System.err.println("the login node did not run 'true': " + r.stderr());
+        // The login happens now, so a holder that cannot log in ends before it listens, saying why
+        // to the calls waiting for it: they fail with that line instead of each trying again.
+        Optional<String> refused = login(shell);
+        if (refused.isPresent()) {
+          AtomicFiles.write(folder.loginFailure(), (refused.get() + "\n").getBytes(StandardCharsets.UTF_8), 0600);
+          System.err.println("holder ends: " + refused.get());
           System.exit(1);
         }
+        Files.deleteIfExists(folder.loginFailure());
         new HolderMain(folder, Duration.ofSeconds(Long.parseLong(args[1])), shell).serve();
       }
     } catch (RuntimeException e) {
@@ -113,6 +118,16 @@ public final class HolderMain {
       System.exit(1);
     }
     System.exit(0);
+  }
+
+  /** Logs in (a command through the remote shell); empty when that worked, else why not, in one line. */
+  private static Optional<String> login(SshShell shell) {
+    try {
+      CommandResult r = shell.run(List.of("true"), Shell.SHORT_TIMEOUT);
+      return r.ok() ? Optional.empty() : Optional.of("the login node did not run 'true': " + r.stderr().strip());
+    } catch (RuntimeException e) {
+      return Optional.of(String.valueOf(e.getMessage()));
+    }
   }
 
   private void serve() throws IOException {

@@ -30,12 +30,16 @@ public final class Holders {
   private static final Duration POLL = Duration.ofMillis(50);
   /** Holders one call starts at most while it waits for one to answer. */
   private static final int MAX_STARTS = 3;
+  /** Upper bound of the login failure line a holder leaves (it is one line of ours). */
+  private static final long MAX_FAILURE_BYTES = 64 << 10;
 
   private Holders() {}
 
   /**
    * The folder of a holder that answers a ping, starting one first if none does; empty: none usable.
    * A second factor the login of a holder this call starts asks for is answered from {@code prompts}.
+   *
+   * @throws OperationFailedException with the holder's line when the holder it waited for could not log in
    */
   static Optional<HolderFolder> startOrFind(HpcConfig hpc, Path stateDir, ScheduledExecutorService timer,
       PromptSource prompts) {
@@ -59,6 +63,7 @@ public final class Holders {
     // yet, or to a killed one whose lock outlived it for a moment, is started again.
     Process p = null;
     int starts = 0;
+    long since = System.currentTimeMillis();
     long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
     while (System.nanoTime() < deadline) {
       if (ping(folder, timer)) {
@@ -73,6 +78,7 @@ public final class Holders {
         deadline = Math.max(deadline, System.nanoTime() + START_TIMEOUT.toNanos());
       }
       if ((p == null || !p.isAlive()) && !recordedRunning(folder)) {
+        throwIfLoginFailed(folder, since);
         if (p != null && (p.exitValue() != HolderMain.LOST_THE_LOCK || starts >= MAX_STARTS)) {
           LOG.info("the connection holder ended with exit code {} (see {})", p.exitValue(), folder.log());
           return Optional.empty();
@@ -121,6 +127,22 @@ public final class Holders {
       LOG.warn("cannot remove the socket of the ended holder: {}", e.getMessage());
     }
     return true;
+  }
+
+  /**
+   * Fails with the holder's own line when a holder this call waited for (one that ended after
+   * {@code sinceMillis}) could not log in: another login would be refused the same way, and on
+   * sites that lock an account after failed logins, every attempt counts.
+   */
+  private static void throwIfLoginFailed(HolderFolder folder, long sinceMillis) {
+    try {
+      if (Files.getLastModifiedTime(folder.loginFailure()).toMillis() >= sinceMillis
+          && Files.size(folder.loginFailure()) <= MAX_FAILURE_BYTES) {
+        throw new OperationFailedException(Files.readString(folder.loginFailure()).strip());
+      }
+    } catch (IOException e) {
+      // No failure recorded (or none readable): the holder ended for another reason.
+    }
   }
 
   /** Finds the holder of {@code stateDir}, starting one if none answers; whether one answers now. */

@@ -1,7 +1,9 @@
 package io.github.hpcorchestrator.connection;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.hpcorchestrator.OperationFailedException;
 import io.github.hpcorchestrator.config.HpcConfig;
 import io.github.hpcorchestrator.transport.CommandResult;
 import io.github.hpcorchestrator.transport.PromptSource;
@@ -14,6 +16,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.sshd.common.session.Session;
+import org.apache.sshd.common.session.SessionListener;
 import org.apache.sshd.server.SshServer;
 import org.apache.sshd.server.auth.keyboard.DefaultKeyboardInteractiveAuthenticator;
 import org.apache.sshd.server.keyprovider.SimpleGeneratorHostKeyProvider;
@@ -34,6 +38,7 @@ class HolderSecondFactorTest {
   Path dir;
   private SshServer server;
   private final AtomicInteger logins = new AtomicInteger();
+  private final AtomicInteger sessions = new AtomicInteger();
   private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread t = new Thread(r, "test-deadline");
     t.setDaemon(true);
@@ -50,6 +55,12 @@ class HolderSecondFactorTest {
     // The default keyboard-interactive authenticator asks one hidden "Password:" and checks it here.
     server.setPasswordAuthenticator((user, answer, session) -> CODE.equals(answer) && logins.incrementAndGet() > 0);
     server.setKeyboardInteractiveAuthenticator(new DefaultKeyboardInteractiveAuthenticator());
+    server.addSessionListener(new SessionListener() {
+      @Override
+      public void sessionCreated(Session session) {
+        sessions.incrementAndGet();
+      }
+    });
     server.setCommandFactory((channel, command) ->
         new ProcessShellFactory(command, List.of("/bin/sh", "-c", command)).createShell(channel));
     server.start();
@@ -103,17 +114,36 @@ class HolderSecondFactorTest {
   }
 
   @Test
-  void aStartingCallWithoutATerminalGetsNoHolderAndTheHolderSaysWhy() throws Exception {
+  void aStartingCallWithoutATerminalFailsWithTheHoldersLineAfterOneLoginAttempt() throws Exception {
     PromptSource none = (name, instruction, prompts, echo) -> {
       throw new IllegalStateException("no terminal here to ask on");
     };
 
-    assertThat(Holders.startOrFind(hpc(), state, timer, none)).isEmpty();
+    assertThatThrownBy(() -> Holders.startOrFind(hpc(), state, timer, none))
+        .isInstanceOf(OperationFailedException.class).hasMessage("no terminal here to ask on");
 
     HolderFolder folder = HolderFolder.at(state);
     assertThat(Files.readString(folder.log())).contains("holder ends: no terminal here to ask on");
     assertThat(folder.socket()).doesNotExist();
     assertThat(folder.prompt()).doesNotExist();
     assertThat(logins).hasValue(0);
+    // Not a new holder, nor a login of the call's own: a site that locks accounts counts each.
+    assertThat(sessions).hasValue(1);
+  }
+
+  @Test
+  void aWrongAnswerIsAskedAgainInTheSameTerminal() throws Exception {
+    List<String> given = new CopyOnWriteArrayList<>(List.of("000000", CODE));
+    AtomicInteger asked = new AtomicInteger();
+    PromptSource typo = (name, instruction, prompts, echo) -> {
+      asked.incrementAndGet();
+      return new String[] {given.remove(0)};
+    };
+
+    assertThat(Holders.startOrFind(hpc(), state, timer, typo)).isPresent();
+
+    assertThat(asked).hasValue(2);
+    assertThat(logins).hasValue(1);
+    assertThat(sessions).hasValue(1);
   }
 }
