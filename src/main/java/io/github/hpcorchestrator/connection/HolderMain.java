@@ -1,7 +1,7 @@
 package io.github.hpcorchestrator.connection;
 
+import io.github.hpcorchestrator.InputException;
 import io.github.hpcorchestrator.config.HpcConfig;
-import io.github.hpcorchestrator.files.AtomicFiles;
 import io.github.hpcorchestrator.transport.CommandResult;
 import io.github.hpcorchestrator.transport.Shell;
 import io.github.hpcorchestrator.transport.SshShell;
@@ -12,7 +12,6 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
-import java.nio.charset.StandardCharsets;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
@@ -104,10 +103,10 @@ public final class HolderMain {
       try (SshShell shell = new SshShell(hpc, Path.of(System.getProperty("user.home")), new PromptRelay(folder))) {
         // The login happens now, so a holder that cannot log in ends before it listens, saying why
         // to the calls waiting for it: they fail with that line instead of each trying again.
-        Optional<String> refused = login(shell);
+        Optional<LoginFailure> refused = login(shell);
         if (refused.isPresent()) {
-          AtomicFiles.write(folder.loginFailure(), (refused.get() + "\n").getBytes(StandardCharsets.UTF_8), 0600);
-          System.err.println("holder ends: " + refused.get());
+          refused.get().write(folder.loginFailure());
+          System.err.println("holder ends: " + refused.get().message());
           System.exit(1);
         }
         Files.deleteIfExists(folder.loginFailure());
@@ -121,12 +120,15 @@ public final class HolderMain {
   }
 
   /** Logs in (a command through the remote shell); empty when that worked, else why not, in one line. */
-  private static Optional<String> login(SshShell shell) {
+  private static Optional<LoginFailure> login(SshShell shell) {
     try {
       CommandResult r = shell.run(List.of("true"), Shell.SHORT_TIMEOUT);
-      return r.ok() ? Optional.empty() : Optional.of("the login node did not run 'true': " + r.stderr().strip());
+      return r.ok() ? Optional.empty()
+          : Optional.of(new LoginFailure(false, "the login node did not run 'true': " + r.stderr().strip()));
+    } catch (InputException e) {
+      return Optional.of(new LoginFailure(true, e.getMessage()));
     } catch (RuntimeException e) {
-      return Optional.of(String.valueOf(e.getMessage()));
+      return Optional.of(new LoginFailure(false, String.valueOf(e.getMessage())));
     }
   }
 

@@ -30,8 +30,6 @@ public final class Holders {
   private static final Duration POLL = Duration.ofMillis(50);
   /** Holders one call starts at most while it waits for one to answer. */
   private static final int MAX_STARTS = 3;
-  /** Upper bound of the login failure line a holder leaves (it is one line of ours). */
-  private static final long MAX_FAILURE_BYTES = 64 << 10;
 
   private Holders() {}
 
@@ -135,13 +133,9 @@ public final class Holders {
    * sites that lock an account after failed logins, every attempt counts.
    */
   private static void throwIfLoginFailed(HolderFolder folder, long sinceMillis) {
-    try {
-      if (Files.getLastModifiedTime(folder.loginFailure()).toMillis() >= sinceMillis
-          && Files.size(folder.loginFailure()) <= MAX_FAILURE_BYTES) {
-        throw new OperationFailedException(Files.readString(folder.loginFailure()).strip());
-      }
-    } catch (IOException e) {
-      // No failure recorded (or none readable): the holder ended for another reason.
+    Optional<LoginFailure> failed = LoginFailure.readIfSince(folder.loginFailure(), sinceMillis);
+    if (failed.isPresent()) {
+      throw failed.get().exception();
     }
   }
 

@@ -3,6 +3,7 @@ package io.github.hpcorchestrator.connection;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.hpcorchestrator.InputException;
 import io.github.hpcorchestrator.OperationFailedException;
 import io.github.hpcorchestrator.config.HpcConfig;
 import io.github.hpcorchestrator.transport.CommandResult;
@@ -28,11 +29,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A held connection to a login node that asks a second factor (keyboard-interactive): the real
- * holder JVM logs in, and the prompt is relayed to the call that started it. The SSH server is
+ * A held connection's login where it can go wrong: a login node that asks a second factor
+ * (keyboard-interactive), relayed by the real holder JVM to the call that started it, and a login
+ * that cannot happen at all. The SSH server is
  * MINA's, in this JVM, since the testbed's sshd has no PAM to ask one; commands run as this user.
  */
-class HolderSecondFactorTest {
+class HolderLoginTest {
   private static final String CODE = "135790";
   @TempDir
   Path dir;
@@ -75,10 +77,14 @@ class HolderSecondFactorTest {
   }
 
   private HpcConfig hpc() throws Exception {
+    return hpc(Optional.empty());
+  }
+
+  private HpcConfig hpc(Optional<Path> key) throws Exception {
     Path knownHosts = dir.resolve("known_hosts");
     Files.writeString(knownHosts, "");
     return new HpcConfig("127.0.0.1", server.getPort(), Optional.of(System.getProperty("user.name")),
-        Optional.empty(), knownHosts, HpcConfig.HostKeyChecking.NO);
+        key, knownHosts, HpcConfig.HostKeyChecking.NO);
   }
 
   @Test
@@ -145,5 +151,16 @@ class HolderSecondFactorTest {
     assertThat(asked).hasValue(2);
     assertThat(logins).hasValue(1);
     assertThat(sessions).hasValue(1);
+  }
+
+  @Test
+  void aKeyFileTheHolderCannotReadIsBadInputForTheWaitingCall() throws Exception {
+    Path missing = dir.resolve("no-such-key");
+
+    assertThatThrownBy(() -> Holders.startOrFind(hpc(Optional.of(missing)), state, timer, (n, i, p, e) -> {
+      throw new AssertionError("no login should get as far as a prompt");
+    })).isInstanceOf(InputException.class).hasMessage("hpc.key_filename: cannot read " + missing);
+
+    assertThat(sessions).hasValue(0);
   }
 }
