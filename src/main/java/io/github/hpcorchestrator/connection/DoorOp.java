@@ -51,6 +51,7 @@ final class DoorOp {
   }
 
   void serve(DataInputStream in, DataOutputStream out) throws IOException {
+    long began = System.nanoTime();
     Path config = Path.of(HolderProtocol.readText(in));
     String cwd = HolderProtocol.readText(in);
     boolean hasHome = in.readBoolean();
@@ -81,7 +82,8 @@ final class DoorOp {
     o.flush();
     e.flush();
     served.incrementAndGet();
-    System.err.println("door: ran " + argv + " (exit " + code + ")");
+    System.err.println("door: ran " + argv + " (exit " + code + ", " + (System.nanoTime() - began) / 1_000_000
+        + " ms in the holder)");
     synchronized (out) {
       out.writeByte(DoorProtocol.EXIT);
       out.writeInt(code);

@@ -28,8 +28,8 @@ import java.util.concurrent.TimeUnit;
  * calls use the held login. Answers go only over that socket, never to a log or a file.
  */
 final class PromptRelay implements PromptSource {
-  /** How long a holder waits for its starting call to take a prompt and answer it. */
-  static final Duration WAIT = Duration.ofSeconds(90);
+  /** How long a holder waits for its starting call to take a prompt and answer it (a person's time to answer). */
+  static final Duration WAIT = Duration.ofMinutes(2);
   private static final int MAX_PROMPTS = 64;
 
   private final HolderFolder folder;

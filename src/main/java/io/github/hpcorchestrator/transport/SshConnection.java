@@ -15,6 +15,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.apache.sshd.client.SshClient;
+import org.apache.sshd.client.future.AuthFuture;
 import org.apache.sshd.client.config.hosts.DefaultConfigFileHostEntryResolver;
 import org.apache.sshd.client.config.hosts.HostConfigEntryResolver;
 import org.apache.sshd.client.keyverifier.KnownHostsServerKeyVerifier;
@@ -24,6 +25,7 @@ import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.common.io.nio2.Nio2ServiceFactoryFactory;
 import org.apache.sshd.common.keyprovider.FileKeyPairProvider;
 import org.apache.sshd.common.keyprovider.KeyIdentityProvider;
+import org.apache.sshd.common.SshException;
 import org.apache.sshd.common.util.net.SshdSocketAddress;
 import org.apache.sshd.common.util.security.SecurityUtils;
 import org.apache.sshd.core.CoreModuleProperties;
@@ -39,7 +41,11 @@ final class SshConnection {
   private static final Logger LOG = LoggerFactory.getLogger(SshConnection.class);
 
   static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
+  /** How long the server may take over a login, not counting a person's time answering a prompt. */
   static final Duration AUTH_TIMEOUT = Duration.ofSeconds(30);
+  /** A person's time to answer one login's prompts (a code from a phone), on top of {@link #AUTH_TIMEOUT}. */
+  static final Duration ANSWER_TIMEOUT = Duration.ofMinutes(2);
+  private static final long AUTH_POLL_MILLIS = 100;
   static final Duration HEARTBEAT_INTERVAL = Duration.ofSeconds(30);
   /** Heartbeats without a reply after which the connection counts as dead. */
   static final int HEARTBEAT_MAX_MISSED = 3;
@@ -53,6 +59,7 @@ final class SshConnection {
   private final AtomicBoolean warnedUnchecked = new AtomicBoolean();
   private final List<Consumer<ClientSession>> reconnectListeners = new CopyOnWriteArrayList<>();
   private final TerminalPrompts prompts;
+  private final Duration authTimeout;
 
   private final Object lock = new Object();
   private SshClient client; // guarded by lock
@@ -69,6 +76,12 @@ final class SshConnection {
 
   /** Like {@link #SshConnection(HpcConfig, Path)}, answering second-factor prompts from {@code source}. */
   SshConnection(HpcConfig config, Path localHome, PromptSource source) {
+    this(config, localHome, source, AUTH_TIMEOUT);
+  }
+
+  /** As above, with the server's part of a login bounded by {@code authTimeout} (tests). */
+  SshConnection(HpcConfig config, Path localHome, PromptSource source, Duration authTimeout) {
+    this.authTimeout = authTimeout;
     this.prompts = new TerminalPrompts(source);
     this.config = config;
     this.username = config.username().orElse(System.getProperty("user.name"));
@@ -133,7 +146,7 @@ final class SshConnection {
     try {
       s = client.connect(username, config.hostname(), config.port())
           .verify(CONNECT_TIMEOUT).getSession();
-      s.auth().verify(AUTH_TIMEOUT);
+      awaitAuth(s);
       LOG.debug("connected to {}", this);
       return s;
     } catch (IOException | RuntimeException e) {
@@ -152,11 +165,28 @@ final class SshConnection {
     }
   }
 
+  /**
+   * Waits for the login of {@code s}: at most {@code authTimeout} of the server's time, since the
+   * time a person spends answering a second factor is not the server being slow.
+   */
+  private void awaitAuth(ClientSession s) throws IOException {
+    AuthFuture auth = s.auth();
+    long start = System.nanoTime();
+    while (!auth.await(AUTH_POLL_MILLIS)) {
+      if (System.nanoTime() - start - prompts.answeringNanos() > authTimeout.toNanos()) {
+        throw new SshException("no login within " + authTimeout.toSeconds() + " s (not counting the time "
+            + "spent answering prompts)");
+      }
+    }
+    auth.verify();
+  }
+
   private SshClient startClient() {
     SshClient c = SshClient.setUpDefaultClient();
     c.setIoServiceFactoryFactory(new Nio2ServiceFactoryFactory());
     CoreModuleProperties.IO_CONNECT_TIMEOUT.set(c, CONNECT_TIMEOUT);
-    CoreModuleProperties.AUTH_TIMEOUT.set(c, AUTH_TIMEOUT);
+    // The session's own bound includes a person's answer; awaitAuth bounds the server's part.
+    CoreModuleProperties.AUTH_TIMEOUT.set(c, authTimeout.plus(ANSWER_TIMEOUT));
     CoreModuleProperties.HEARTBEAT_INTERVAL.set(c, HEARTBEAT_INTERVAL);
     CoreModuleProperties.HEARTBEAT_NO_REPLY_MAX.set(c, HEARTBEAT_MAX_MISSED);
     CoreModuleProperties.TCP_NODELAY.set(c, true);

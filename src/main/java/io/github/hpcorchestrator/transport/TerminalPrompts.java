@@ -1,6 +1,7 @@
 package io.github.hpcorchestrator.transport;
 
 import java.io.Console;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.sshd.client.auth.keyboard.UserInteraction;
 import org.apache.sshd.client.session.ClientSession;
 
@@ -16,6 +17,8 @@ final class TerminalPrompts implements UserInteraction {
 
   private final PromptSource source;
   private volatile String refusal;
+  private final AtomicLong answeredNanos = new AtomicLong();
+  private final AtomicLong answeringSince = new AtomicLong(); // 0: not answering now
 
   TerminalPrompts(PromptSource source) {
     this.source = source;
@@ -42,6 +45,12 @@ final class TerminalPrompts implements UserInteraction {
     };
   }
 
+  /** The time spent answering prompts so far, the answer going on now included. */
+  long answeringNanos() {
+    long since = answeringSince.get();
+    return answeredNanos.get() + (since == 0 ? 0 : System.nanoTime() - since);
+  }
+
   /** Why the last prompt went unanswered, or null. */
   String refusal() {
     return refusal;
@@ -53,11 +62,16 @@ final class TerminalPrompts implements UserInteraction {
     if (prompt.length == 0) {
       return new String[0]; // an instruction only: nothing to answer
     }
+    long since = System.nanoTime();
+    answeringSince.set(since);
     try {
       return source.answer(name, instruction, prompt, echo);
     } catch (IllegalStateException e) {
       refusal = e.getMessage();
       return null; // MINA then gives up this method, and the login fails
+    } finally {
+      answeredNanos.addAndGet(System.nanoTime() - since);
+      answeringSince.set(0);
     }
   }
 

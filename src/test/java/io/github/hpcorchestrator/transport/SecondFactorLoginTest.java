@@ -7,6 +7,7 @@ import io.github.hpcorchestrator.OperationFailedException;
 import io.github.hpcorchestrator.config.HpcConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -46,11 +47,33 @@ class SecondFactorLoginTest {
   }
 
   private SshConnection connection(PromptSource source) throws Exception {
+    return connection(source, SshConnection.AUTH_TIMEOUT);
+  }
+
+  private SshConnection connection(PromptSource source, Duration authTimeout) throws Exception {
     Path knownHosts = home.resolve("known_hosts");
     Files.writeString(knownHosts, "");
     HpcConfig hpc = new HpcConfig("127.0.0.1", server.getPort(), Optional.of("tester"), Optional.empty(),
         knownHosts, HpcConfig.HostKeyChecking.NO);
-    return new SshConnection(hpc, home, source);
+    return new SshConnection(hpc, home, source, authTimeout);
+  }
+
+  @Test
+  void thePersonsTimeAnsweringDoesNotCountAgainstTheLoginTimeout() throws Exception {
+    // Answered after 2.5 times the login's timeout: a person reading a code off a phone.
+    SshConnection c = connection((name, instruction, prompts, echo) -> {
+      try {
+        Thread.sleep(2500);
+      } catch (InterruptedException e) {
+        throw new IllegalStateException("interrupted");
+      }
+      return new String[] {CODE};
+    }, Duration.ofSeconds(1));
+    try {
+      assertThat(c.session().isAuthenticated()).isTrue();
+    } finally {
+      c.close();
+    }
   }
 
   @Test
