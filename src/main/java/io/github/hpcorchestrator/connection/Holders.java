@@ -70,7 +70,7 @@ public final class Holders {
       if (Files.exists(folder.prompt())) {
         // A holder's login asks a second factor: the call that started it answers, from its terminal;
         // the others wait as long as that takes.
-        if (p != null && p.isAlive()) {
+        if (p != null && (p.isAlive() || p.exitValue() == 0)) { // exit 0: its launcher saw it record itself
           PromptRelay.take(folder, prompts, timer);
         }
         deadline = Math.max(deadline, System.nanoTime() + START_TIMEOUT.toNanos());
@@ -78,7 +78,9 @@ public final class Holders {
       if ((p == null || !p.isAlive()) && !recordedRunning(folder)) {
         throwIfLoginFailed(folder, since);
         if (p != null && (p.exitValue() != HolderMain.LOST_THE_LOCK || starts >= MAX_STARTS)) {
-          LOG.info("the connection holder ended with exit code {} (see {})", p.exitValue(), folder.log());
+          // Exit 0: it had recorded itself (its launcher's exit), then ended before it listened.
+          LOG.info("the connection holder ended before it listened (exit code {}; see {})", p.exitValue(),
+              folder.log());
           return Optional.empty();
         }
         try {
@@ -154,9 +156,24 @@ public final class Holders {
     return HolderProcess.read(folder.process()).map(HolderProcess::isRunning).orElse(false);
   }
 
+  /**
+   * Starts the holder in the background of a short-lived sh ($1: the holder's record, then its
+   * argv), which ends as soon as the holder has recorded itself (exit 0) or with the holder's own
+   * exit code if it ended first (as {@link HolderMain#LOST_THE_LOCK}). The holder is not this JVM's
+   * child: a JVM whose child still runs waits some 300 ms at exit for the thread that waits on it.
+   * The wait is bounded (1500 rounds of 20 ms); after it the holder's record alone tells.
+   */
+  private static final String LAUNCH = "f=$1; shift; \"$@\" & h=$!; n=0\n"
+      + "while [ $n -lt 1500 ] && kill -0 \"$h\" 2>/dev/null; do\n"
+      + "  if { IFS=' ' read -r p _ < \"$f\"; } 2>/dev/null && [ \"$p\" = \"$h\" ]; then exit 0; fi\n"
+      + "  n=$((n + 1)); sleep 0.02\n"
+      + "done\n"
+      + "kill -0 \"$h\" 2>/dev/null && exit 0\n"
+      + "wait \"$h\"\n";
+
   /** Starts a detached holder (own session, output to its log); it outlives this JVM. */
   private static Process start(HolderFolder folder, HpcConfig hpc) throws IOException {
-    List<String> argv = new ArrayList<>();
+    List<String> argv = new ArrayList<>(List.of("/bin/sh", "-c", LAUNCH, "sh", folder.process().toString()));
     // setsid: its own session and process group, so the terminal's Ctrl-C and hangup miss it.
     if (Files.isExecutable(Path.of("/usr/bin/setsid"))) {
       argv.add("/usr/bin/setsid");
