@@ -29,6 +29,8 @@ import java.util.stream.Stream;
 public final class LocalScheduler implements Scheduler {
   private static final Pattern SERVICE_ID = Pattern.compile("[A-Za-z][A-Za-z0-9_-]*_[0-9a-f]{8}");
   private static final String LOG = "service.log";
+  /** $1: the log; the rest: the job's argv, started in the background; prints its process ID. */
+  private static final String LAUNCH = "log=$1; shift; \"$@\" </dev/null >>\"$log\" 2>&1 & echo $!";
 
   private final Path servicesRoot;
   private final Shell shell;
@@ -114,15 +116,29 @@ public final class LocalScheduler implements Scheduler {
     // survives this JVM and the terminal, and a stop reaches every process it started. umask 077
     // keeps what the script and the service write (connection, exit_code, data) private; exec
     // keeps the process ID, which is the job ID.
-    ProcessBuilder builder = new ProcessBuilder("setsid", "bash", "-c", "umask 077 && exec bash \"$0\"",
-        script.toString())
+    // Started in the background of a short-lived sh, which prints its process ID and ends: as this
+    // JVM's own child, a job still running made the JVM wait ~300 ms at exit for the thread that
+    // waits on it. setsid keeps the ID: a background child of a non-interactive sh leads no group.
+    ProcessBuilder builder = new ProcessBuilder("/bin/sh", "-c", LAUNCH, "sh", log.toString(), "setsid", "bash", "-c",
+        "umask 077 && exec bash \"$0\"", script.toString())
         .directory(dir.toFile())
         .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-        .redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-    Process process = builder.start();
-    return new SubmittedJob(spec.serviceId(), Long.toString(process.pid()), dir.toString());
+        .redirectErrorStream(true);
+    Process launcher = builder.start();
+    String pid;
+    try (var out = launcher.getInputStream()) {
+      pid = new String(out.readNBytes(64), StandardCharsets.UTF_8).strip();
+      launcher.waitFor();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new OperationFailedException("interrupted while starting " + spec.serviceId(), e);
+    }
+    if (!pid.matches("\\d{1,10}")) {
+      throw new OperationFailedException("could not start " + spec.serviceId() + ": " + pid);
+    }
+    return new SubmittedJob(spec.serviceId(), pid, dir.toString());
   }
+
 
   @Override
   public Map<String, JobStatus> poll(Collection<SubmittedJob> jobs) {
