@@ -35,6 +35,11 @@ public record HolderFolder(Path dir) {
     return dir.resolve("holder.pid");
   }
 
+  /** The launcher of a holder being started (pid and start time): it ends once the holder recorded itself. */
+  public Path starting() {
+    return dir.resolve("holder.starting");
+  }
+
   /** Where a logging-in holder offers a second-factor prompt to the call that started it ({@link PromptRelay}). */
   public Path prompt() {
     return dir.resolve("prompt.sock");

@@ -18,7 +18,11 @@ record HolderProcess(long pid, long startTime) {
 
   /** This JVM's record, if /proc tells its start time. */
   static Optional<HolderProcess> current() {
-    long pid = ProcessHandle.current().pid();
+    return of(ProcessHandle.current().pid());
+  }
+
+  /** The record of the running process {@code pid}, if /proc tells its start time. */
+  static Optional<HolderProcess> of(long pid) {
     OptionalLong start = startTime(pid);
     return start.isPresent() ? Optional.of(new HolderProcess(pid, start.getAsLong())) : Optional.empty();
   }

@@ -75,7 +75,7 @@ public final class Holders {
         }
         deadline = Math.max(deadline, System.nanoTime() + START_TIMEOUT.toNanos());
       }
-      if ((p == null || !p.isAlive()) && !recordedRunning(folder)) {
+      if ((p == null || !p.isAlive()) && !recordedRunning(folder) && !(p == null && launcherRunning(folder))) {
         throwIfLoginFailed(folder, since);
         if (p != null && (p.exitValue() != HolderMain.LOST_THE_LOCK || starts >= MAX_STARTS)) {
           // Exit 0: it had recorded itself (its launcher's exit), then ended before it listened.
@@ -151,6 +151,14 @@ public final class Holders {
     return HolderProcess.read(folder.process()).map(h -> h.pid() == ProcessHandle.current().pid()).orElse(false);
   }
 
+  /**
+   * Whether another call's holder launcher runs: its holder's JVM is starting and has not recorded
+   * itself yet, so starting one more would only lose the lock to it.
+   */
+  private static boolean launcherRunning(HolderFolder folder) {
+    return HolderProcess.read(folder.starting()).map(HolderProcess::isRunning).orElse(false);
+  }
+
   /** Whether the holder recorded in {@code folder} (it records itself once it holds the lock) runs. */
   private static boolean recordedRunning(HolderFolder folder) {
     return HolderProcess.read(folder.process()).map(HolderProcess::isRunning).orElse(false);
@@ -188,11 +196,16 @@ public final class Holders {
     argv.addAll(jvmOptions(System.getenv("ORCHESTRATOR_HOLDER_JVM_OPTS")));
     argv.addAll(List.of("-cp", System.getProperty("java.class.path"), HolderMain.class.getName()));
     argv.addAll(HolderMain.argv(folder, hpc, hpc.persist()));
-    return new ProcessBuilder(argv)
+    Process launcher = new ProcessBuilder(argv)
         .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
         .redirectOutput(ProcessBuilder.Redirect.appendTo(folder.log().toFile()))
         .redirectErrorStream(true)
         .start();
+    Optional<HolderProcess> record = HolderProcess.of(launcher.pid());
+    if (record.isPresent()) {
+      record.get().write(folder.starting());
+    }
+    return launcher;
   }
 
   /**

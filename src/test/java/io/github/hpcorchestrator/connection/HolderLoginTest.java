@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.github.hpcorchestrator.InputException;
 import io.github.hpcorchestrator.OperationFailedException;
 import io.github.hpcorchestrator.config.HpcConfig;
+import io.github.hpcorchestrator.testbed.Await;
 import io.github.hpcorchestrator.transport.CommandResult;
 import io.github.hpcorchestrator.transport.PromptSource;
 import io.github.hpcorchestrator.transport.Shell;
@@ -162,5 +163,23 @@ class HolderLoginTest {
     })).isInstanceOf(InputException.class).hasMessage("hpc.key_filename: cannot read " + missing);
 
     assertThat(sessions).hasValue(0);
+  }
+
+  @Test
+  void callsStartingTogetherStartOneHolderJvmNotOneEach() throws Exception {
+    HpcConfig hpc = hpc();
+    PromptSource terminal = (name, instruction, prompts, echo) -> new String[] {CODE};
+    var second = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+      // After the first call's launcher has started, before its holder has recorded itself.
+      Await.until("the first call's launcher", java.time.Duration.ofSeconds(10),
+          () -> Files.exists(HolderFolder.at(state).starting()));
+      return Holders.startOrFind(hpc, state, timer, terminal);
+    });
+
+    assertThat(Holders.startOrFind(hpc, state, timer, terminal)).isPresent();
+    assertThat(second.get(60, java.util.concurrent.TimeUnit.SECONDS)).isPresent();
+
+    assertThat(Files.readString(HolderFolder.at(state).log())).doesNotContain("another holder runs");
+    assertThat(sessions).hasValue(1);
   }
 }
