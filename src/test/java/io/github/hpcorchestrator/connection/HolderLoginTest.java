@@ -7,6 +7,7 @@ import io.github.hpcorchestrator.InputException;
 import io.github.hpcorchestrator.OperationFailedException;
 import io.github.hpcorchestrator.config.HpcConfig;
 import io.github.hpcorchestrator.testbed.Await;
+import io.github.hpcorchestrator.testbed.SecondFactorServer;
 import io.github.hpcorchestrator.transport.CommandResult;
 import io.github.hpcorchestrator.transport.PromptSource;
 import io.github.hpcorchestrator.transport.Shell;
@@ -18,12 +19,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.apache.sshd.common.session.Session;
-import org.apache.sshd.common.session.SessionListener;
-import org.apache.sshd.server.SshServer;
-import org.apache.sshd.server.auth.keyboard.DefaultKeyboardInteractiveAuthenticator;
-import org.apache.sshd.server.keyprovider.SimpleGeneratorHostKeyProvider;
-import org.apache.sshd.server.shell.ProcessShellFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -36,12 +31,10 @@ import org.junit.jupiter.api.io.TempDir;
  * MINA's, in this JVM, since the testbed's sshd has no PAM to ask one; commands run as this user.
  */
 class HolderLoginTest {
-  private static final String CODE = "135790";
+  private static final String CODE = SecondFactorServer.CODE;
   @TempDir
   Path dir;
-  private SshServer server;
-  private final AtomicInteger logins = new AtomicInteger();
-  private final AtomicInteger sessions = new AtomicInteger();
+  private SecondFactorServer server;
   private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread t = new Thread(r, "test-deadline");
     t.setDaemon(true);
@@ -51,22 +44,7 @@ class HolderLoginTest {
 
   @BeforeEach
   void up() throws Exception {
-    server = SshServer.setUpDefaultServer();
-    server.setHost("127.0.0.1");
-    server.setPort(0);
-    server.setKeyPairProvider(new SimpleGeneratorHostKeyProvider(dir.resolve("host.key")));
-    // The default keyboard-interactive authenticator asks one hidden "Password:" and checks it here.
-    server.setPasswordAuthenticator((user, answer, session) -> CODE.equals(answer) && logins.incrementAndGet() > 0);
-    server.setKeyboardInteractiveAuthenticator(new DefaultKeyboardInteractiveAuthenticator());
-    server.addSessionListener(new SessionListener() {
-      @Override
-      public void sessionCreated(Session session) {
-        sessions.incrementAndGet();
-      }
-    });
-    server.setCommandFactory((channel, command) ->
-        new ProcessShellFactory(command, List.of("/bin/sh", "-c", command)).createShell(channel));
-    server.start();
+    server = new SecondFactorServer(dir);
     state = dir.resolve("state");
   }
 
@@ -74,7 +52,7 @@ class HolderLoginTest {
   void down() throws Exception {
     Holders.disconnect(state);
     timer.shutdownNow();
-    server.stop(true);
+    server.close();
   }
 
   private HpcConfig hpc() throws Exception {
@@ -82,10 +60,7 @@ class HolderLoginTest {
   }
 
   private HpcConfig hpc(Optional<Path> key) throws Exception {
-    Path knownHosts = dir.resolve("known_hosts");
-    Files.writeString(knownHosts, "");
-    return new HpcConfig("127.0.0.1", server.getPort(), Optional.of(System.getProperty("user.name")),
-        key, knownHosts, HpcConfig.HostKeyChecking.NO);
+    return server.hpc(System.getProperty("user.name"), key);
   }
 
   @Test
@@ -109,7 +84,7 @@ class HolderLoginTest {
       CommandResult r = held.run(List.of("echo", "through the held login"), Shell.SHORT_TIMEOUT);
       assertThat(r.stdout()).isEqualTo("through the held login\n");
     }
-    assertThat(logins).hasValue(1);
+    assertThat(server.logins()).isEqualTo(1);
     assertThat(asked).hasSize(1);
     assertThat(HolderFolder.at(state).prompt()).doesNotExist();
     // The answer went over the socket only: neither the holder's log nor its folder has it.
@@ -133,9 +108,9 @@ class HolderLoginTest {
     assertThat(Files.readString(folder.log())).contains("holder ends: no terminal here to ask on");
     assertThat(folder.socket()).doesNotExist();
     assertThat(folder.prompt()).doesNotExist();
-    assertThat(logins).hasValue(0);
+    assertThat(server.logins()).isEqualTo(0);
     // Not a new holder, nor a login of the call's own: a site that locks accounts counts each.
-    assertThat(sessions).hasValue(1);
+    assertThat(server.sessions()).isEqualTo(1);
   }
 
   @Test
@@ -150,8 +125,8 @@ class HolderLoginTest {
     assertThat(Holders.startOrFind(hpc(), state, timer, typo)).isPresent();
 
     assertThat(asked).hasValue(2);
-    assertThat(logins).hasValue(1);
-    assertThat(sessions).hasValue(1);
+    assertThat(server.logins()).isEqualTo(1);
+    assertThat(server.sessions()).isEqualTo(1);
   }
 
   @Test
@@ -162,7 +137,7 @@ class HolderLoginTest {
       throw new AssertionError("no login should get as far as a prompt");
     })).isInstanceOf(InputException.class).hasMessage("hpc.key_filename: cannot read " + missing);
 
-    assertThat(sessions).hasValue(0);
+    assertThat(server.sessions()).isEqualTo(0);
   }
 
   @Test
@@ -180,6 +155,6 @@ class HolderLoginTest {
     assertThat(second.get(60, java.util.concurrent.TimeUnit.SECONDS)).isPresent();
 
     assertThat(Files.readString(HolderFolder.at(state).log())).doesNotContain("another holder runs");
-    assertThat(sessions).hasValue(1);
+    assertThat(server.sessions()).isEqualTo(1);
   }
 }

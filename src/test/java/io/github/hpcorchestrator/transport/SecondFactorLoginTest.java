@@ -4,16 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.hpcorchestrator.OperationFailedException;
-import io.github.hpcorchestrator.config.HpcConfig;
-import java.nio.file.Files;
+import io.github.hpcorchestrator.testbed.SecondFactorServer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import org.apache.sshd.server.SshServer;
-import org.apache.sshd.server.auth.keyboard.DefaultKeyboardInteractiveAuthenticator;
-import org.apache.sshd.server.keyprovider.SimpleGeneratorHostKeyProvider;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -24,26 +20,19 @@ import org.junit.jupiter.api.io.TempDir;
  * SSH server in this JVM (MINA's SshServer): the testbed's sshd has no PAM to ask one.
  */
 class SecondFactorLoginTest {
-  private static final String CODE = "246810";
+  private static final String CODE = SecondFactorServer.CODE;
   @TempDir
   Path home;
-  private SshServer server;
+  private SecondFactorServer server;
 
   @BeforeEach
   void up() throws Exception {
-    server = SshServer.setUpDefaultServer();
-    server.setHost("127.0.0.1");
-    server.setPort(0);
-    server.setKeyPairProvider(new SimpleGeneratorHostKeyProvider(home.resolve("host.key")));
-    // The default authenticator asks one hidden "Password:" prompt and checks it here.
-    server.setPasswordAuthenticator((user, answer, session) -> CODE.equals(answer));
-    server.setKeyboardInteractiveAuthenticator(new DefaultKeyboardInteractiveAuthenticator());
-    server.start();
+    server = new SecondFactorServer(home);
   }
 
   @AfterEach
   void down() throws Exception {
-    server.stop(true);
+    server.close();
   }
 
   private SshConnection connection(PromptSource source) throws Exception {
@@ -51,11 +40,7 @@ class SecondFactorLoginTest {
   }
 
   private SshConnection connection(PromptSource source, Duration authTimeout) throws Exception {
-    Path knownHosts = home.resolve("known_hosts");
-    Files.writeString(knownHosts, "");
-    HpcConfig hpc = new HpcConfig("127.0.0.1", server.getPort(), Optional.of("tester"), Optional.empty(),
-        knownHosts, HpcConfig.HostKeyChecking.NO);
-    return new SshConnection(hpc, home, source, authTimeout);
+    return new SshConnection(server.hpc("tester", Optional.empty()), home, source, authTimeout);
   }
 
   @Test
