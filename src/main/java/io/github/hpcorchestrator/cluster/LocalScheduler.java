@@ -29,8 +29,12 @@ import java.util.stream.Stream;
 public final class LocalScheduler implements Scheduler {
   private static final Pattern SERVICE_ID = Pattern.compile("[A-Za-z][A-Za-z0-9_-]*_[0-9a-f]{8}");
   private static final String LOG = "service.log";
-  /** $1: the log; the rest: the job's argv, started in the background; prints its process ID. */
-  private static final String LAUNCH = "log=$1; shift; \"$@\" </dev/null >>\"$log\" 2>&1 & echo $!";
+  /**
+   * $1: the log; the rest: the job's argv, started in the background; prints its process ID. The
+   * subshell gives back SIGINT and SIGQUIT, which a shell ignores for a background command.
+   */
+  private static final String LAUNCH =
+      "log=$1; shift; ( trap - INT QUIT; exec \"$@\" ) </dev/null >>\"$log\" 2>&1 & echo $!";
 
   private final Path servicesRoot;
   private final Shell shell;
@@ -116,10 +120,10 @@ public final class LocalScheduler implements Scheduler {
     // survives this JVM and the terminal, and a stop reaches every process it started. umask 077
     // keeps what the script and the service write (connection, exit_code, data) private; exec
     // keeps the process ID, which is the job ID.
-    // Started in the background of a short-lived sh, which prints its process ID and ends: as this
+    // Started in the background of a short-lived bash, which prints its process ID and ends: as this
     // JVM's own child, a job still running made the JVM wait ~300 ms at exit for the thread that
-    // waits on it. setsid keeps the ID: a background child of a non-interactive sh leads no group.
-    ProcessBuilder builder = new ProcessBuilder("/bin/sh", "-c", LAUNCH, "sh", log.toString(), "setsid", "bash", "-c",
+    // waits on it. setsid keeps the ID: a background child of a non-interactive shell leads no group.
+    ProcessBuilder builder = new ProcessBuilder("bash", "-c", LAUNCH, "bash", log.toString(), "setsid", "bash", "-c",
         "umask 077 && exec bash \"$0\"", script.toString())
         .directory(dir.toFile())
         .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))

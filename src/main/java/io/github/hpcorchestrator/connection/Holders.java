@@ -165,13 +165,14 @@ public final class Holders {
   }
 
   /**
-   * Starts the holder in the background of a short-lived sh ($1: the holder's record, then its
+   * Starts the holder in the background of a short-lived bash ($1: the holder's record, then its
    * argv), which ends as soon as the holder has recorded itself (exit 0) or with the holder's own
    * exit code if it ended first (as {@link HolderMain#LOST_THE_LOCK}). The holder is not this JVM's
    * child: a JVM whose child still runs waits some 300 ms at exit for the thread that waits on it.
-   * The wait is bounded (1500 rounds of 20 ms); after it the holder's record alone tells.
+   * The wait is bounded (1500 rounds of 20 ms); after it the holder's record alone tells. The
+   * subshell gives back SIGINT and SIGQUIT, which a shell ignores for a background command.
    */
-  private static final String LAUNCH = "f=$1; shift; \"$@\" & h=$!; n=0\n"
+  private static final String LAUNCH = "f=$1; shift; ( trap - INT QUIT; exec \"$@\" ) & h=$!; n=0\n"
       + "while [ $n -lt 1500 ] && kill -0 \"$h\" 2>/dev/null; do\n"
       + "  if { IFS=' ' read -r p _ < \"$f\"; } 2>/dev/null && [ \"$p\" = \"$h\" ]; then exit 0; fi\n"
       + "  n=$((n + 1)); sleep 0.02\n"
@@ -181,7 +182,7 @@ public final class Holders {
 
   /** Starts a detached holder (own session, output to its log); it outlives this JVM. */
   private static Process start(HolderFolder folder, HpcConfig hpc) throws IOException {
-    List<String> argv = new ArrayList<>(List.of("/bin/sh", "-c", LAUNCH, "sh", folder.process().toString()));
+    List<String> argv = new ArrayList<>(List.of("bash", "-c", LAUNCH, "bash", folder.process().toString()));
     // setsid: its own session and process group, so the terminal's Ctrl-C and hangup miss it.
     if (Files.isExecutable(Path.of("/usr/bin/setsid"))) {
       argv.add("/usr/bin/setsid");

@@ -133,6 +133,31 @@ class LocalSchedulerTest {
   }
 
   @Test
+  void aJobIsNotThisJvmsChildAndKeepsTheDefaultInterruptSignals() throws Exception {
+    SubmittedJob job = submit(spec("detached_00000005", List.of("sleep", "60"), Map.of(), 0));
+
+    await("RUNNING", () -> poll(job).state() == JobState.RUNNING ? Optional.of(true) : Optional.empty());
+    long pid = Long.parseLong(job.jobId());
+    // Not a child: a JVM with a child still running waits ~300 ms at exit for its reaper thread.
+    assertThat(ProcessHandle.current().children().map(ProcessHandle::pid)).doesNotContain(pid);
+    // The job script catches SIGINT (its trap stops the service) rather than ignoring it: a shell
+    // ignores SIGINT for its background commands, and a signal ignored at a script's start cannot be trapped.
+    await("the job script's SIGINT trap", () -> (mask(job.jobId(), "SigCgt:") & 0b10) != 0
+        ? Optional.of(true) : Optional.empty());
+    assertThat(mask(job.jobId(), "SigIgn:") & 0b10).isZero();
+  }
+
+  /** A signal mask of /proc/PID/status ({@code field} as "SigCgt:"), bit n-1 for signal n. */
+  private static long mask(String pid, String field) {
+    try {
+      return Long.parseLong(java.nio.file.Files.readAllLines(Path.of("/proc", pid, "status")).stream()
+          .filter(l -> l.startsWith(field)).findFirst().orElseThrow().substring(field.length()).strip(), 16);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  @Test
   void jobPolledRightAfterSubmitIsNotFinal() {
     // Before the job's process has run setsid, its process group does not exist yet.
     for (int i = 0; i < 5; i++) {
