@@ -143,7 +143,6 @@ public final class LocalScheduler implements Scheduler {
     return new SubmittedJob(spec.serviceId(), pid, dir.toString());
   }
 
-
   @Override
   public Map<String, JobStatus> poll(Collection<SubmittedJob> jobs) {
     Map<String, JobStatus> result = new LinkedHashMap<>();
