@@ -42,9 +42,13 @@ record HolderProcess(long pid, long startTime) {
     }
   }
 
-  /** Writes this record to {@code file} (owner-only, atomically). */
+  /**
+   * Writes this record to {@code file} (owner-only, atomically); writers at the same time each use a
+   * temporary file of their own.
+   */
   void write(Path file) throws IOException {
-    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+    Path tmp = file.resolveSibling(file.getFileName() + "." + ProcessHandle.current().pid() + "."
+        + Thread.currentThread().getId() + ".tmp");
     Files.deleteIfExists(tmp);
     Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
     Files.writeString(tmp, pid + " " + startTime + "\n");

@@ -203,8 +203,13 @@ public final class Holders {
         .redirectErrorStream(true)
         .start();
     Optional<HolderProcess> record = HolderProcess.of(launcher.pid());
-    if (record.isPresent()) {
-      record.get().write(folder.starting());
+    try {
+      if (record.isPresent()) {
+        record.get().write(folder.starting());
+      }
+    } catch (IOException e) {
+      // Only a hint for calls starting at the same time; without it one may start a holder that loses the lock.
+      LOG.debug("cannot record the holder's launcher: {}", e.getMessage());
     }
     return launcher;
   }
