@@ -1,10 +1,10 @@
 package io.github.hpcorchestrator.connection;
 
+import io.github.hpcorchestrator.files.AtomicFiles;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -43,16 +43,13 @@ record HolderProcess(long pid, long startTime) {
   }
 
   /**
-   * Writes this record to {@code file} (owner-only, atomically); writers at the same time each use a
-   * temporary file of their own.
+   * Writes this record to {@code file}, owner-only and atomically (writers at the same time each
+   * use a temporary file of their own).
+   *
+   * @throws io.github.hpcorchestrator.OperationFailedException when it cannot be written
    */
-  void write(Path file) throws IOException {
-    Path tmp = file.resolveSibling(file.getFileName() + "." + ProcessHandle.current().pid() + "."
-        + Thread.currentThread().getId() + ".tmp");
-    Files.deleteIfExists(tmp);
-    Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-    Files.writeString(tmp, pid + " " + startTime + "\n");
-    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+  void write(Path file) {
+    AtomicFiles.write(file, (pid + " " + startTime + "\n").getBytes(StandardCharsets.UTF_8), 0600);
   }
 
   /** The record in {@code file}; empty when missing or garbled. */

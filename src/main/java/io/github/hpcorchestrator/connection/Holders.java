@@ -207,7 +207,7 @@ public final class Holders {
       if (record.isPresent()) {
         record.get().write(folder.starting());
       }
-    } catch (IOException e) {
+    } catch (OperationFailedException e) {
       // Only a hint for calls starting at the same time; without it one may start a holder that loses the lock.
       LOG.debug("cannot record the holder's launcher: {}", e.getMessage());
     }

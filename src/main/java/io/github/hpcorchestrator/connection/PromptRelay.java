@@ -109,10 +109,10 @@ final class PromptRelay implements PromptSource {
 
   /**
    * The starting call's side: takes the prompt a holder offers in {@code folder}, asks {@code source}
-   * (this call's terminal) and sends the answers, or why there are none; false when no prompt was
-   * there to take (the holder went on or ended meanwhile).
+   * (this call's terminal) and sends the answers, or why there are none; does nothing when no prompt
+   * is there to take (the holder went on or ended meanwhile).
    */
-  static boolean take(HolderFolder folder, PromptSource source, ScheduledExecutorService timer) {
+  static void take(HolderFolder folder, PromptSource source, ScheduledExecutorService timer) {
     try (HolderClient c = HolderClient.open(folder.prompt(), WAIT, timer)) {
       String name = HolderProtocol.readText(c.in);
       String instruction = HolderProtocol.readText(c.in);
@@ -136,16 +136,15 @@ final class PromptRelay implements PromptSource {
         c.out.writeByte(HolderProtocol.FAILED);
         HolderProtocol.writeText(c.out, String.valueOf(refused.getMessage()));
         c.send();
-        return true;
+        return;
       }
       c.out.writeByte(HolderProtocol.OK);
       for (String a : answers) {
         HolderProtocol.writeText(c.out, a == null ? "" : a);
       }
       c.send();
-      return true;
     } catch (IOException e) {
-      return false;
+      // No prompt to take: the holder's login went on or ended; the caller's wait tells which.
     }
   }
 
