@@ -22,10 +22,11 @@ import org.slf4j.LoggerFactory;
  * A {@link Shell} on the login node that hands its work to a connection holder ({@link
  * HolderMain}), starting one on first use, so that many CLI calls share one SSH login. When no
  * holder can be used (it died, hangs, or will not start) the call falls back to an SSH connection
- * of its own, and keeps it for the rest of the call.
+ * of its own, and keeps it for the rest of the call; forwards too when the holder runs in another
+ * network namespace, whose 127.0.0.1 is not this call's.
  *
- * <p>Login happens in the holder, which has no terminal: a login node that asks a second factor
- * makes it fail, and the call then logs in on its own connection, asking on its terminal.
+ * <p>Login happens in the holder, which has no terminal: a second factor it is asked is relayed
+ * to the terminal of the call that started it ({@link PromptRelay}).
  */
 public final class HeldShell implements Shell {
   private static final Logger LOG = LoggerFactory.getLogger(HeldShell.class);
@@ -43,6 +44,7 @@ public final class HeldShell implements Shell {
   private boolean decided; // guarded by lock
   private HolderFolder folder; // guarded by lock; null once this call uses its own connection
   private SshShell own; // guarded by lock
+  private Boolean sameNetwork; // guarded by lock; null until a forward is first asked
   private volatile Path home;
 
   private HeldShell(HpcConfig hpc, Path stateDir) {
@@ -138,7 +140,7 @@ public final class HeldShell implements Shell {
 
   @Override
   public InetSocketAddress reach(String host, int port) {
-    HolderFolder f = route();
+    HolderFolder f = routeForward();
     if (f != null) {
       try (HolderClient c = HolderClient.open(f, SHORT_TIMEOUT.plus(MARGIN), timer)) {
         c.out.writeInt(HolderProtocol.REACH);
@@ -159,7 +161,7 @@ public final class HeldShell implements Shell {
   /** A forward held by the holder for as long as the returned tunnel stays open. */
   @Override
   public Optional<SshTunnel> holdTunnel(String host, int port, int localPort) {
-    HolderFolder f = route();
+    HolderFolder f = routeForward();
     if (f != null) {
       HolderClient c = null;
       try {
@@ -252,6 +254,38 @@ public final class HeldShell implements Shell {
       }
       return folder;
     }
+  }
+
+  /**
+   * The holder's folder to ask a forward of, or null for this call's own connection: a holder's
+   * forwards listen on 127.0.0.1 of its own network namespace, which is ours only if it runs in ours
+   * (a call in a container or `ip netns exec` that shares the state folder would get a port that is
+   * not there, or another program's).
+   */
+  private HolderFolder routeForward() {
+    HolderFolder f = route();
+    if (f == null) {
+      return null;
+    }
+    synchronized (lock) {
+      if (sameNetwork == null) {
+        sameNetwork = sameNetwork(f);
+        if (!sameNetwork) {
+          LOG.info("the connection holder in {} runs in another network namespace than this call, or in one"
+              + " it cannot tell; forwards go through a connection of this call's own", f.dir());
+        }
+      }
+      return sameNetwork ? f : null;
+    }
+  }
+
+  /** Whether the holder recorded in {@code f} runs in this JVM's network namespace (false when unknown). */
+  private static boolean sameNetwork(HolderFolder f) {
+    Optional<String> ours = HolderProcess.ownNetwork();
+    if (ours.isEmpty()) {
+      return true; // no /proc/self/ns: nothing to tell apart
+    }
+    return HolderProcess.read(f.process()).flatMap(HolderProcess::network).equals(ours);
   }
 
   private void abandon(HolderFolder f, IOException why) {

@@ -62,6 +62,29 @@ record HolderProcess(long pid, long startTime) {
     }
   }
 
+  /**
+   * This JVM's network namespace, as the link /proc/self/ns/net names it ({@code net:[4026531840]});
+   * empty where /proc has none (no namespaces to tell apart).
+   */
+  static Optional<String> ownNetwork() {
+    return network("self");
+  }
+
+  /** The network namespace of this process if it is still the recorded one and /proc tells it; else empty. */
+  Optional<String> network() {
+    Optional<String> net = network(Long.toString(pid));
+    // Checked after the read, so a pid reused meanwhile does not lend its namespace.
+    return isRunning() ? net : Optional.empty();
+  }
+
+  private static Optional<String> network(String proc) {
+    try {
+      return Optional.of(Files.readSymbolicLink(Path.of("/proc", proc, "ns", "net")).toString());
+    } catch (IOException | RuntimeException e) {
+      return Optional.empty();
+    }
+  }
+
   /** Whether this pid is alive and is still the process that wrote the record. */
   boolean isRunning() {
     OptionalLong now = startTime(pid);

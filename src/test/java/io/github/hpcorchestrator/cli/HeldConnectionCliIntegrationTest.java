@@ -2,13 +2,21 @@ package io.github.hpcorchestrator.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.hpcorchestrator.config.ConfigLoader;
+import io.github.hpcorchestrator.config.OrchestratorConfig;
+import io.github.hpcorchestrator.connection.HeldShell;
 import io.github.hpcorchestrator.testbed.Await;
 import io.github.hpcorchestrator.testbed.SharedCluster;
 import io.github.hpcorchestrator.testbed.TestCluster;
+import io.github.hpcorchestrator.transport.Shell;
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -18,7 +26,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The held SSH connection through the CLI from the laptop namespace of a real test cluster: later
- * calls log in no more, --status says it is held, --disconnect ends it.
+ * calls log in no more, --status says it is held, --disconnect ends it; a forward asked from
+ * another network namespace than the holder's is made where it can be reached.
  */
 @Tag("integration")
 @ExtendWith(SharedCluster.class)
@@ -76,5 +85,38 @@ class HeldConnectionCliIntegrationTest {
     Await.until("the holder's socket is gone", DEADLINE, () -> !Files.exists(socket));
     assertThat(socket).doesNotExist();
     assertThat(cli.run(config, "--disconnect").err()).contains("no held SSH connection was running");
+  }
+
+  /**
+   * The holder runs in the laptop namespace, this JVM in the host's: its forwards listen on the
+   * laptop's 127.0.0.1, where this JVM cannot connect, so the forward goes through a connection of
+   * this JVM's own, while commands still go to the holder.
+   */
+  @Test
+  void aForwardAskedFromAnotherNetworkNamespaceThanTheHoldersIsMadeOnThisJvmsOwnConnection() throws Exception {
+    CliResult started = cli.run(config, "--status");
+    assertThat(started.code()).as(started.err()).isZero();
+    assertThat(state.resolve("connection/holder.sock")).exists();
+    OrchestratorConfig c = new ConfigLoader().load(config);
+    long before = acceptedLogins();
+    try (Shell shell = HeldShell.forConfig(c.hpc().orElseThrow(), c.stateDir())) {
+      assertThat(shell.run(List.of("true"), Shell.SHORT_TIMEOUT).ok()).isTrue();
+      assertThat(acceptedLogins()).as("a command goes to the holder").isEqualTo(before);
+
+      // The login node's own sshd, as the login node reaches it: its banner comes through the forward.
+      InetSocketAddress forward = shell.reach("127.0.0.1", Integer.parseInt(cluster.get("LOGIN_PORT")));
+      try (Socket through = new Socket()) {
+        through.connect(forward, 10_000);
+        through.setSoTimeout(10_000);
+        assertThat(new String(through.getInputStream().readNBytes(8), StandardCharsets.US_ASCII))
+            .isEqualTo("SSH-2.0-");
+      }
+      assertThat(acceptedLogins()).as("the forward's own connection").isEqualTo(before + 1);
+    } finally {
+      CliResult disconnect = cli.run(config, "--disconnect");
+      assertThat(disconnect.code()).as(disconnect.err()).isZero();
+      Path socket = state.resolve("connection/holder.sock");
+      Await.until("the holder's socket is gone", DEADLINE, () -> !Files.exists(socket));
+    }
   }
 }

@@ -174,8 +174,7 @@ class SlurmBackendIntegrationTest {
   @Test
   @Order(5)
   void oneStatusWithFiftyServicesRunsOneSqueue() throws Exception {
-    Path inProcess = slurmCli.inProcess(configNode1);
-    try (BenchmarkOrchestrator api = new BenchmarkOrchestrator(new ConfigLoader().load(inProcess), line -> { })) {
+    try (BenchmarkOrchestrator api = new BenchmarkOrchestrator(new ConfigLoader().load(configNode1), line -> { })) {
       ServiceSpec sleeper = new ServiceSpec("sleeper", "", Optional.of("sleep"), List.of("600"), Optional.empty(),
           ResourceSpec.none(), Map.of(), List.of(), Optional.empty(), List.of(), Optional.empty());
       for (int i = 0; i < 50; i++) {

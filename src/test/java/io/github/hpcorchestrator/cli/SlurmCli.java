@@ -53,16 +53,6 @@ final class SlurmCli {
     return file;
   }
 
-  /**
-   * {@code config} for the library in this JVM: without a held connection, since the holder that the
-   * CLI started in the laptop namespace keeps its tunnels on 127.0.0.1 there, not in this JVM's namespace.
-   */
-  Path inProcess(Path config) throws IOException {
-    Path file = config.resolveSibling("in-process-" + config.getFileName());
-    Files.writeString(file, Files.readString(config).replace("\nhpc:\n", "\nhpc:\n  persist: 0\n"));
-    return file;
-  }
-
   /** Runs the CLI inside the laptop namespace. */
   CliResult run(Path config, String... args) throws IOException, InterruptedException {
     return laptop().run(work, Duration.ofSeconds(180), withConfig(config, args));

@@ -9,7 +9,6 @@ import io.github.hpcorchestrator.testbed.Await;
 import io.github.hpcorchestrator.testbed.SharedCluster;
 import io.github.hpcorchestrator.testbed.TestCluster;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -79,16 +78,14 @@ class SlurmMonitoringIntegrationTest {
   }
 
   /**
-   * Queries through the library in this JVM: one SSH session and one tunnel for all polls (the
-   * CLI's own path through the laptop namespace is covered by SlurmBackendIntegrationTest).
+   * Queries through the library in this JVM, with the CLI's config: its commands go to the holder
+   * the CLI started in the laptop namespace, its one tunnel for all polls through a connection of its
+   * own, since the holder's forwards are on that namespace's 127.0.0.1 (the CLI's own path through the
+   * laptop namespace is covered by SlurmBackendIntegrationTest).
    */
   private JsonNode query(String monitor, String promql) {
     if (api == null) {
-      try {
-        api = new BenchmarkOrchestrator(new ConfigLoader().load(cli.inProcess(onNode1)), line -> { });
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
+      api = new BenchmarkOrchestrator(new ConfigLoader().load(onNode1), line -> { });
     }
     return api.monitors().queryMetrics(monitor, promql).raw().at("/data/result");
   }

@@ -41,4 +41,14 @@ class HolderProcessTest {
     assertThat(HolderProcess.read(file)).contains(me);
     assertThat(dir.toFile().list()).containsExactly("holder.starting");
   }
+
+  @Test
+  void aRunningProcessTellsItsNetworkNamespaceAndARecordWhosePidWasReusedTellsNone() {
+    HolderProcess me = HolderProcess.current().orElseThrow();
+
+    assertThat(HolderProcess.ownNetwork()).hasValueSatisfying(n -> assertThat(n).startsWith("net:["));
+    assertThat(me.network()).isEqualTo(HolderProcess.ownNetwork());
+    // The same pid with another start time: a process that reused the pid, not the recorded one.
+    assertThat(new HolderProcess(me.pid(), me.startTime() + 1).network()).isEmpty();
+  }
 }
