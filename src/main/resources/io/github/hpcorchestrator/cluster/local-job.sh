@@ -25,7 +25,9 @@ cd {{SERVICE_DIR}} || exit 97
   printf '%s' {{SIDECAR_LINES}}
 } > connection.tmp && mv -f connection.tmp connection
 
-{{COMMAND}} &
+# A shell without job control starts its background commands with SIGINT and SIGQUIT ignored, and a
+# signal ignored at exec stays ignored: the service gets them back, as it would have in a terminal.
+( trap - INT QUIT; exec {{COMMAND}} ) &
 child=$!
 
 # Sidecars (exporters, target discovery) run beside the service and end with it.

@@ -90,7 +90,9 @@ done
 
 {{COMMAND}}
 
-"${cmd[@]}" &
+# A shell without job control starts its background commands with SIGINT and SIGQUIT ignored, and a
+# signal ignored at exec stays ignored: the service gets them back, as it would have in a terminal.
+( trap - INT QUIT; exec "${cmd[@]}" ) &
 child=$!
 
 # Sidecars (exporters, target discovery) run beside the service and end with it.

@@ -71,8 +71,8 @@ class LocalSchedulerTest {
         "export QUOTES='it'\"'\"'s \"quoted\"'",
         "export LINES='one",
         "two'",
-        "echo '$(touch /tmp/x)' 'it'\"'\"'s' 'a;b' 'line1",
-        "line2' 8123 &",
+        "( trap - INT QUIT; exec echo '$(touch /tmp/x)' 'it'\"'\"'s' 'a;b' 'line1",
+        "line2' 8123 ) &",
         "cd " + io.github.hpcorchestrator.transport.ShellQuoting.quote(dir.resolve("services").resolve("generic_0a1b2c3d").toString()) + " || exit 97");
     assertThat(script).startsWith("#!/usr/bin/env bash\n# Local job for service generic_0a1b2c3d,");
   }
@@ -145,6 +145,11 @@ class LocalSchedulerTest {
     await("the job script's SIGINT trap", () -> (mask(job.jobId(), "SigCgt:") & 0b10) != 0
         ? Optional.of(true) : Optional.empty());
     assertThat(mask(job.jobId(), "SigIgn:") & 0b10).isZero();
+    // The service itself (the script's background child) has SIGINT and SIGQUIT back at their defaults.
+    // Once it runs sleep: before its exec, the child is a subshell that still ignores them.
+    long service = await("the service's process", () -> ProcessHandle.of(pid).orElseThrow().children()
+        .filter(c -> c.info().command().orElse("").endsWith("/sleep")).map(ProcessHandle::pid).findFirst());
+    assertThat(mask(Long.toString(service), "SigIgn:") & 0b110).isZero();
   }
 
   /** A signal mask of /proc/PID/status ({@code field} as "SigCgt:"), bit n-1 for signal n. */
