@@ -43,7 +43,7 @@ public final class ClientJobs {
    * @throws InputException when the target is not running or has no port
    */
   public JobSpec plan(ClientSpec spec, String clientId, Map<String, String> sessionServices,
-      Optional<String> promptsText, LaunchContext context) {
+      Optional<String> promptsText, ClientContext context) {
     Resolved target = resolve(spec.target(), sessionServices, context);
     ClientPlan plan = new ClientPlan(clientId, target.target(), spec.workload(), spec.prompts(), spec.load(),
         spec.maxErrorRate());
@@ -63,7 +63,7 @@ public final class ClientJobs {
   /** A target as the plan names it, and the files (password, CA) it needs in the job's folder. */
   record Resolved(ClientPlan.Target target, Map<String, String> files) {}
 
-  Resolved resolve(ClientTarget target, Map<String, String> sessionServices, LaunchContext context) {
+  Resolved resolve(ClientTarget target, Map<String, String> sessionServices, ClientContext context) {
     if (target.url().isPresent()) {
       return new Resolved(new ClientPlan.Target(target.url().get(), Optional.empty(), Optional.empty(),
           Optional.empty(), Optional.empty()), Map.of());

@@ -7,7 +7,6 @@ import io.github.hpcorchestrator.cluster.JobState;
 import io.github.hpcorchestrator.cluster.Scheduler;
 import io.github.hpcorchestrator.cluster.SubmittedJob;
 import io.github.hpcorchestrator.prometheus.DiscoveredService;
-import io.github.hpcorchestrator.prometheus.PrometheusCredentials;
 import io.github.hpcorchestrator.recipe.ClientSpec;
 import io.github.hpcorchestrator.state.ServiceRecord;
 import io.github.hpcorchestrator.state.StateStore;
@@ -62,7 +61,7 @@ public final class ClientsModule {
     Optional<String> prompts = prompts(spec);
     for (int attempt = 0; attempt < MAX_ID_ATTEMPTS; attempt++) {
       String clientId = ids.generate(spec.name());
-      JobSpec job = jobs.plan(spec, clientId, sessionServices, prompts, new Context(sessionId, this::running))
+      JobSpec job = jobs.plan(spec, clientId, sessionServices, prompts, new Context(this::running))
           .withFile(SESSION_FILE, sessionId + "\n");
       runtime.prepare(); // ClientMain and its jars are where the job runs before anything is recorded
       ServiceRecord pending = new ServiceRecord(clientId, spec.name(), sessionId, scheduler.name(), "",
@@ -110,8 +109,8 @@ public final class ClientsModule {
     };
     // A planned Prometheus with auth is reached over https with the credentials it was planned with.
     ClientJobs planning = new ClientJobs(id -> byId.containsKey(id) ? byId.get(id).credentials() : servers.credentials(id));
-    JobSpec job = planning.plan(spec, ids.generate(spec.name()), byName, prompts(spec), new Context(DRY_RUN_SESSION,
-        lookup)).withFile(SESSION_FILE, DRY_RUN_SESSION + "\n");
+    JobSpec job = planning.plan(spec, ids.generate(spec.name()), byName, prompts(spec), new Context(lookup))
+        .withFile(SESSION_FILE, DRY_RUN_SESSION + "\n");
     return JobPlanner.describe(scheduler.renderScript(job), job);
   }
 
@@ -134,13 +133,11 @@ public final class ClientsModule {
     return status.discovered();
   }
 
-  /** What a client's plan may ask: running services (through the servers module) and the Java command. */
-  private final class Context implements LaunchContext {
-    private final String sessionId;
+  /** What a client's plan may ask: the service it targets (through {@code lookup}) and the Java command. */
+  private final class Context implements ClientContext {
     private final Function<String, DiscoveredService> lookup;
 
-    Context(String sessionId, Function<String, DiscoveredService> lookup) {
-      this.sessionId = sessionId;
+    Context(Function<String, DiscoveredService> lookup) {
       this.lookup = lookup;
     }
 
@@ -150,43 +147,8 @@ public final class ClientsModule {
     }
 
     @Override
-    public List<DiscoveredService> runningServices() {
-      return servers.listRunningServices().stream().map(ServiceStatus::discovered).toList();
-    }
-
-    @Override
     public List<String> javaCommand(String mainClass) {
       return runtime.javaCommand(mainClass, scheduler.name().equals("local"));
-    }
-
-    @Override
-    public String sessionId() {
-      return sessionId;
-    }
-
-    @Override
-    public String backend() {
-      return scheduler.name();
-    }
-
-    @Override
-    public String schedulerRoot() {
-      return scheduler.rootDir();
-    }
-
-    @Override
-    public String executable(String tool) {
-      throw new UnsupportedOperationException("a client job runs no tools but its own Java");
-    }
-
-    @Override
-    public String dataDir() {
-      throw new UnsupportedOperationException("a client job keeps no data across jobs");
-    }
-
-    @Override
-    public PrometheusCredentials newCredentials() {
-      throw new UnsupportedOperationException("a client job has no credentials of its own");
     }
   }
 }

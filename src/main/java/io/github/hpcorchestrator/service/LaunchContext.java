@@ -3,8 +3,8 @@ package io.github.hpcorchestrator.service;
 import io.github.hpcorchestrator.prometheus.DiscoveredService;
 import java.util.List;
 
-/** What a service kind may ask of the orchestrator while it plans a job. */
-public interface LaunchContext {
+/** What a service kind may ask of the orchestrator while it plans a job: a client's needs and more. */
+public interface LaunchContext extends ClientContext {
 
   /**
    * The executable to run for {@code tool} (e.g. "prometheus") on the side where jobs run; on the
@@ -19,13 +19,6 @@ public interface LaunchContext {
   default String program(io.github.hpcorchestrator.recipe.ServiceSpec spec, String tool) {
     return spec.container().isPresent() ? tool : executable(tool);
   }
-
-  /**
-   * The running service {@code typedId} (full ID or unique hex part) names.
-   *
-   * @throws io.github.hpcorchestrator.InputException when it is unknown or not running
-   */
-  DiscoveredService runningService(String typedId);
 
   /** Every service that runs now and has published where it listens. */
   List<DiscoveredService> runningServices();
@@ -50,7 +43,4 @@ public interface LaunchContext {
    * keeps them in the user's private state once the service starts.
    */
   io.github.hpcorchestrator.prometheus.PrometheusCredentials newCredentials();
-
-  /** The argv that runs {@code mainClass} of the orchestrator's own code where jobs run. */
-  List<String> javaCommand(String mainClass);
 }

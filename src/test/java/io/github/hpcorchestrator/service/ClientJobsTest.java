@@ -97,7 +97,7 @@ class ClientJobsTest {
   }
 
   /** The running services above and a fixed Java command. */
-  private static LaunchContext context() {
+  private static ClientContext context() {
     return new FakeLaunchContext().running(SIM, PROM, NO_PORT).java("java", "-cp", "lib/*");
   }
 }
