@@ -269,6 +269,20 @@ public final class Bench {
     if (discoveryScale != null) {
       discoveryScale.stop();
     }
+    // Only the bench's own jobs: its sleepers by job ID, then what its state tracks (the configs
+    // share one state folder), never the user's other jobs on a cluster given with --config.
+    try {
+      sleepers.cancelAll();
+    } catch (Exception e) {
+      log("cancelling the sleepers: " + e);
+    }
+    if (api1 != null) {
+      try {
+        api1.servers().stopAllServices();
+      } catch (RuntimeException e) {
+        log("stopping the bench's services: " + e);
+      }
+    }
     for (BenchmarkOrchestrator a : new BenchmarkOrchestrator[] {api1, api2}) {
       if (a != null) {
         try {
@@ -277,11 +291,6 @@ public final class Bench {
           log("closing: " + e);
         }
       }
-    }
-    try {
-      exec(List.of("scancel", "--me"), slurmEnv, 60);
-    } catch (Exception e) {
-      log("scancel: " + e);
     }
   }
 }

@@ -19,6 +19,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class Sleepers {
   private final Bench b;
   private int sleeperSeq;
+  /** The job ID of every sleeper submitted, for {@link #cancelAll}. */
+  private final List<String> jobIds = Collections.synchronizedList(new ArrayList<>());
 
   Sleepers(Bench b) {
     this.b = b;
@@ -45,7 +47,9 @@ final class Sleepers {
           failures.incrementAndGet();
           return null;
         }
-        jobs.put(id, p.out().strip().split(";")[0]);
+        String jobId = p.out().strip().split(";")[0];
+        jobIds.add(jobId);
+        jobs.put(id, jobId);
         ids.add(id);
         return null;
       }));
@@ -66,5 +70,21 @@ final class Sleepers {
       }
     }
     return ids;
+  }
+
+  /**
+   * Cancels every sleeper this run submitted, by job ID: on a cluster given with --config the user
+   * has other jobs, which are not the bench's to cancel.
+   */
+  void cancelAll() throws Exception {
+    List<String> all;
+    synchronized (jobIds) {
+      all = new ArrayList<>(jobIds);
+    }
+    for (int from = 0; from < all.size(); from += 200) {
+      List<String> argv = new ArrayList<>(List.of("scancel"));
+      argv.addAll(all.subList(from, Math.min(all.size(), from + 200)));
+      b.exec(argv, b.slurmEnv, 60);
+    }
   }
 }
