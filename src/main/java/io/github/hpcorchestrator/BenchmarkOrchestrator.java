@@ -92,7 +92,7 @@ public final class BenchmarkOrchestrator implements AutoCloseable {
       this.scheduler = slurm;
       // Nothing beyond bash and SLURM is assumed on the cluster: what it lacks is uploaded from here.
       ToolLocator here = new ToolLocator(shell, System.getenv().getOrDefault("PATH", "/usr/bin:/bin"), false, progress);
-      ClusterRuntime cluster = new ClusterRuntime(shell, slurm.rootDir(), config.slurm().tools(),
+      ClusterRuntime cluster = new ClusterRuntime(shell, slurm::rootDir, config.slurm().tools(),
           config.slurm().setup(), here,
           new JlinkRuntime(config.stateDir().resolve("runtime"), Path.of(System.getProperty("java.home")), progress),
           progress);
@@ -109,7 +109,7 @@ public final class BenchmarkOrchestrator implements AutoCloseable {
     ServiceKinds kinds = new ServiceKinds(List.of(new PrometheusKind(promtool, secrets::get), new NodeExporterKind(),
         new OllamaKind(), new LlmSimulatorKind(), new GenericKind()));
     // Sidecars run the orchestrator's own classes: these anchors pick the jars they need.
-    RuntimeBundle runtime = new RuntimeBundle(shell, scheduler.rootDir(), List.of(BenchmarkOrchestrator.class,
+    RuntimeBundle runtime = new RuntimeBundle(shell, scheduler::rootDir, List.of(BenchmarkOrchestrator.class,
         com.fasterxml.jackson.databind.ObjectMapper.class, com.fasterxml.jackson.core.JsonFactory.class,
         com.fasterxml.jackson.annotation.JsonProperty.class,
         // The benchmark client's plan (Optional fields) and latency histograms.
@@ -164,10 +164,10 @@ public final class BenchmarkOrchestrator implements AutoCloseable {
       return new ContainerRuntime(shell, "the login node", "load it in every job with slurm.setup in the config"
           + " (or setup in the recipe), e.g. 'module load Apptainer'; images are built on the login node, so"
           + " without network on the nodes keep them there (container.image_path names a prebuilt one)",
-          scheduler.rootDir(), config.slurm().setup(), progress);
+          scheduler::rootDir, config.slurm().setup(), progress);
     }
     return new ContainerRuntime(shell, "this machine", "install Apptainer (https://apptainer.org) or put it on"
-        + " PATH with setup in the recipe", config.stateDir().toAbsolutePath().toString(), List.of(), progress);
+        + " PATH with setup in the recipe", config.stateDir().toAbsolutePath()::toString, List.of(), progress);
   }
 
   /** The shell that reaches the scheduler's side (this machine, or the login node over SSH). */

@@ -15,6 +15,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * Apptainer (or Singularity) on the side where jobs are submitted (the login node, or this
@@ -33,8 +34,7 @@ public final class ContainerRuntime {
   private final Shell shell;
   private final String where;
   private final String hint;
-  private final String root;
-  private final String home;
+  private final Supplier<String> root;
   private final List<String> backendSetup;
   private final Consumer<String> progress;
   private final Map<List<String>, Optional<String>> answers = new HashMap<>();
@@ -48,13 +48,12 @@ public final class ContainerRuntime {
    * @param backendSetup setup lines every job of the backend runs before the recipe's (slurm.setup)
    * @param progress receives one line per step of an image build
    */
-  public ContainerRuntime(Shell shell, String where, String hint, String root, List<String> backendSetup,
+  public ContainerRuntime(Shell shell, String where, String hint, Supplier<String> root, List<String> backendSetup,
       Consumer<String> progress) {
     this.shell = shell;
     this.where = where;
     this.hint = hint;
     this.root = root;
-    this.home = shell.home().toString();
     this.backendSetup = List.copyOf(backendSetup);
     this.progress = progress;
   }
@@ -96,7 +95,8 @@ public final class ContainerRuntime {
 
   /** The absolute path of {@code container}'s image on this side. */
   public String imagePath(ContainerSpec container) {
-    return ImagePath.resolve(container, root, home);
+    // Asked here, not when made: a call that runs no container never waits for the remote $HOME.
+    return ImagePath.resolve(container, root.get(), shell.home().toString());
   }
 
   /**

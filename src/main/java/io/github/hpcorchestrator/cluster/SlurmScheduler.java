@@ -42,9 +42,9 @@ public final class SlurmScheduler implements Scheduler {
   public static final Duration CONTROLLER_RETRY = Duration.ofSeconds(20);
 
   private final Shell shell;
-  private final String remoteDir;
-  private final SlurmJobScript script;
-  private final SlurmServiceJobs jobs;
+  private final String configuredRemoteDir;
+  private final SlurmDefaults defaults;
+  private Layout layout; // guarded by this
   private final Clock clock;
   private Duration cancelWait = Duration.ofSeconds(30);
   private Duration cancelPollEvery = Duration.ofMillis(500);
@@ -66,12 +66,22 @@ public final class SlurmScheduler implements Scheduler {
    */
   public SlurmScheduler(Shell shell, String remoteDir, SlurmDefaults defaults, Clock clock) {
     this.shell = shell;
-    String home = shell.home().toString();
-    this.remoteDir = stripSlash(SlurmJobScript.expandHome(remoteDir, home));
-    this.script = new SlurmJobScript(defaults, this.remoteDir, home);
-    this.jobs = new SlurmServiceJobs(this.remoteDir);
+    this.configuredRemoteDir = remoteDir;
+    this.defaults = defaults;
     this.clock = clock;
   }
+
+  /** Folder, job script and job names on the cluster, made on first use: a query never waits for the remote $HOME. */
+  private synchronized Layout layout() {
+    if (layout == null) {
+      String home = shell.home().toString();
+      String dir = stripSlash(SlurmJobScript.expandHome(configuredRemoteDir, home));
+      layout = new Layout(dir, new SlurmJobScript(defaults, dir, home), new SlurmServiceJobs(dir));
+    }
+    return layout;
+  }
+
+  private record Layout(String remoteDir, SlurmJobScript script, SlurmServiceJobs jobs) {}
 
   /** Shortens the bounded wait of {@link #cancel} (tests). */
   void cancelWait(Duration total, Duration every) {
@@ -100,12 +110,12 @@ public final class SlurmScheduler implements Scheduler {
 
   /** The service's folder on the cluster. */
   public String rootDir() {
-    return remoteDir;
+    return layout().remoteDir();
   }
 
   /** The folder of one service on the cluster. */
   public String serviceDir(String serviceId) {
-    return jobs.serviceDir(serviceId);
+    return layout().jobs().serviceDir(serviceId);
   }
 
   @Override
@@ -115,7 +125,7 @@ public final class SlurmScheduler implements Scheduler {
 
   @Override
   public String renderScript(JobSpec spec) {
-    return script.render(spec, serviceDir(spec.serviceId()));
+    return layout().script().render(spec, serviceDir(spec.serviceId()));
   }
 
   @Override
@@ -202,7 +212,7 @@ public final class SlurmScheduler implements Scheduler {
   }
 
   private boolean isJobOf(SqueueParser.Row row, SubmittedJob job) {
-    return jobs.ours(row) && row.name().strip().equals(job.serviceId());
+    return layout().jobs().ours(row) && row.name().strip().equals(job.serviceId());
   }
 
   private JobStatus live(SqueueParser.Row row) {
@@ -339,12 +349,12 @@ public final class SlurmScheduler implements Scheduler {
   }
 
   private List<SubmittedJob> discover(boolean fresh) {
-    return jobs.running(queue(fresh));
+    return layout().jobs().running(queue(fresh));
   }
 
   @Override
   public Optional<SubmittedJob> find(String serviceId) {
-    return jobs.find(queue(false), serviceId);
+    return layout().jobs().find(queue(false), serviceId);
   }
 
   @Override

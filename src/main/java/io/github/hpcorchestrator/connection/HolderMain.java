@@ -3,7 +3,6 @@ package io.github.hpcorchestrator.connection;
 import io.github.hpcorchestrator.InputException;
 import io.github.hpcorchestrator.config.HpcConfig;
 import io.github.hpcorchestrator.transport.CommandResult;
-import io.github.hpcorchestrator.transport.Shell;
 import io.github.hpcorchestrator.transport.SshShell;
 import io.github.hpcorchestrator.transport.SshTunnel;
 import java.io.BufferedInputStream;
@@ -119,12 +118,15 @@ public final class HolderMain {
     System.exit(0);
   }
 
-  /** Logs in (a command through the remote shell); empty when that worked, else why not, in one line. */
+  /**
+   * Logs in (the SSH session, keys and second factor included); empty when that worked, else why
+   * not, in one line. The remote shell starts after the holder listens ({@link #serve}): a query
+   * needs only the session's forwards, and a login shell's profile can take long on some sites.
+   */
   private static Optional<LoginFailure> login(SshShell shell) {
     try {
-      CommandResult r = shell.run(List.of("true"), Shell.SHORT_TIMEOUT);
-      return r.ok() ? Optional.empty()
-          : Optional.of(new LoginFailure(false, "the login node did not run 'true': " + r.stderr().strip()));
+      shell.connect();
+      return Optional.empty();
     } catch (InputException e) {
       return Optional.of(new LoginFailure(true, e.getMessage()));
     } catch (RuntimeException e) {
@@ -144,6 +146,9 @@ public final class HolderMain {
         .map(t -> Duration.between(t, java.time.Instant.now()).toMillis()).orElse(-1L);
     System.err.println("holder " + ProcessHandle.current().pid() + " listening on " + folder.socket()
         + (ready < 0 ? "" : " (" + ready + " ms after its start)"));
+    Thread remoteShell = new Thread(shell::startRemoteShell, "holder-remote-shell");
+    remoteShell.setDaemon(true);
+    remoteShell.start();
     door.warmUp();
     ExecutorService pool = Executors.newFixedThreadPool(MAX_CLIENTS, r -> {
       Thread t = new Thread(r, "holder-client");

@@ -27,7 +27,8 @@ public final class Holders {
   static final Duration PING_TIMEOUT = Duration.ofSeconds(3);
   /** Connect plus authentication timeouts of the holder's login, and a JVM start. */
   static final Duration START_TIMEOUT = Duration.ofSeconds(50);
-  private static final Duration POLL = Duration.ofMillis(50);
+  /** A cold call waits for its holder's socket in steps of this: its share of a cold call's time. */
+  private static final Duration POLL = Duration.ofMillis(10);
   /** Holders one call starts at most while it waits for one to answer. */
   private static final int MAX_STARTS = 3;
 

@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -33,7 +34,7 @@ public final class ClusterRuntime {
   private static final Pattern JAVA_VERSION = Pattern.compile("version \"(\\d+)(?:\\.(\\d+))?");
 
   private final Shell shell;
-  private final String runtimeDir;
+  private final Supplier<String> remoteDir;
   private final Map<String, String> configured;
   private final List<String> setup;
   private final ToolLocator local;
@@ -51,17 +52,17 @@ public final class ClusterRuntime {
   record LoginNode(String arch, Map<String, String> paths, Optional<String> javaVersion) {}
 
   /**
-   * @param remoteDir the orchestrator's folder on the cluster, expanded
+   * @param remoteDir the orchestrator's folder on the cluster, expanded; asked when a tool is first needed
    * @param configured tool name to the path jobs run it by (slurm.tools), used as written
    * @param setup the user's shell lines every job runs first (module load ...), run before looking
    * @param local finds this machine's copies of the tools
    * @param jlink makes a Java runtime when the cluster has none
    * @param progress told what is uploaded, with sizes and progress
    */
-  public ClusterRuntime(Shell shell, String remoteDir, Map<String, String> configured, List<String> setup,
+  public ClusterRuntime(Shell shell, Supplier<String> remoteDir, Map<String, String> configured, List<String> setup,
       ToolLocator local, JlinkRuntime jlink, Consumer<String> progress) {
     this.shell = shell;
-    this.runtimeDir = remoteDir + "/runtime";
+    this.remoteDir = remoteDir;
     this.configured = Map.copyOf(configured);
     this.setup = List.copyOf(setup);
     this.local = local;
@@ -96,7 +97,7 @@ public final class ClusterRuntime {
           + "; set slurm.tools." + tool + " to a " + node.arch() + " build on the cluster, or load one in slurm.setup");
     });
     String sha = hashes.computeIfAbsent(mine, ChunkedUpload::sha256);
-    String target = runtimeDir + "/" + tool + "-" + sha.substring(0, 16);
+    String target = runtimeDir() + "/" + tool + "-" + sha.substring(0, 16);
     pending.putIfAbsent(target, new Upload(mine, sha, target, tool, false));
     return target;
   }
@@ -127,9 +128,13 @@ public final class ClusterRuntime {
     }
     Path archive = jlink.archive();
     String sha = hashes.computeIfAbsent(archive, ChunkedUpload::sha256);
-    String dir = runtimeDir + "/jre-" + sha.substring(0, 16);
+    String dir = runtimeDir() + "/jre-" + sha.substring(0, 16);
     pending.putIfAbsent(dir, new Upload(archive, sha, dir, "Java runtime for the sidecars", true));
     return dir + "/bin/java";
+  }
+
+  private String runtimeDir() {
+    return remoteDir.get() + "/runtime";
   }
 
   /** Uploads what the jobs planned so far run and the cluster does not have yet. */
@@ -137,10 +142,10 @@ public final class ClusterRuntime {
     if (pending.isEmpty()) {
       return;
     }
-    CommandResult listing = shell.run(List.of("ls", "-1", "--", runtimeDir), Shell.SHORT_TIMEOUT);
+    CommandResult listing = shell.run(List.of("ls", "-1", "--", runtimeDir()), Shell.SHORT_TIMEOUT);
     Set<String> present = new LinkedHashSet<>(listing.ok() ? listing.stdout().lines().toList() : List.of());
     for (Upload u : new ArrayList<>(pending.values())) {
-      if (!present.contains(u.target().substring(runtimeDir.length() + 1))) {
+      if (!present.contains(u.target().substring(runtimeDir().length() + 1))) {
         if (u.unpack()) {
           uploadAndUnpack(u);
         } else {

@@ -20,6 +20,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 /**
@@ -31,7 +32,7 @@ import java.util.stream.Stream;
  */
 public final class RuntimeBundle {
   private final Shell shell;
-  private final String runtimeDir;
+  private final Supplier<String> remoteDir;
   private final List<Class<?>> anchors;
   private final Optional<ClusterRuntime> cluster;
   private final Map<String, byte[]> unsent = new LinkedHashMap<>();
@@ -39,15 +40,19 @@ public final class RuntimeBundle {
 
   /**
    * @param shell reaches the cluster; a local shell means "use this JVM's classpath"
-   * @param remoteDir the orchestrator's folder on the cluster, already expanded
+   * @param remoteDir the orchestrator's folder on the cluster, already expanded; asked on first upload
    * @param anchors classes whose jars sidecars need
    * @param cluster the java (and programs) jobs run on the cluster; empty on the local backend
    */
-  public RuntimeBundle(Shell shell, String remoteDir, List<Class<?>> anchors, Optional<ClusterRuntime> cluster) {
+  public RuntimeBundle(Shell shell, Supplier<String> remoteDir, List<Class<?>> anchors, Optional<ClusterRuntime> cluster) {
     this.shell = shell;
-    this.runtimeDir = remoteDir + "/runtime";
+    this.remoteDir = remoteDir;
     this.anchors = List.copyOf(anchors);
     this.cluster = cluster;
+  }
+
+  private String runtimeDir() {
+    return remoteDir.get() + "/runtime";
   }
 
   /** Uploads what the jobs planned so far need on the cluster and it lacks (nothing locally). */
@@ -56,11 +61,11 @@ public final class RuntimeBundle {
     if (unsent.isEmpty()) {
       return;
     }
-    CommandResult listing = shell.run(List.of("ls", "-1", "--", runtimeDir), Shell.SHORT_TIMEOUT);
+    CommandResult listing = shell.run(List.of("ls", "-1", "--", runtimeDir()), Shell.SHORT_TIMEOUT);
     Set<String> present = new LinkedHashSet<>(listing.ok() ? listing.stdout().lines().toList() : List.of());
     unsent.forEach((name, jar) -> {
       if (!present.contains(name)) {
-        shell.writeFile(runtimeDir + "/" + name, jar, 0644);
+        shell.writeFile(runtimeDir() + "/" + name, jar, 0644);
       }
     });
     unsent.clear();
@@ -97,7 +102,7 @@ public final class RuntimeBundle {
       String name = sha256(jar).substring(0, 16) + ".jar";
       // Sent by prepare(), when a job is submitted: a dry run leaves the cluster as it was.
       unsent.put(name, jar);
-      entries.add(runtimeDir + "/" + name);
+      entries.add(runtimeDir() + "/" + name);
     }
     classpath = String.join(":", entries);
     return classpath;

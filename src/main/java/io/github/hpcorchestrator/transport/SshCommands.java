@@ -7,6 +7,8 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import org.apache.sshd.client.channel.ChannelExec;
 import org.apache.sshd.client.channel.ClientChannelEvent;
@@ -27,6 +29,8 @@ final class SshCommands {
   /** Held while a command runs in {@link #remoteSh}; a second thread uses an exec channel. */
   private final ReentrantLock remoteShBusy = new ReentrantLock();
   private RemoteSh remoteSh; // guarded by remoteShBusy
+  /** Counted down when a start of the remote shell ahead of any command ends; null when none runs. */
+  private volatile CountDownLatch starting;
 
   SshCommands(SshConnection connection) {
     this.connection = connection;
@@ -46,8 +50,30 @@ final class SshCommands {
   /** How long starting the long-lived remote shell may take. */
   private static final Duration REMOTE_SHELL_START = Duration.ofSeconds(60);
 
+  /**
+   * Starts the long-lived remote shell now, ahead of any command, so the first one finds it running;
+   * a command arriving meanwhile waits for it instead of opening a login shell of its own. A shell
+   * that does not start is left for the first command to meet (and report).
+   */
+  void startRemoteSh() {
+    CountDownLatch done = new CountDownLatch(1);
+    remoteShBusy.lock();
+    starting = done;
+    try {
+      remoteSh(System.nanoTime() + REMOTE_SHELL_START.toNanos());
+    } catch (IOException | RuntimeException e) {
+      dropRemoteSh();
+      LOG.debug("the remote shell did not start ahead of the first command: {}", SshConnection.describe(e));
+    } finally {
+      starting = null;
+      done.countDown();
+      remoteShBusy.unlock();
+    }
+  }
+
   /** Runs {@code command} with {@code stdin}; {@code what} names it in messages. */
   RawResult exec(String command, byte[] stdin, Duration timeout, boolean mayRetry, String what) {
+    awaitStart();
     if (remoteShBusy.tryLock()) {
       try {
         return execInRemoteSh(command, stdin, timeout, mayRetry, what);
@@ -96,6 +122,19 @@ final class SshCommands {
         throw new OperationFailedException("the connection to " + connection + " was lost while running " + what
             + "; it may or may not have finished", e);
       }
+    }
+  }
+
+  /** Waits (bounded by the shell's own start time) for a start that {@link #startRemoteSh} runs. */
+  private void awaitStart() {
+    CountDownLatch s = starting;
+    if (s == null) {
+      return;
+    }
+    try {
+      s.await(REMOTE_SHELL_START.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 

@@ -104,6 +104,16 @@ public final class SshShell implements Shell {
     return Optional.of(forwards.hold(host, port, localPort));
   }
 
+  /** Logs in now unless a session is open: what a first command would do before it runs. */
+  public void connect() {
+    connection.session();
+  }
+
+  /** Starts the long-lived remote shell now, so the first command does not wait for the login shell. */
+  public void startRemoteShell() {
+    commands.startRemoteSh();
+  }
+
   /** Whether an SSH session is open now (without connecting). */
   public boolean isConnected() {
     return connection.currentSession() != null;

@@ -34,7 +34,7 @@ class ContainerRuntimeTest {
     Path bin = Files.createDirectories(dir.resolve("bin"));
     Files.copy(Path.of("testbed/apptainer-stand-in.sh"), bin.resolve("apptainer"));
     setup = List.of("export PATH=" + bin + ":$PATH");
-    runtime = new ContainerRuntime(shell, "the login node", "load it", dir.toString(), List.of(), progress::add);
+    runtime = new ContainerRuntime(shell, "the login node", "load it", dir::toString, List.of(), progress::add);
   }
 
   private ContainerSpec resolved(Optional<String> source, Optional<String> path) {

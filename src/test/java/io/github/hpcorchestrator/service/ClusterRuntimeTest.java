@@ -29,7 +29,7 @@ class ClusterRuntimeTest {
 
   /** A runtime whose cluster PATH is only {@code clusterPath} and whose local PATH is {@code localPath}. */
   private ClusterRuntime runtime(String clusterPath, String localPath, Map<String, String> configured, Path javaHome) {
-    return new ClusterRuntime(shell, dir.resolve("remote").toString(), configured,
+    return new ClusterRuntime(shell, dir.resolve("remote")::toString, configured,
         List.of("echo 'module: loading'", "export PATH=" + clusterPath),
         new ToolLocator(shell, localPath, false, lines::add), new JlinkRuntime(dir.resolve("cache"), javaHome, lines::add),
         lines::add);

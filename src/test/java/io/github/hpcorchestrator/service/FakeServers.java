@@ -41,10 +41,10 @@ public final class FakeServers implements AutoCloseable {
     store = StateStore.open(dir);
     secrets = new SecretStore(dir);
     JobPlanner planner = new JobPlanner(new ContainerRuntime(shell, "this machine", "install Apptainer",
-        dir.toString(), List.of(), s -> { }), s -> { });
+        dir::toString, List.of(), s -> { }), s -> { });
     servers = new ServersModule(scheduler, shell, store, new ServiceKinds(List.of(new GenericKind(), kind)),
         new ServiceId(new SecureRandom()), Function.identity(), new ReadinessWaiter(shell, s -> { }),
-        new RuntimeBundle(shell, dir.toString(), List.of(), Optional.empty()), secrets, planner,
+        new RuntimeBundle(shell, dir::toString, List.of(), Optional.empty()), secrets, planner,
         Clock.fixed(NOW, ZoneOffset.UTC));
   }
 

@@ -35,7 +35,7 @@ class JobPlannerTest {
   private final LocalShell shell = new LocalShell(Map.of("PATH", "/usr/bin:/bin"));
 
   private JobPlanner planner() {
-    return new JobPlanner(new ContainerRuntime(shell, "this machine", "install Apptainer", dir.toString(), List.of(),
+    return new JobPlanner(new ContainerRuntime(shell, "this machine", "install Apptainer", dir::toString, List.of(),
         progress::add), progress::add);
   }
 
