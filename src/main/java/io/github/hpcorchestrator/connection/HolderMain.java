@@ -70,6 +70,9 @@ public final class HolderMain {
         hpc.hostKeyChecking().name());
   }
 
+  /** The system property in which a call tells its holder when it started it (epoch milliseconds). */
+  static final String ASKED_AT = "orchestrator.holder.asked-at";
+
   /** The exit code of a holder that found another holding the lock of its folder. */
   static final int LOST_THE_LOCK = 3;
 
@@ -141,11 +144,11 @@ public final class HolderMain {
     // The 0700 folder already keeps others out; nothing in state_dir carries group or other bits.
     Files.setPosixFilePermissions(folder.socket(), OWNER_RW);
     socketInode = inode(folder.socket());
-    // How long its JVM start and login took: what a cold call waits for at least.
-    long ready = ProcessHandle.current().info().startInstant()
-        .map(t -> Duration.between(t, java.time.Instant.now()).toMillis()).orElse(-1L);
+    // How long after the call asked for it: what a cold call waits for at least. (Not the process's
+    // start instant: Linux gives that to the whole second of its boot time, off by up to 1 s.)
+    long ready = askedAt().map(t -> System.currentTimeMillis() - t).orElse(-1L);
     System.err.println("holder " + ProcessHandle.current().pid() + " listening on " + folder.socket()
-        + (ready < 0 ? "" : " (" + ready + " ms after its start)"));
+        + (ready < 0 ? "" : " (" + ready + " ms after a call started it)"));
     Thread remoteShell = new Thread(shell::startRemoteShell, "holder-remote-shell");
     remoteShell.setDaemon(true);
     remoteShell.start();
@@ -171,6 +174,15 @@ public final class HolderMain {
       Doors.removeFor(Doors.dir(System.getenv(), System.getProperty("user.home")), folder.socket());
       pool.shutdownNow();
       System.err.println("holder ends after " + served.get() + " requests (" + door.served() + " CLI calls)");
+    }
+  }
+
+  /** When the call that started this holder asked for it ({@link #ASKED_AT}, epoch ms), if it said. */
+  private static Optional<Long> askedAt() {
+    try {
+      return Optional.ofNullable(System.getProperty(ASKED_AT)).map(Long::parseLong);
+    } catch (NumberFormatException e) {
+      return Optional.empty();
     }
   }
 

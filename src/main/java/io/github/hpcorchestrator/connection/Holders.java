@@ -196,6 +196,7 @@ public final class Holders {
     }
     argv.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     argv.addAll(jvmOptions(System.getenv("ORCHESTRATOR_HOLDER_JVM_OPTS")));
+    argv.add("-D" + HolderMain.ASKED_AT + "=" + System.currentTimeMillis());
     argv.addAll(List.of("-cp", System.getProperty("java.class.path"), HolderMain.class.getName()));
     argv.addAll(HolderMain.argv(folder, hpc, hpc.persist()));
     Process launcher = new ProcessBuilder(argv)

@@ -125,6 +125,11 @@ final class SshCommands {
     }
   }
 
+  /** Whether a start that {@link #startRemoteSh} runs is under way (tests). */
+  boolean startingForTest() {
+    return starting != null;
+  }
+
   /** Waits (bounded by the shell's own start time) for a start that {@link #startRemoteSh} runs. */
   private void awaitStart() {
     CountDownLatch s = starting;

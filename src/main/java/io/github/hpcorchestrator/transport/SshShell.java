@@ -159,6 +159,11 @@ public final class SshShell implements Shell {
     return connection.sessionsOpened();
   }
 
+  /** Whether {@link #startRemoteShell} is starting the remote shell now (tests). */
+  boolean remoteShellStartingForTest() {
+    return commands.startingForTest();
+  }
+
   /** Closes the SSH session under this shell as a network failure would (tests). */
   void dropSessionForTest() {
     connection.dropSessionForTest();

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.sun.net.httpserver.HttpServer;
 import io.github.hpcorchestrator.OperationFailedException;
 import io.github.hpcorchestrator.config.HpcConfig;
+import io.github.hpcorchestrator.testbed.Await;
 import io.github.hpcorchestrator.testbed.EcdsaLogin;
 import io.github.hpcorchestrator.testbed.SharedCluster;
 import io.github.hpcorchestrator.testbed.TestCluster;
@@ -15,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPairGenerator;
 import java.security.spec.ECGenParameterSpec;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
@@ -168,6 +170,25 @@ class SshShellIntegrationTest extends ShellContract {
       for (int i = 0; i < 20; i++) {
         assertThat(s.run(List.of("echo", Integer.toString(i)), T).stdout()).isEqualTo(i + "\n");
       }
+      assertThat(s.sessionsOpenedForTest()).isEqualTo(1);
+    }
+    assertThat(acceptedLogins() - before).isEqualTo(1);
+  }
+
+  @Test
+  void aCommandWhileTheRemoteShellStartsRunsInItNotOnAnExecChannelOfItsOwn() throws Exception {
+    long before = acceptedLogins();
+    try (SshShell s = new SshShell(config(knownHosts, HpcConfig.HostKeyChecking.YES), work)) {
+      s.connect();
+      Thread start = new Thread(s::startRemoteShell, "remote-shell-start");
+      start.start();
+      Await.until("the remote shell's start under way or done", Duration.ofSeconds(20),
+          () -> s.remoteShellStartingForTest() || !start.isAlive());
+      // Inside the long-lived shell a command's stdout is a file of that shell's temporary folder;
+      // on an exec channel it would be the channel's pipe.
+      CommandResult r = s.run(List.of("readlink", "/proc/self/fd/1"), T);
+      start.join(Duration.ofSeconds(20).toMillis());
+      assertThat(r.stdout()).contains("/hpco-sh.");
       assertThat(s.sessionsOpenedForTest()).isEqualTo(1);
     }
     assertThat(acceptedLogins() - before).isEqualTo(1);
