@@ -55,7 +55,10 @@ public final class HolderMain {
   private final DoorOp door;
   private volatile Object socketInode;
 
-  private HolderMain(HolderFolder folder, Duration idle, SshShell shell) {
+  private final StartTimes started;
+
+  private HolderMain(HolderFolder folder, Duration idle, SshShell shell, StartTimes started) {
+    this.started = started;
     this.folder = folder;
     this.idle = idle;
     this.shell = shell;
@@ -78,6 +81,7 @@ public final class HolderMain {
 
   /** Runs a holder until it is idle for its time, stopped, or cannot log in (exit 1). */
   public static void main(String[] args) throws Exception {
+    long mainAt = System.currentTimeMillis();
     if (args.length != 8) {
       System.err.println("usage: HolderMain FOLDER IDLE_SECONDS HOST PORT USER|- KEY|- KNOWN_HOSTS CHECKING");
       System.exit(2);
@@ -105,14 +109,17 @@ public final class HolderMain {
       try (SshShell shell = new SshShell(hpc, Path.of(System.getProperty("user.home")), new PromptRelay(folder))) {
         // The login happens now, so a holder that cannot log in ends before it listens, saying why
         // to the calls waiting for it: they fail with that line instead of each trying again.
-        Optional<LoginFailure> refused = login(shell);
+        long lockedAt = System.currentTimeMillis();
+        long[] setUpAt = {lockedAt};
+        Optional<LoginFailure> refused = login(shell, setUpAt);
         if (refused.isPresent()) {
           refused.get().write(folder.loginFailure());
           System.err.println("holder ends: " + refused.get().message());
           System.exit(1);
         }
         Files.deleteIfExists(folder.loginFailure());
-        new HolderMain(folder, Duration.ofSeconds(Long.parseLong(args[1])), shell).serve();
+        StartTimes times = new StartTimes(askedAt(), mainAt, lockedAt, setUpAt[0], System.currentTimeMillis());
+        new HolderMain(folder, Duration.ofSeconds(Long.parseLong(args[1])), shell, times).serve();
       }
     } catch (RuntimeException e) {
       System.err.println("holder ends: " + e.getMessage());
@@ -125,15 +132,30 @@ public final class HolderMain {
    * Logs in (the SSH session, keys and second factor included); empty when that worked, else why
    * not, in one line. The remote shell starts after the holder listens ({@link #serve}): a query
    * needs only the session's forwards, and a login shell's profile can take long on some sites.
+   * {@code setUpAt[0]} is set to when the SSH client was ready (keys read, algorithms set up).
    */
-  private static Optional<LoginFailure> login(SshShell shell) {
+  private static Optional<LoginFailure> login(SshShell shell, long[] setUpAt) {
     try {
+      shell.prepare();
+      setUpAt[0] = System.currentTimeMillis();
       shell.connect();
       return Optional.empty();
     } catch (InputException e) {
       return Optional.of(new LoginFailure(true, e.getMessage()));
     } catch (RuntimeException e) {
       return Optional.of(new LoginFailure(false, String.valueOf(e.getMessage())));
+    }
+  }
+
+  /** Epoch milliseconds of a holder's start: asked by a call (if it said), main, lock taken, client set up, logged in. */
+  private record StartTimes(Optional<Long> asked, long main, long locked, long setUp, long loggedIn) {
+    /** Where the time to listening went, in words, for the holder's log. */
+    String describe(long listening) {
+      String mine = "lock and record " + (locked - main) + " ms, SSH client set-up " + (setUp - locked)
+          + " ms, connect, key exchange and login " + (loggedIn - setUp) + " ms, to listening "
+          + (listening - loggedIn) + " ms";
+      return asked.map(a -> (listening - a) + " ms after a call started it: JVM start " + (main - a) + " ms, " + mine)
+          .orElse(mine);
     }
   }
 
@@ -144,11 +166,10 @@ public final class HolderMain {
     // The 0700 folder already keeps others out; nothing in state_dir carries group or other bits.
     Files.setPosixFilePermissions(folder.socket(), OWNER_RW);
     socketInode = inode(folder.socket());
-    // How long after the call asked for it: what a cold call waits for at least. (Not the process's
-    // start instant: Linux gives that to the whole second of its boot time, off by up to 1 s.)
-    long ready = askedAt().map(t -> System.currentTimeMillis() - t).orElse(-1L);
+    // Where a cold call's wait went. (Not from the process's start instant: Linux gives that to the
+    // whole second of its boot time, off by up to 1 s.)
     System.err.println("holder " + ProcessHandle.current().pid() + " listening on " + folder.socket()
-        + (ready < 0 ? "" : " (" + ready + " ms after a call started it)"));
+        + " (" + started.describe(System.currentTimeMillis()) + ")");
     Thread remoteShell = new Thread(shell::startRemoteShell, "holder-remote-shell");
     remoteShell.setDaemon(true);
     remoteShell.start();

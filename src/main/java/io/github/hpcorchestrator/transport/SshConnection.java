@@ -120,6 +120,18 @@ final class SshConnection {
     }
   }
 
+  /** Sets up the client (keys, host key checking, algorithms) if not yet, without connecting. */
+  void prepare() {
+    synchronized (lock) {
+      if (closed) {
+        throw new OperationFailedException("the SSH connection to " + this + " is closed");
+      }
+      if (client == null) {
+        client = startClient();
+      }
+    }
+  }
+
   /** The session if one is open now, without connecting; null otherwise. */
   ClientSession currentSession() {
     synchronized (lock) {

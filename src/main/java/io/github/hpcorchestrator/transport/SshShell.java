@@ -104,6 +104,11 @@ public final class SshShell implements Shell {
     return Optional.of(forwards.hold(host, port, localPort));
   }
 
+  /** Sets up the SSH client (keys read, host key checking, algorithms) without connecting. */
+  public void prepare() {
+    connection.prepare();
+  }
+
   /** Logs in now unless a session is open: what a first command would do before it runs. */
   public void connect() {
     connection.session();
