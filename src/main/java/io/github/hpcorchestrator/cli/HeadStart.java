@@ -1,9 +1,15 @@
 package io.github.hpcorchestrator.cli;
 
 import io.github.hpcorchestrator.config.ConfigLoader;
+import io.github.hpcorchestrator.config.HpcConfig;
 import io.github.hpcorchestrator.config.OrchestratorConfig;
+import io.github.hpcorchestrator.connection.Doors;
 import io.github.hpcorchestrator.connection.Holders;
+import io.github.hpcorchestrator.connection.LaunchRecord;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 
 /**
  * Starts the connection holder a call will need as the call begins, so that the holder's JVM start
@@ -14,16 +20,28 @@ public final class HeadStart {
   private HeadStart() {}
 
   /**
-   * In a daemon thread: loads {@code configFile} and, when it is the SLURM backend over SSH with a
-   * held connection, finds or starts its holder. Silent: a config that does not load is the call's
-   * own to report.
+   * In a daemon thread: starts the holder its {@link LaunchRecord} names if that holds; else loads
+   * {@code configFile} and, when it is the SLURM backend over SSH with a held connection, records how
+   * its holder starts (for the next call) and finds or starts it. Silent: a config that does not
+   * load is the call's own to report.
    */
   public static void begin(Path configFile) {
     Thread t = new Thread(() -> {
       try {
+        // The launch record of this very file, if it holds, starts the holder before any parsing;
+        // the call's own shell then waits for that holder.
+        if (LaunchRecord.startIfRecorded(Doors.dir(System.getenv(), System.getProperty("user.home")), configFile)) {
+          return;
+        }
+        byte[] before = bytes(configFile);
         OrchestratorConfig config = new ConfigLoader().load(configFile);
         if (Doorkeeper.held(config)) {
-          Holders.ensure(config.hpc().orElseThrow(), config.stateDir());
+          HpcConfig hpc = config.hpc().orElseThrow();
+          // Recorded only for the bytes that were loaded: a file changed meanwhile is recorded by its next call.
+          if (before.length > 0 && Arrays.equals(before, bytes(configFile))) {
+            Holders.recordLaunch(configFile, before, hpc, config.stateDir());
+          }
+          Holders.ensure(hpc, config.stateDir());
         }
       } catch (RuntimeException e) {
         // Reported, if it matters, by the call itself, which loads the same file.
@@ -31,5 +49,14 @@ public final class HeadStart {
     }, "holder-head-start");
     t.setDaemon(true);
     t.start();
+  }
+
+  /** The file's bytes; empty when it cannot be read or is larger than a config can be. */
+  private static byte[] bytes(Path file) {
+    try {
+      return Files.size(file) <= LaunchRecord.MAX_CONFIG_BYTES ? Files.readAllBytes(file) : new byte[0];
+    } catch (IOException e) {
+      return new byte[0];
+    }
   }
 }

@@ -35,13 +35,18 @@ public final class Doors {
 
   /** The door of the config file {@code absConfig} in {@code dir}: a name from a 64-bit FNV-1a hash. */
   public static Path door(Path dir, Path absConfig) {
+    return named(dir, absConfig, ".sock");
+  }
+
+  /** The file of {@code absConfig} in {@code dir} ending in {@code suffix}: its door's name. */
+  static Path named(Path dir, Path absConfig, String suffix) {
     long h = 0xcbf29ce484222325L;
     for (byte b : absConfig.toString().getBytes(StandardCharsets.UTF_8)) {
       h = (h ^ (b & 0xff)) * 0x100000001b3L;
     }
     // Not String.format: its parser would cost the front-end's JVM a regex and lambdas at start.
     String hex = Long.toHexString(h);
-    return dir.resolve("0".repeat(16 - hex.length()) + hex + ".sock");
+    return dir.resolve("0".repeat(16 - hex.length()) + hex + suffix);
   }
 
   /** Whether {@code dir} is a folder owned by this user with mode 0700 (else a door there is not used). */
@@ -55,8 +60,8 @@ public final class Doors {
     }
   }
 
-  /** Points the door of {@code absConfig} at {@code socket}, making the 0700 folder; false if it cannot. */
-  public static boolean make(Path dir, Path absConfig, Path socket) {
+  /** Makes {@code dir} (and its parents) with mode 0700 if missing; whether it is then a private folder of ours. */
+  static boolean makePrivateDir(Path dir) {
     try {
       Files.createDirectories(dir.getParent());
       try {
@@ -65,7 +70,16 @@ public final class Doors {
       } catch (FileAlreadyExistsException e) {
         // Checked below like any existing folder.
       }
-      if (!isPrivate(dir)) {
+    } catch (IOException | UnsupportedOperationException e) {
+      return false;
+    }
+    return isPrivate(dir);
+  }
+
+  /** Points the door of {@code absConfig} at {@code socket}, making the 0700 folder; false if it cannot. */
+  public static boolean make(Path dir, Path absConfig, Path socket) {
+    try {
+      if (!makePrivateDir(dir)) {
         return false;
       }
       Path door = door(dir, absConfig);
@@ -88,8 +102,9 @@ public final class Doors {
 
   /**
    * Removes the doors in {@code dir} other than {@code keep} whose state_dir (the socket's
-   * grandparent) is gone: a holder that never started or was killed leaves its door behind, and
-   * temporary state folders (tests, one-off configs) would pile them up.
+   * grandparent) is gone, and the {@link LaunchRecord}s of such state_dirs: a holder that never
+   * started or was killed leaves its door behind, and temporary state folders (tests, one-off
+   * configs) would pile them up.
    */
   private static void pruneGone(Path dir, Path keep) {
     try (DirectoryStream<Path> doors = Files.newDirectoryStream(dir, "*.sock")) {
@@ -106,6 +121,19 @@ public final class Doors {
       }
     } catch (IOException e) {
       // Left for the next call: a stale door costs a front-end one failed connect.
+    }
+    try (DirectoryStream<Path> records = Files.newDirectoryStream(dir, "*.launch")) {
+      int seen = 0;
+      for (Path record : records) {
+        if (++seen > MAX_PRUNED_PER_CALL) {
+          return;
+        }
+        if (LaunchRecord.stale(record)) {
+          Files.deleteIfExists(record);
+        }
+      }
+    } catch (IOException e) {
+      // Left for the next call: a stale record is only never used.
     }
   }
 

@@ -169,7 +169,8 @@ public final class HolderMain {
     // Where a cold call's wait went. (Not from the process's start instant: Linux gives that to the
     // whole second of its boot time, off by up to 1 s.)
     System.err.println("holder " + ProcessHandle.current().pid() + " listening on " + folder.socket()
-        + " (" + started.describe(System.currentTimeMillis()) + ")");
+        + " (" + started.describe(System.currentTimeMillis())
+        + (Boolean.getBoolean(HolderLaunch.FROM_RECORD) ? "; started from its launch record" : "") + ")");
     Thread remoteShell = new Thread(shell::startRemoteShell, "holder-remote-shell");
     remoteShell.setDaemon(true);
     remoteShell.start();

@@ -3,13 +3,10 @@ package io.github.hpcorchestrator.connection;
 import io.github.hpcorchestrator.OperationFailedException;
 import io.github.hpcorchestrator.config.HpcConfig;
 import io.github.hpcorchestrator.transport.PromptSource;
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -147,6 +144,21 @@ public final class Holders {
     return withTimer(timer -> startOrFind(hpc, stateDir, timer, PromptSource.terminal())).isPresent();
   }
 
+  /**
+   * Records how to start the holder of {@code hpc} and {@code stateDir} for the config file
+   * {@code absConfig} whose bytes were {@code config} ({@link LaunchRecord}), so that a later call
+   * with the same file starts it before it has parsed the file.
+   */
+  public static void recordLaunch(Path absConfig, byte[] config, HpcConfig hpc, Path stateDir) {
+    try {
+      HolderFolder folder = HolderFolder.in(stateDir.toAbsolutePath());
+      LaunchRecord.write(Doors.dir(System.getenv(), System.getProperty("user.home")), absConfig, config,
+          System.getProperty("user.dir"), System.getProperty("user.home"), HolderMain.argv(folder, hpc, hpc.persist()));
+    } catch (OperationFailedException e) {
+      LOG.debug("no launch record for {}: {}", absConfig, e.getMessage());
+    }
+  }
+
   /** Whether this JVM is the holder that serves {@code folder} (a CLI call it runs through a door). */
   private static boolean isThisProcess(HolderFolder folder) {
     return HolderProcess.read(folder.process()).map(h -> h.pid() == ProcessHandle.current().pid()).orElse(false);
@@ -165,72 +177,9 @@ public final class Holders {
     return HolderProcess.read(folder.process()).map(HolderProcess::isRunning).orElse(false);
   }
 
-  /**
-   * Starts the holder in the background of a short-lived bash ($1: the holder's record, then its
-   * argv), which ends as soon as the holder has recorded itself (exit 0) or with the holder's own
-   * exit code if it ended first (as {@link HolderMain#LOST_THE_LOCK}). The holder is not this JVM's
-   * child: a JVM whose child still runs waits some 300 ms at exit for the thread that waits on it.
-   * The wait is bounded (1500 rounds of 20 ms); after it the holder's record alone tells. The
-   * subshell gives back SIGINT and SIGQUIT, which a shell ignores for a background command.
-   */
-  private static final String LAUNCH = "f=$1; shift; ( trap - INT QUIT; exec \"$@\" ) & h=$!; n=0\n"
-      + "while [ $n -lt 1500 ] && kill -0 \"$h\" 2>/dev/null; do\n"
-      + "  if { IFS=' ' read -r p _ < \"$f\"; } 2>/dev/null && [ \"$p\" = \"$h\" ]; then exit 0; fi\n"
-      + "  n=$((n + 1)); sleep 0.02\n"
-      + "done\n"
-      + "kill -0 \"$h\" 2>/dev/null && exit 0\n"
-      + "wait \"$h\"\n";
-
-  /** Starts a detached holder (own session, output to its log); it outlives this JVM. */
+  /** Starts a detached holder for {@code hpc} in {@code folder} ({@link HolderLaunch}). */
   private static Process start(HolderFolder folder, HpcConfig hpc) throws IOException {
-    List<String> argv = new ArrayList<>(List.of("bash", "-c", LAUNCH, "bash", folder.process().toString()));
-    // setsid: its own session and process group, so the terminal's Ctrl-C and hangup miss it.
-    if (Files.isExecutable(Path.of("/usr/bin/setsid"))) {
-      argv.add("/usr/bin/setsid");
-    }
-    try {
-      Files.createFile(folder.log(), java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
-          java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
-    } catch (java.nio.file.FileAlreadyExistsException e) {
-      // Appended to: the log of earlier holders stays.
-    }
-    argv.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    argv.addAll(jvmOptions(System.getenv("ORCHESTRATOR_HOLDER_JVM_OPTS")));
-    argv.add("-D" + HolderMain.ASKED_AT + "=" + System.currentTimeMillis());
-    argv.addAll(List.of("-cp", System.getProperty("java.class.path"), HolderMain.class.getName()));
-    argv.addAll(HolderMain.argv(folder, hpc, hpc.persist()));
-    Process launcher = new ProcessBuilder(argv)
-        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(folder.log().toFile()))
-        .redirectErrorStream(true)
-        .start();
-    Optional<HolderProcess> record = HolderProcess.of(launcher.pid());
-    try {
-      if (record.isPresent()) {
-        record.get().write(folder.starting());
-      }
-    } catch (OperationFailedException e) {
-      // Only a hint for calls starting at the same time; without it one may start a holder that loses the lock.
-      LOG.debug("cannot record the holder's launcher: {}", e.getMessage());
-    }
-    return launcher;
-  }
-
-  /**
-   * The JVM options ./orchestrator started this call with (one per line in {@code listed}; null:
-   * none), for a holder that starts as fast: its class-data archive, GC, JIT and SQLite library;
-   * only -X and -D options are taken.
-   */
-  static List<String> jvmOptions(String listed) {
-    List<String> options = new ArrayList<>();
-    if (listed != null) {
-      for (String line : listed.split("\n")) {
-        if (line.startsWith("-X") || line.startsWith("-D")) {
-          options.add(line);
-        }
-      }
-    }
-    return options;
+    return HolderLaunch.start(folder, HolderMain.argv(folder, hpc, hpc.persist()), false);
   }
 
   private static boolean ping(HolderFolder folder, ScheduledExecutorService timer) {

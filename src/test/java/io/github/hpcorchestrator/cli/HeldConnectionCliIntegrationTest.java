@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.hpcorchestrator.config.ConfigLoader;
 import io.github.hpcorchestrator.config.OrchestratorConfig;
+import io.github.hpcorchestrator.connection.Doors;
 import io.github.hpcorchestrator.connection.HeldShell;
+import io.github.hpcorchestrator.connection.LaunchRecord;
 import io.github.hpcorchestrator.testbed.Await;
 import io.github.hpcorchestrator.testbed.SharedCluster;
 import io.github.hpcorchestrator.testbed.TestCluster;
@@ -85,6 +87,39 @@ class HeldConnectionCliIntegrationTest {
     Await.until("the holder's socket is gone", DEADLINE, () -> !Files.exists(socket));
     assertThat(socket).doesNotExist();
     assertThat(cli.run(config, "--disconnect").err()).contains("no held SSH connection was running");
+  }
+
+  /**
+   * A call records how its holder starts; the next cold call with the same file starts that holder
+   * from the record, before it parses the file, and that start is the only one and the only login.
+   */
+  @Test
+  void aColdCallStartsItsHolderFromTheLaunchRecordAndLogsInOnce() throws Exception {
+    Path socket = state.resolve("connection/holder.sock");
+    Path log = state.resolve("connection/holder.log");
+    try {
+      CliResult first = cli.runFront(config, "--status");
+      assertThat(first.code()).as(first.err()).isZero();
+      assertThat(LaunchRecord.file(Doors.dir(System.getenv(), System.getProperty("user.home")),
+          config.toAbsolutePath().normalize())).exists();
+      assertThat(cli.run(config, "--disconnect").code()).isZero();
+      Await.until("the holder's socket is gone", DEADLINE, () -> !Files.exists(socket));
+      int logLines = Files.readAllLines(log).size();
+      long before = acceptedLogins();
+
+      CliResult cold = cli.runFront(config, "--status");
+
+      assertThat(cold.code()).as(cold.err()).isZero();
+      assertThat(acceptedLogins() - before).isEqualTo(1);
+      List<String> lines = Files.readAllLines(log);
+      List<String> since = lines.subList(logLines, lines.size());
+      assertThat(since).filteredOn(l -> l.contains(" listening on ")).singleElement().asString()
+          .contains("started from its launch record");
+      assertThat(since).noneMatch(l -> l.contains("another holder runs"));
+    } finally {
+      cli.run(config, "--disconnect");
+      Await.until("the holder's socket is gone", DEADLINE, () -> !Files.exists(socket));
+    }
   }
 
   /**

@@ -4,20 +4,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
 
-class HoldersTest {
+class HolderLaunchTest {
   @Test
   void holderTakesTheCallsJvmOptionsOnePerLine() {
     String listed = "-XX:TieredStopAtLevel=1\n-XX:SharedArchiveFile=/opt/my tools/hpc-orchestrator.jsa\n"
         + "-Dorg.sqlite.lib.path=/opt/native\n";
 
-    assertThat(Holders.jvmOptions(listed)).containsExactly("-XX:TieredStopAtLevel=1",
+    assertThat(HolderLaunch.jvmOptions(listed)).containsExactly("-XX:TieredStopAtLevel=1",
         "-XX:SharedArchiveFile=/opt/my tools/hpc-orchestrator.jsa", "-Dorg.sqlite.lib.path=/opt/native");
   }
 
   @Test
   void holderTakesOnlyXAndDOptions() {
-    assertThat(Holders.jvmOptions("-jar\nx.jar\n-agentlib:jdwp=transport=dt_socket\n-Xshare:auto\n"))
+    assertThat(HolderLaunch.jvmOptions("-jar\nx.jar\n-agentlib:jdwp=transport=dt_socket\n-Xshare:auto\n"))
         .containsExactly("-Xshare:auto");
-    assertThat(Holders.jvmOptions(null)).isEmpty();
+    assertThat(HolderLaunch.jvmOptions(null)).isEmpty();
   }
 }
