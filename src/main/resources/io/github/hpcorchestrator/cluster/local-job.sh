@@ -27,7 +27,9 @@ cd {{SERVICE_DIR}} || exit 97
 
 # A shell without job control starts its background commands with SIGINT and SIGQUIT ignored, and a
 # signal ignored at exec stays ignored: the service gets them back, as it would have in a terminal.
-( trap - INT QUIT; exec {{COMMAND}} ) &
+# Only a program is exec'd; a function the setup lines define runs in this subshell.
+cmd=({{COMMAND}})
+( trap - INT QUIT; [ "$(type -t "${cmd[0]}")" = file ] && exec "${cmd[@]}"; "${cmd[@]}" ) &
 child=$!
 
 # Sidecars (exporters, target discovery) run beside the service and end with it.

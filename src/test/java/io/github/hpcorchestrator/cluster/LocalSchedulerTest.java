@@ -71,8 +71,8 @@ class LocalSchedulerTest {
         "export QUOTES='it'\"'\"'s \"quoted\"'",
         "export LINES='one",
         "two'",
-        "( trap - INT QUIT; exec echo '$(touch /tmp/x)' 'it'\"'\"'s' 'a;b' 'line1",
-        "line2' 8123 ) &",
+        "cmd=(echo '$(touch /tmp/x)' 'it'\"'\"'s' 'a;b' 'line1",
+        "line2' 8123)",
         "cd " + io.github.hpcorchestrator.transport.ShellQuoting.quote(dir.resolve("services").resolve("generic_0a1b2c3d").toString()) + " || exit 97");
     assertThat(script).startsWith("#!/usr/bin/env bash\n# Local job for service generic_0a1b2c3d,");
   }
@@ -150,6 +150,15 @@ class LocalSchedulerTest {
     long service = await("the service's process", () -> ProcessHandle.of(pid).orElseThrow().children()
         .filter(c -> c.info().command().orElse("").endsWith("/sleep")).map(ProcessHandle::pid).findFirst());
     assertThat(mask(Long.toString(service), "SigIgn:") & 0b110).isZero();
+  }
+
+  @Test
+  void aServiceThatIsAFunctionOfTheSetupLinesRuns() {
+    Path marker = dir.resolve("served");
+    submit(spec("function_00000006", List.of("serve", marker.toString()), Map.of(), 0)
+        .withSetup(List.of("serve() { echo served > \"$1\"; }")));
+
+    await("the function ran", () -> java.nio.file.Files.exists(marker) ? Optional.of(true) : Optional.empty());
   }
 
   /** A signal mask of /proc/PID/status ({@code field} as "SigCgt:"), bit n-1 for signal n. */

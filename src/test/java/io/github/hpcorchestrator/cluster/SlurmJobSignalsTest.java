@@ -39,4 +39,21 @@ class SlurmJobSignalsTest {
     // Bit n-1 for signal n: SIGINT is 2, SIGQUIT 3.
     assertThat(ignored & 0b110).as("SIGINT and SIGQUIT bits of SigIgn %s", Long.toHexString(ignored)).isZero();
   }
+
+  /** A command that is a shell function of the setup lines runs (exec would not find it), signals reset too. */
+  @Test
+  void aServiceThatIsAFunctionOfTheSetupLinesRuns() throws Exception {
+    Path serviceDir = Files.createDirectories(dir.resolve("services/function_0000abcd"));
+    JobSpec spec = new JobSpec("function_0000abcd", List.of("serve", "it"), Map.of(), 0, ResourceSpec.none(),
+        Optional.empty(), Map.of()).withSetup(List.of("serve() { grep '^SigIgn:' /proc/self/status > \"sigign-$1\"; }"));
+    String script = new SlurmJobScript(SlurmDefaults.none(), dir.toString(), dir.toString())
+        .render(spec, serviceDir.toString());
+    JobScriptRun.run(serviceDir, script, Files.createDirectories(dir.resolve("tmp")));
+
+    assertThat(Files.readString(serviceDir.resolve("exit_code")).strip()).as(Files.readString(
+        serviceDir.resolve("job.out"))).isEqualTo("0");
+    long ignored = Long.parseLong(Files.readString(serviceDir.resolve("sigign-it")).substring("SigIgn:".length()).strip(),
+        16);
+    assertThat(ignored & 0b110).as("SIGINT and SIGQUIT bits of SigIgn %s", Long.toHexString(ignored)).isZero();
+  }
 }
