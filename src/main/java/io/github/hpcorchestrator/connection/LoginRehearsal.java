@@ -95,7 +95,7 @@ public final class LoginRehearsal {
     cliCall(dir);
   }
 
-  /** What a door call loads: the CLI's warm-up and a --status on a local config. */
+  /** What a door call loads: the CLI's warm-up, and a --status on a local config with a state database. */
   private static void cliCall(Path dir) throws IOException {
     Optional<CliRunner> runner = ServiceLoader.load(CliRunner.class).findFirst();
     if (runner.isEmpty()) {
@@ -106,8 +106,12 @@ public final class LoginRehearsal {
     PrintWriter none = new PrintWriter(OutputStream.nullOutputStream());
     java.io.StringWriter why = new java.io.StringWriter();
     runner.get().warmUp();
-    int code = runner.get().run(none, new PrintWriter(why, true), "--config", config.toString(), "--status",
-        "--output", "json");
+    // --clear-state first makes the database: a --status on a state folder without one opens no SQLite.
+    int code = runner.get().run(none, new PrintWriter(why, true), "--config", config.toString(), "--clear-state");
+    if (code == 0) {
+      code = runner.get().run(none, new PrintWriter(why, true), "--config", config.toString(), "--status",
+          "--output", "json");
+    }
     if (code != 0) {
       throw new IOException("the rehearsal's CLI call exited " + code + ": " + why.toString().strip());
     }
