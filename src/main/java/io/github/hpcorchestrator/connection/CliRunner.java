@@ -15,6 +15,9 @@ public interface CliRunner {
   /** Runs the CLI with {@code args}, writing to {@code out} and {@code err}; returns the exit code. */
   int run(PrintWriter out, PrintWriter err, String... args);
 
-  /** Loads and runs once what every call needs, doing nothing a user would see, so the first call is quick. */
-  void warmUp();
+  /**
+   * Loads and runs once what every call needs, doing nothing a user would see, so the first call is
+   * quick; whether every step of it ran (exit code 0).
+   */
+  boolean warmUp();
 }

@@ -1,12 +1,12 @@
 package io.github.hpcorchestrator.connection;
 
 import io.github.hpcorchestrator.config.HpcConfig;
+import io.github.hpcorchestrator.files.FileTrees;
 import io.github.hpcorchestrator.transport.CommandResult;
 import io.github.hpcorchestrator.transport.Shell;
 import io.github.hpcorchestrator.transport.SshShell;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.file.Files;
@@ -14,11 +14,9 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.ServiceLoader;
-import java.util.stream.Stream;
 import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.common.config.keys.PublicKeyEntry;
 import org.apache.sshd.common.config.keys.writer.openssh.OpenSSHKeyPairResourceWriter;
@@ -44,7 +42,7 @@ public final class LoginRehearsal {
       try {
         rehearse(dir);
       } finally {
-        removeTree(dir);
+        FileTrees.remove(dir);
       }
     } catch (IOException | GeneralSecurityException | RuntimeException e) {
       System.err.println("login rehearsal failed: " + e);
@@ -92,36 +90,14 @@ public final class LoginRehearsal {
     } finally {
       server.stop(true);
     }
-    cliCall(dir);
+    cliCall();
   }
 
-  /** What a door call loads: the CLI's warm-up, and a --status on a local config with a state database. */
-  private static void cliCall(Path dir) throws IOException {
+  /** What a door call loads: the CLI's warm-up, which runs a --status on a local config of its own. */
+  private static void cliCall() throws IOException {
     Optional<CliRunner> runner = ServiceLoader.load(CliRunner.class).findFirst();
-    if (runner.isEmpty()) {
-      return;
-    }
-    Path config = dir.resolve("config.yaml");
-    Files.writeString(config, "backend: local\nstate_dir: " + dir.resolve("state") + "\n");
-    PrintWriter none = new PrintWriter(OutputStream.nullOutputStream());
-    java.io.StringWriter why = new java.io.StringWriter();
-    runner.get().warmUp();
-    // --clear-state first makes the database: a --status on a state folder without one opens no SQLite.
-    int code = runner.get().run(none, new PrintWriter(why, true), "--config", config.toString(), "--clear-state");
-    if (code == 0) {
-      code = runner.get().run(none, new PrintWriter(why, true), "--config", config.toString(), "--status",
-          "--output", "json");
-    }
-    if (code != 0) {
-      throw new IOException("the rehearsal's CLI call exited " + code + ": " + why.toString().strip());
-    }
-  }
-
-  private static void removeTree(Path dir) throws IOException {
-    try (Stream<Path> all = Files.walk(dir)) {
-      for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
+    if (runner.isPresent() && !runner.get().warmUp()) {
+      throw new IOException("the rehearsal's CLI warm-up did not run through (a step's exit code was not 0)");
     }
   }
 }
