@@ -117,6 +117,11 @@ public final class HolderMain {
           System.err.println("holder ends: " + refused.get().message());
           System.exit(1);
         }
+        // The remote shell starts at once, behind the listening socket made next: a cold --status
+        // waits for it, a query does not.
+        Thread remoteShell = new Thread(shell::startRemoteShell, "holder-remote-shell");
+        remoteShell.setDaemon(true);
+        remoteShell.start();
         Files.deleteIfExists(folder.loginFailure());
         StartTimes times = new StartTimes(askedAt(), mainAt, lockedAt, setUpAt[0], System.currentTimeMillis());
         new HolderMain(folder, Duration.ofSeconds(Long.parseLong(args[1])), shell, times).serve();
@@ -130,7 +135,7 @@ public final class HolderMain {
 
   /**
    * Logs in (the SSH session, keys and second factor included); empty when that worked, else why
-   * not, in one line. The remote shell starts after the holder listens ({@link #serve}): a query
+   * not, in one line. The remote shell starts after the login, beside the listening socket: a query
    * needs only the session's forwards, and a login shell's profile can take long on some sites.
    * {@code setUpAt[0]} is set to when the SSH client was ready (keys read, algorithms set up).
    */
@@ -171,9 +176,6 @@ public final class HolderMain {
     System.err.println("holder " + ProcessHandle.current().pid() + " listening on " + folder.socket()
         + " (" + started.describe(System.currentTimeMillis())
         + (Boolean.getBoolean(HolderLaunch.FROM_RECORD) ? "; started from its launch record" : "") + ")");
-    Thread remoteShell = new Thread(shell::startRemoteShell, "holder-remote-shell");
-    remoteShell.setDaemon(true);
-    remoteShell.start();
     door.warmUp();
     ExecutorService pool = Executors.newFixedThreadPool(MAX_CLIENTS, r -> {
       Thread t = new Thread(r, "holder-client");
