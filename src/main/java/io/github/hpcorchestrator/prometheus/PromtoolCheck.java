@@ -1,5 +1,6 @@
 package io.github.hpcorchestrator.prometheus;
 
+import io.github.hpcorchestrator.files.FileTrees;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -7,7 +8,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -96,8 +96,8 @@ public final class PromtoolCheck {
     if (dir == null) {
       return;
     }
-    try (Stream<Path> paths = Files.walk(dir)) {
-      paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+    try {
+      FileTrees.remove(dir);
     } catch (IOException | UncheckedIOException e) {
       // A leftover file in the temp folder is harmless; the check's result matters more.
     }

@@ -1,6 +1,7 @@
 package io.github.hpcorchestrator.service;
 
 import io.github.hpcorchestrator.OperationFailedException;
+import io.github.hpcorchestrator.files.FileTrees;
 import io.github.hpcorchestrator.transport.ChunkedUpload;
 import io.github.hpcorchestrator.transport.CommandResult;
 import io.github.hpcorchestrator.transport.LocalShell;
@@ -13,12 +14,9 @@ import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
 
 /**
  * A Java runtime for the sidecars (discovery loop, exporters) made with this JDK's {@code jlink},
@@ -115,12 +113,9 @@ public final class JlinkRuntime {
   }
 
   private static void delete(Path dir) {
-    try (Stream<Path> files = Files.walk(dir)) {
-      List<Path> all = new ArrayList<>(files.sorted(Comparator.reverseOrder()).toList());
-      for (Path p : all) {
-        Files.deleteIfExists(p);
-      }
-    } catch (IOException e) {
+    try {
+      FileTrees.remove(dir);
+    } catch (IOException | java.io.UncheckedIOException e) {
       // A leftover temp folder under the cache is harmless; the archive is what counts.
     }
   }
