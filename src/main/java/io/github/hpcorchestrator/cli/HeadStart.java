@@ -6,10 +6,9 @@ import io.github.hpcorchestrator.config.OrchestratorConfig;
 import io.github.hpcorchestrator.connection.Doors;
 import io.github.hpcorchestrator.connection.Holders;
 import io.github.hpcorchestrator.connection.LaunchRecord;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Optional;
 
 /**
  * Starts the connection holder a call will need as the call begins, so that the holder's JVM start
@@ -33,13 +32,14 @@ public final class HeadStart {
         if (LaunchRecord.startIfRecorded(Doors.dir(System.getenv(), System.getProperty("user.home")), configFile)) {
           return;
         }
-        byte[] before = bytes(configFile);
+        Optional<byte[]> before = LaunchRecord.configBytes(configFile);
         OrchestratorConfig config = new ConfigLoader().load(configFile);
         if (Doorkeeper.held(config)) {
           HpcConfig hpc = config.hpc().orElseThrow();
           // Recorded only for the bytes that were loaded: a file changed meanwhile is recorded by its next call.
-          if (before.length > 0 && Arrays.equals(before, bytes(configFile))) {
-            Holders.recordLaunch(configFile, before, hpc, config.stateDir());
+          Optional<byte[]> after = LaunchRecord.configBytes(configFile);
+          if (before.isPresent() && after.isPresent() && Arrays.equals(before.get(), after.get())) {
+            Holders.recordLaunch(configFile, before.get(), hpc, config.stateDir());
           }
           Holders.ensure(hpc, config.stateDir());
         }
@@ -49,14 +49,5 @@ public final class HeadStart {
     }, "holder-head-start");
     t.setDaemon(true);
     t.start();
-  }
-
-  /** The file's bytes; empty when it cannot be read or is larger than a config can be. */
-  private static byte[] bytes(Path file) {
-    try {
-      return Files.size(file) <= LaunchRecord.MAX_CONFIG_BYTES ? Files.readAllBytes(file) : new byte[0];
-    } catch (IOException e) {
-      return new byte[0];
-    }
   }
 }

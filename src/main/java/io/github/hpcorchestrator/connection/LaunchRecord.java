@@ -24,7 +24,7 @@ import java.util.Optional;
 public final class LaunchRecord {
   private static final int MAGIC = 0x48504c31;
   /** Config files larger than this are not recorded (a config is a few hundred bytes). */
-  public static final int MAX_CONFIG_BYTES = 256 * 1024;
+  static final int MAX_CONFIG_BYTES = 256 * 1024;
   private static final int MAX_ARGS = 32;
 
   private LaunchRecord() {}
@@ -75,11 +75,13 @@ public final class LaunchRecord {
    * folder is not private.
    */
   static Optional<List<String>> read(Path doorsDir, Path absConfig, String cwd, String home) {
+    return configBytes(absConfig).flatMap(bytes -> read(doorsDir, absConfig, bytes, cwd, home));
+  }
+
+  /** The bytes of the config file {@code file}; empty when it cannot be read or is larger than a record keeps. */
+  public static Optional<byte[]> configBytes(Path file) {
     try {
-      if (Files.size(absConfig) > MAX_CONFIG_BYTES) {
-        return Optional.empty();
-      }
-      return read(doorsDir, absConfig, Files.readAllBytes(absConfig), cwd, home);
+      return Files.size(file) <= MAX_CONFIG_BYTES ? Optional.of(Files.readAllBytes(file)) : Optional.empty();
     } catch (IOException e) {
       return Optional.empty();
     }
