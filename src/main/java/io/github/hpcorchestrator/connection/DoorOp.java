@@ -5,6 +5,7 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.OutputStreamWriter;
+import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -24,10 +25,13 @@ final class DoorOp {
   private final Optional<CliRunner> runner;
   private final Path stateDir;
   private final AtomicInteger served = new AtomicInteger();
+  private final PrintStream log;
 
-  DoorOp(Optional<CliRunner> runner, Path stateDir) {
+  /** Calls of the config files whose state_dir is {@code stateDir}, run by {@code runner}; its lines go to {@code log}. */
+  DoorOp(Optional<CliRunner> runner, Path stateDir, PrintStream log) {
     this.runner = runner;
     this.stateDir = stateDir.toAbsolutePath().normalize();
+    this.log = log;
   }
 
   /** Warms the CLI up in a daemon thread, while no call has come yet. */
@@ -37,7 +41,7 @@ final class DoorOp {
         try {
           r.warmUp();
         } catch (RuntimeException e) {
-          System.err.println("door: warm-up failed: " + e);
+          log.println("door: warm-up failed: " + e);
         }
       }, "door-warm-up");
       t.setDaemon(true);
@@ -82,7 +86,7 @@ final class DoorOp {
     o.flush();
     e.flush();
     served.incrementAndGet();
-    System.err.println("door: ran " + argv + " (exit " + code + ", " + (System.nanoTime() - began) / 1_000_000
+    log.println("door: ran " + argv + " (exit " + code + ", " + (System.nanoTime() - began) / 1_000_000
         + " ms in the holder)");
     synchronized (out) {
       out.writeByte(DoorProtocol.EXIT);

@@ -40,7 +40,7 @@ public final class HolderLaunch {
   private HolderLaunch() {}
 
   /**
-   * Starts a holder with {@code holderArgs} ({@link HolderMain#argv}) for {@code folder}; it outlives
+   * Starts a holder with {@code holderArgs} ({@link HolderSpec#argv}) for {@code folder}; it outlives
    * this JVM. {@code fromRecord}: started from a {@link LaunchRecord}, as its log then says.
    */
   static Process start(HolderFolder folder, List<String> holderArgs, boolean fromRecord) throws IOException {

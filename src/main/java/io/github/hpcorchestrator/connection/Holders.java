@@ -153,7 +153,7 @@ public final class Holders {
     try {
       HolderFolder folder = HolderFolder.in(stateDir.toAbsolutePath());
       LaunchRecord.write(Doors.dir(System.getenv(), System.getProperty("user.home")), absConfig, config,
-          System.getProperty("user.dir"), System.getProperty("user.home"), HolderMain.argv(folder, hpc, hpc.persist()));
+          System.getProperty("user.dir"), System.getProperty("user.home"), HolderSpec.of(folder, hpc).argv());
     } catch (OperationFailedException e) {
       LOG.debug("no launch record for {}: {}", absConfig, e.getMessage());
     }
@@ -179,7 +179,7 @@ public final class Holders {
 
   /** Starts a detached holder for {@code hpc} in {@code folder} ({@link HolderLaunch}). */
   private static Process start(HolderFolder folder, HpcConfig hpc) throws IOException {
-    return HolderLaunch.start(folder, HolderMain.argv(folder, hpc, hpc.persist()), false);
+    return HolderLaunch.start(folder, HolderSpec.of(folder, hpc).argv(), false);
   }
 
   private static boolean ping(HolderFolder folder, ScheduledExecutorService timer) {

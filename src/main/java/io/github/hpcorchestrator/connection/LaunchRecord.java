@@ -35,7 +35,7 @@ public final class LaunchRecord {
   }
 
   /**
-   * Records {@code holderArgs} ({@link HolderMain#argv}) for {@code absConfig} as of its bytes
+   * Records {@code holderArgs} ({@link HolderSpec#argv}) for {@code absConfig} as of its bytes
    * {@code config}, unless the same is recorded already; false when it cannot (no private doors
    * folder, too large a config, a write that failed).
    */
@@ -102,24 +102,42 @@ public final class LaunchRecord {
    * does not work here, the call's own start of its holder does (and reports).
    */
   public static boolean startIfRecorded(Path doorsDir, Path absConfig) {
+    Optional<HolderSpec> spec = unheld(doorsDir, absConfig);
+    if (spec.isEmpty()) {
+      return false;
+    }
+    try {
+      HolderLaunch.start(spec.get().folder(), spec.get().argv(), true);
+      return true;
+    } catch (IOException | RuntimeException e) {
+      return false;
+    }
+  }
+
+  /**
+   * The holder recorded for {@code absConfig} if the record holds for this call (same bytes, working
+   * and home folders), its state_dir is there and no holder runs, listens or starts for its folder;
+   * empty otherwise.
+   */
+  static Optional<HolderSpec> unheld(Path doorsDir, Path absConfig) {
     Optional<List<String>> args = read(doorsDir, absConfig, System.getProperty("user.dir"),
         System.getProperty("user.home"));
     if (args.isEmpty()) {
-      return false;
+      return Optional.empty();
     }
     try {
       Path stateDir = Path.of(args.get().get(0)).getParent();
       if (stateDir == null || !Files.isDirectory(stateDir)) {
-        return false;
+        return Optional.empty();
       }
       HolderFolder folder = HolderFolder.in(stateDir);
       if (Files.exists(folder.socket()) || running(folder.process()) || running(folder.starting())) {
-        return false;
+        return Optional.empty();
       }
-      HolderLaunch.start(folder, args.get(), true);
-      return true;
-    } catch (IOException | RuntimeException e) {
-      return false;
+      HolderSpec spec = HolderSpec.parse(args.get());
+      return spec.folder().equals(folder) ? Optional.of(spec) : Optional.empty();
+    } catch (RuntimeException e) {
+      return Optional.empty();
     }
   }
 
