@@ -6,9 +6,11 @@ import io.github.hpcorchestrator.config.OrchestratorConfig;
 import io.github.hpcorchestrator.connection.Doors;
 import io.github.hpcorchestrator.connection.Holders;
 import io.github.hpcorchestrator.connection.LaunchRecord;
+import io.github.hpcorchestrator.connection.StayingHolder;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * Starts the connection holder a call will need as the call begins, so that the holder's JVM start
@@ -19,17 +21,26 @@ public final class HeadStart {
   private HeadStart() {}
 
   /**
-   * In a daemon thread: starts the holder its {@link LaunchRecord} names if that holds; else loads
-   * {@code configFile} and, when it is the SLURM backend over SSH with a held connection, records how
-   * its holder starts (for the next call) and finds or starts it. Silent: a config that does not
-   * load is the call's own to report.
+   * When {@code mayStayOn} (the launcher lets this JVM go on after the call) and the {@link
+   * LaunchRecord} of {@code configFile} holds: begins its holder in this JVM ({@link StayingHolder};
+   * {@code calledAt}: when the launcher started the call). Otherwise, in a daemon thread: starts the
+   * holder its record names if that holds; else loads {@code configFile} and, when it is the SLURM
+   * backend over SSH with a held connection, records how its holder starts (for the next call) and
+   * finds or starts it. Silent: a config that does not load is the call's own to report.
    */
-  public static void begin(Path configFile) {
+  public static Optional<StayingHolder> begin(Path configFile, boolean mayStayOn, OptionalLong calledAt) {
+    Path doors = Doors.dir(System.getenv(), System.getProperty("user.home"));
+    if (mayStayOn) {
+      Optional<StayingHolder> staying = StayingHolder.fromRecord(doors, configFile, calledAt);
+      if (staying.isPresent()) {
+        return staying;
+      }
+    }
     Thread t = new Thread(() -> {
       try {
         // The launch record of this very file, if it holds, starts the holder before any parsing;
         // the call's own shell then waits for that holder.
-        if (LaunchRecord.startIfRecorded(Doors.dir(System.getenv(), System.getProperty("user.home")), configFile)) {
+        if (LaunchRecord.startIfRecorded(doors, configFile)) {
           return;
         }
         Optional<byte[]> before = LaunchRecord.configBytes(configFile);
@@ -49,5 +60,6 @@ public final class HeadStart {
     }, "holder-head-start");
     t.setDaemon(true);
     t.start();
+    return Optional.empty();
   }
 }

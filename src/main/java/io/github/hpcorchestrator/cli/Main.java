@@ -16,6 +16,11 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
+    System.exit(call(args));
+  }
+
+  /** Runs the CLI with {@code args} on this process's standard streams, flushed at the end; returns the exit code. */
+  public static int call(String... args) {
     // Before any library makes its logger: library lines (SSH, MINA, SQLite) only with --verbose.
     System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", logLevel(args));
     PrintWriter out = new PrintWriter(System.out, true);
@@ -23,7 +28,7 @@ public final class Main {
     int code = run(out, err, args);
     out.flush();
     err.flush();
-    System.exit(code);
+    return code;
   }
 
   /** The SLF4J simple level for {@code args}: info with -v/--verbose, else off. */

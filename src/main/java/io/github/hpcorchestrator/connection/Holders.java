@@ -59,7 +59,10 @@ public final class Holders {
     // yet, or to a killed one whose lock outlived it for a moment, is started again.
     Process p = null;
     int starts = 0;
-    long since = System.currentTimeMillis();
+    // From this JVM's start (to the second, less one for Linux's rounding): a holder of this very
+    // call that could not log in may have said so before the call came here.
+    long since = ProcessHandle.current().info().startInstant().map(i -> i.toEpochMilli() - 1000)
+        .orElse(System.currentTimeMillis());
     long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
     while (System.nanoTime() < deadline) {
       if (ping(folder, timer)) {
@@ -71,6 +74,11 @@ public final class Holders {
         if (p != null && (p.isAlive() || p.exitValue() == 0)) { // exit 0: its launcher saw it record itself
           PromptRelay.take(folder, prompts, timer);
         }
+        deadline = Math.max(deadline, System.nanoTime() + START_TIMEOUT.toNanos());
+      }
+      if (isThisProcess(folder)) {
+        // This call logs in itself (StayingHolder), a person perhaps answering its prompts; its
+        // login's own timeouts bound the wait.
         deadline = Math.max(deadline, System.nanoTime() + START_TIMEOUT.toNanos());
       }
       if ((p == null || !p.isAlive()) && !recordedRunning(folder) && !(p == null && launcherRunning(folder))) {
@@ -196,21 +204,36 @@ public final class Holders {
     }
   }
 
-  /** Ends the holder of {@code stateDir}; whether one was running. */
+  /**
+   * Ends the holder of {@code stateDir} and waits (at most {@link #PING_TIMEOUT}) until its process
+   * is gone, so that a call made next finds no holder ending; whether one was running.
+   */
   public static boolean disconnect(Path stateDir) {
     return withTimer(timer -> {
       HolderFolder folder = HolderFolder.in(stateDir);
       if (!Files.exists(folder.socket())) {
         return false;
       }
+      // (Not waited for when this JVM is the holder: a rehearsal's own.)
+      Optional<HolderProcess> holder = HolderProcess.read(folder.process())
+          .filter(h -> h.pid() != ProcessHandle.current().pid());
       try (HolderClient c = HolderClient.open(folder, PING_TIMEOUT, timer)) {
         c.out.writeInt(HolderProtocol.STOP);
         c.send();
         c.expectOk();
-        return true;
       } catch (IOException | HolderClient.Refused e) {
         return false;
       }
+      long deadline = System.nanoTime() + PING_TIMEOUT.toNanos();
+      while (holder.isPresent() && holder.get().isRunning() && System.nanoTime() < deadline) {
+        try {
+          Thread.sleep(POLL.toMillis());
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          break;
+        }
+      }
+      return true;
     });
   }
 

@@ -1,6 +1,7 @@
 package io.github.hpcorchestrator.front;
 
 import io.github.hpcorchestrator.connection.Doors;
+import io.github.hpcorchestrator.connection.StayingHolder;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -10,7 +11,9 @@ import java.util.Optional;
 /**
  * The jar's entry point: a call that {@link DoorArgs} allows and whose config has a door runs in
  * the warm connection holder behind it ({@link DoorCall}); every other call, and one the door does
- * not take, runs the full CLI ({@code cli.Main}) in this JVM. Loads only java.base before that.
+ * not take, runs the full CLI ({@code cli.Main}) in this JVM. Loads only java.base before that. A
+ * cold call whose holder begins in this JVM ({@code connection.StayingHolder}) hands its exit code to
+ * the launcher ({@link Detach}) and goes on as that holder.
  */
 public final class FrontMain {
   private FrontMain() {}
@@ -20,16 +23,29 @@ public final class FrontMain {
     Optional<Optional<String>> servable = DoorArgs.servable(args);
     Optional<Path> config = servable.isPresent()
         ? DoorArgs.configFile(servable.get(), System.getenv("ORCHESTRATOR_HOME")) : Optional.empty();
+    Optional<Detach> detach = Detach.offered();
+    Optional<StayingHolder> staying = Optional.empty();
     if (config.isPresent()) {
       int code = throughDoor(config.get(), args);
       if (code != DoorCall.NOT_RUN) {
         System.out.flush();
         System.exit(code);
       }
-      // A servable call always needs the cluster: its holder, if it has one, starts now.
-      io.github.hpcorchestrator.cli.HeadStart.begin(config.get());
+      // A servable call always needs the cluster: its holder, if it has one, starts now, in this
+      // JVM where the launcher lets it stay on after the call.
+      staying = io.github.hpcorchestrator.cli.HeadStart.begin(config.get(), detach.isPresent(), Detach.calledAt());
     }
-    io.github.hpcorchestrator.cli.Main.main(args);
+    int code = io.github.hpcorchestrator.cli.Main.call(args);
+    // A holder still logging in when the call is over ends with it: it would ask no one its prompts.
+    if (staying.isPresent() && staying.get().listening() && detach.get().handOver(code, staying.get().log())) {
+      try {
+        staying.get().goOn();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      System.exit(0);
+    }
+    System.exit(code);
   }
 
   private static int throughDoor(Path config, String[] args) {

@@ -63,6 +63,14 @@ final class SlurmCli {
     return laptop().throughFront().run(work, Duration.ofSeconds(180), withConfig(config, args));
   }
 
+  /**
+   * The CLI inside the laptop namespace as ./orchestrator starts it (front-end, launcher), not
+   * started yet: its output is the caller's to redirect or read.
+   */
+  ProcessBuilder launched(Path config, String... args) {
+    return laptop().throughFront().throughLauncher().builder(withConfig(config, args));
+  }
+
   /** Starts the CLI inside the laptop namespace without waiting, its output going to {@code out} and {@code err}. */
   Process start(Path config, Path out, Path err, String... args) throws IOException {
     return laptop().start(out, err, withConfig(config, args));
