@@ -1,7 +1,6 @@
 package io.github.hpcorchestrator.connection;
 
 import io.github.hpcorchestrator.config.HpcConfig;
-import io.github.hpcorchestrator.files.FileTrees;
 import io.github.hpcorchestrator.transport.CommandResult;
 import io.github.hpcorchestrator.transport.Shell;
 import io.github.hpcorchestrator.transport.SshShell;
@@ -26,75 +25,88 @@ import org.apache.sshd.server.forward.AcceptAllForwardingFilter;
 import org.apache.sshd.server.shell.ProcessShellFactory;
 
 /**
- * What a connection holder does as it starts, rehearsed once at build time so that ./orchestrator
- * can record the holder's class-data archive from it: a login with a fresh ed25519 key, the host
- * key checked against known_hosts, a command through the remote shell, a forward, then a CLI
- * call on a throwaway local config. The SSH server is MINA's, in this JVM, on 127.0.0.1 for this
- * run only; commands run here as this user, as on a login node.
+ * The parts of the build's rehearsal ({@code front.ColdCallRehearsal}) that a connection holder
+ * does as it starts: an SSH server to log in to ({@link Server}), a login with its fresh ed25519
+ * key and the host key checked against known_hosts, a command through the remote shell, a forward,
+ * and the CLI's warm-up on a throwaway local config.
  */
 public final class LoginRehearsal {
   private LoginRehearsal() {}
 
-  /** Exits 0 after a full rehearsal, 1 (with one line) when any step failed. */
-  public static void main(String[] args) {
-    try {
-      Path dir = Files.createTempDirectory("hpc-orchestrator-rehearsal");
-      try {
-        rehearse(dir);
-      } finally {
-        FileTrees.remove(dir);
+  /**
+   * A login to {@code hpc} with {@code home} as the local home, a command through the remote shell
+   * and a byte through a forward to the server's own port.
+   */
+  public static void login(HpcConfig hpc, Path home) throws IOException {
+    try (SshShell shell = new SshShell(hpc, home)) {
+      CommandResult r = shell.run(List.of("true"), Shell.SHORT_TIMEOUT);
+      if (!r.ok()) {
+        throw new IOException("the rehearsal's remote shell did not run 'true': " + r.stderr());
       }
-    } catch (IOException | GeneralSecurityException | RuntimeException e) {
-      System.err.println("login rehearsal failed: " + e);
-      System.exit(1);
+      InetSocketAddress forward = shell.reach("127.0.0.1", hpc.port());
+      try (Socket through = new Socket()) {
+        through.connect(forward, 10_000);
+        through.setSoTimeout(10_000);
+        through.getInputStream().read(); // the server's own banner, through the forward
+      }
     }
-    System.exit(0);
   }
 
-  /** One rehearsal with its files in {@code dir}. */
-  static void rehearse(Path dir) throws IOException, GeneralSecurityException {
-    KeyPair client = KeyUtils.generateKeyPair(KeyPairProvider.SSH_ED25519, 256);
-    KeyPair host = KeyUtils.generateKeyPair(KeyPairProvider.SSH_ED25519, 256);
-    Path key = dir.resolve("id_ed25519");
-    try (OutputStream out = Files.newOutputStream(key)) {
-      OpenSSHKeyPairResourceWriter.INSTANCE.writePrivateKey(client, "rehearsal", null, out);
+  /**
+   * The rehearsal's SSH server (MINA's, in this JVM, on 127.0.0.1) with a fresh host key and a
+   * fresh client key in its folder; commands run here as this user, as on a login node.
+   */
+  public static final class Server implements AutoCloseable {
+    private final SshServer server;
+    private final HpcConfig hpc;
+
+    private Server(SshServer server, HpcConfig hpc) {
+      this.server = server;
+      this.hpc = hpc;
     }
-    Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-------"));
-    SshServer server = SshServer.setUpDefaultServer();
-    server.setHost("127.0.0.1");
-    server.setPort(0);
-    server.setKeyPairProvider(KeyPairProvider.wrap(host));
-    server.setPublickeyAuthenticator((user, offered, session) -> KeyUtils.compareKeys(offered, client.getPublic()));
-    server.setCommandFactory((channel, command) ->
-        new ProcessShellFactory(command, List.of("/bin/sh", "-c", command)).createShell(channel));
-    server.setForwardingFilter(AcceptAllForwardingFilter.INSTANCE);
-    server.start();
-    try {
+
+    /** Starts one, its key files (id_ed25519, known_hosts) in {@code dir}. */
+    public static Server start(Path dir) throws IOException, GeneralSecurityException {
+      KeyPair client = KeyUtils.generateKeyPair(KeyPairProvider.SSH_ED25519, 256);
+      KeyPair host = KeyUtils.generateKeyPair(KeyPairProvider.SSH_ED25519, 256);
+      Path key = dir.resolve("id_ed25519");
+      try (OutputStream out = Files.newOutputStream(key)) {
+        OpenSSHKeyPairResourceWriter.INSTANCE.writePrivateKey(client, "rehearsal", null, out);
+      }
+      Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-------"));
+      SshServer server = SshServer.setUpDefaultServer();
+      server.setHost("127.0.0.1");
+      server.setPort(0);
+      server.setKeyPairProvider(KeyPairProvider.wrap(host));
+      server.setPublickeyAuthenticator((user, offered, session) -> KeyUtils.compareKeys(offered, client.getPublic()));
+      server.setCommandFactory((channel, command) ->
+          new ProcessShellFactory(command, List.of("/bin/sh", "-c", command)).createShell(channel));
+      server.setForwardingFilter(AcceptAllForwardingFilter.INSTANCE);
+      server.start();
       Path knownHosts = dir.resolve("known_hosts");
       Files.writeString(knownHosts, "[127.0.0.1]:" + server.getPort() + " " + PublicKeyEntry.toString(host.getPublic())
           + "\n");
-      HpcConfig hpc = new HpcConfig("127.0.0.1", server.getPort(), Optional.of(System.getProperty("user.name")),
-          Optional.of(key), knownHosts, HpcConfig.HostKeyChecking.YES);
-      try (SshShell shell = new SshShell(hpc, dir)) {
-        CommandResult r = shell.run(List.of("true"), Shell.SHORT_TIMEOUT);
-        if (!r.ok()) {
-          throw new IOException("the rehearsal's remote shell did not run 'true': " + r.stderr());
-        }
-        InetSocketAddress forward = shell.reach("127.0.0.1", server.getPort());
-        try (Socket through = new Socket()) {
-          through.connect(forward, 10_000);
-          through.setSoTimeout(10_000);
-          through.getInputStream().read(); // the server's own banner, through the forward
-        }
-      }
-    } finally {
+      return new Server(server, new HpcConfig("127.0.0.1", server.getPort(),
+          Optional.of(System.getProperty("user.name")), Optional.of(key), knownHosts, HpcConfig.HostKeyChecking.YES));
+    }
+
+    /** How to log in to it: this user, the folder's key and known_hosts. */
+    public HpcConfig hpc() {
+      return hpc;
+    }
+
+    @Override
+    public void close() throws IOException {
       server.stop(true);
     }
-    cliCall();
   }
 
-  /** What a door call loads: the CLI's warm-up, which runs a --status on a local config of its own. */
-  private static void cliCall() throws IOException {
+  /**
+   * What a door call loads: the CLI's warm-up, which runs a --status on a local config of its own.
+   *
+   * @throws IOException when a step's exit code was not 0
+   */
+  public static void cliCall() throws IOException {
     Optional<CliRunner> runner = ServiceLoader.load(CliRunner.class).findFirst();
     if (runner.isPresent() && !runner.get().warmUp()) {
       throw new IOException("the rehearsal's CLI warm-up did not run through (a step's exit code was not 0)");
