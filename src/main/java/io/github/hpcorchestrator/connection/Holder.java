@@ -17,6 +17,7 @@ import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
@@ -52,6 +53,9 @@ final class Holder {
   private volatile ServerSocketChannel server;
   private final DoorOp door;
   private volatile Object socketInode;
+  /** The jar this JVM runs from, if it runs from one, and its modification time when the holder began. */
+  private final Optional<Path> jar = runningJar();
+  private final Optional<FileTime> jarTime = modified(jar);
 
   /** A holder of {@code folder} over the logged-in {@code shell}, ending after {@code idle}, writing its lines to {@code log}. */
   Holder(HolderFolder folder, Duration idle, SshShell shell, PrintStream log) {
@@ -130,6 +134,12 @@ final class Holder {
         stop();
         return;
       }
+      // A rebuilt jar: classes this JVM has yet to load would come from another build, or not at all.
+      if (active.get() == 0 && !jarTime.equals(modified(jar))) {
+        log.println("its jar " + jar.orElseThrow() + " was rebuilt");
+        stop();
+        return;
+      }
       try {
         Thread.sleep(Math.min(1000, Math.max(50, (idle.toNanos() - idleNanos) / 1_000_000)));
       } catch (InterruptedException e) {
@@ -145,6 +155,20 @@ final class Holder {
       server.close();
     } catch (IOException e) {
       log.println("stopping: " + e.getMessage());
+    }
+  }
+
+  /** The first class path entry when it is a jar (./orchestrator's runs). */
+  private static Optional<Path> runningJar() {
+    String first = System.getProperty("java.class.path", "").split(java.io.File.pathSeparator)[0];
+    return first.endsWith(".jar") ? Optional.of(Path.of(first)) : Optional.empty();
+  }
+
+  private static Optional<FileTime> modified(Optional<Path> file) {
+    try {
+      return file.isPresent() ? Optional.of(Files.getLastModifiedTime(file.get())) : Optional.empty();
+    } catch (IOException e) {
+      return Optional.empty();
     }
   }
 
