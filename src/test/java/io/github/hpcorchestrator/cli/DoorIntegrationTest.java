@@ -62,18 +62,13 @@ class DoorIntegrationTest {
     return Files.exists(log) ? Files.readAllLines(log).stream().filter(l -> l.startsWith("door: ran")).count() : 0;
   }
 
-  private long acceptedLogins() throws IOException {
-    return Files.readAllLines(cluster.dir().resolve("log/sshd.log")).stream()
-        .filter(l -> l.contains("Accepted")).count();
-  }
-
   @Test
   void warmReadCallsGoThroughTheDoorWithTheFullPathsAnswers() throws Exception {
     original();
     CliResult fullStatus = cli.run(config, "--status", "--output", "json");
     CliResult fullMissing = cli.run(config, "--service-endpoint", "nosuch00");
     CliResult fullQuery = cli.run(config, "--query-service-metrics", "nosuch00", "up", "--output", "json");
-    long logins = acceptedLogins();
+    long logins = cluster.acceptedLogins();
     long before = doorRuns();
 
     CliResult status = cli.runFront(config, "--status", "--output", "json");
@@ -81,7 +76,7 @@ class DoorIntegrationTest {
     CliResult query = cli.runFront(config, "--query-service-metrics", "nosuch00", "up", "--output", "json");
 
     assertThat(doorRuns() - before).isEqualTo(3);
-    assertThat(acceptedLogins()).isEqualTo(logins);
+    assertThat(cluster.acceptedLogins()).isEqualTo(logins);
     assertThat(status.code()).as(status.err()).isZero();
     assertThat(status.out()).isEqualTo(fullStatus.out());
     assertThat(missing.code()).isEqualTo(2).isEqualTo(fullMissing.code());

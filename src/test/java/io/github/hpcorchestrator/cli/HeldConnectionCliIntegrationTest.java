@@ -58,17 +58,12 @@ class HeldConnectionCliIntegrationTest {
     }
   }
 
-  private long acceptedLogins() throws IOException {
-    return Files.readAllLines(cluster.dir().resolve("log/sshd.log")).stream()
-        .filter(l -> l.contains("Accepted")).count();
-  }
-
   @Test
   void laterCallsMakeNoNewLoginAndDisconnectEndsTheHeldConnection() throws Exception {
-    long before = acceptedLogins();
+    long before = cluster.acceptedLogins();
 
     CliResult first = cli.run(config, "--status");
-    long afterFirst = acceptedLogins();
+    long afterFirst = cluster.acceptedLogins();
     CliResult second = cli.run(config, "--status");
     CliResult third = cli.run(config, "--list-running-services");
 
@@ -76,7 +71,7 @@ class HeldConnectionCliIntegrationTest {
     assertThat(second.code()).as(second.err()).isZero();
     assertThat(third.code()).as(third.err()).isZero();
     assertThat(afterFirst - before).isEqualTo(1);
-    assertThat(acceptedLogins()).isEqualTo(afterFirst);
+    assertThat(cluster.acceptedLogins()).isEqualTo(afterFirst);
     assertThat(second.err()).contains("held SSH connection: in use for");
 
     CliResult disconnect = cli.run(config, "--disconnect");
@@ -105,12 +100,12 @@ class HeldConnectionCliIntegrationTest {
       assertThat(cli.run(config, "--disconnect").code()).isZero();
       Await.until("the holder's socket is gone", DEADLINE, () -> !Files.exists(socket));
       int logLines = Files.readAllLines(log).size();
-      long before = acceptedLogins();
+      long before = cluster.acceptedLogins();
 
       CliResult cold = cli.runFront(config, "--status");
 
       assertThat(cold.code()).as(cold.err()).isZero();
-      assertThat(acceptedLogins() - before).isEqualTo(1);
+      assertThat(cluster.acceptedLogins() - before).isEqualTo(1);
       List<String> lines = Files.readAllLines(log);
       List<String> since = lines.subList(logLines, lines.size());
       assertThat(since).filteredOn(l -> l.contains(" listening on ")).singleElement().asString()
@@ -133,10 +128,10 @@ class HeldConnectionCliIntegrationTest {
     assertThat(started.code()).as(started.err()).isZero();
     assertThat(state.resolve("connection/holder.sock")).exists();
     OrchestratorConfig c = new ConfigLoader().load(config);
-    long before = acceptedLogins();
+    long before = cluster.acceptedLogins();
     try (Shell shell = HeldShell.forConfig(c.hpc().orElseThrow(), c.stateDir())) {
       assertThat(shell.run(List.of("true"), Shell.SHORT_TIMEOUT).ok()).isTrue();
-      assertThat(acceptedLogins()).as("a command goes to the holder").isEqualTo(before);
+      assertThat(cluster.acceptedLogins()).as("a command goes to the holder").isEqualTo(before);
 
       // The login node's own sshd, as the login node reaches it: its banner comes through the forward.
       InetSocketAddress forward = shell.reach("127.0.0.1", Integer.parseInt(cluster.get("LOGIN_PORT")));
@@ -146,7 +141,7 @@ class HeldConnectionCliIntegrationTest {
         assertThat(new String(through.getInputStream().readNBytes(8), StandardCharsets.US_ASCII))
             .isEqualTo("SSH-2.0-");
       }
-      assertThat(acceptedLogins()).as("the forward's own connection").isEqualTo(before + 1);
+      assertThat(cluster.acceptedLogins()).as("the forward's own connection").isEqualTo(before + 1);
     } finally {
       CliResult disconnect = cli.run(config, "--disconnect");
       assertThat(disconnect.code()).as(disconnect.err()).isZero();

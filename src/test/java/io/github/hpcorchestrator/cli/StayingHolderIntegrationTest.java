@@ -3,15 +3,14 @@ package io.github.hpcorchestrator.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.hpcorchestrator.testbed.Await;
+import io.github.hpcorchestrator.testbed.ProcessOutput;
 import io.github.hpcorchestrator.testbed.SharedCluster;
 import io.github.hpcorchestrator.testbed.TestCluster;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -62,11 +61,6 @@ class StayingHolderIntegrationTest {
     }
   }
 
-  private long acceptedLogins() throws IOException {
-    return Files.readAllLines(cluster.dir().resolve("log/sshd.log")).stream()
-        .filter(l -> l.contains("Accepted")).count();
-  }
-
   /** The pid the holder folder records, if any. */
   private long recordedHolder() throws IOException {
     Path record = folder.resolve("holder.pid");
@@ -87,18 +81,12 @@ class StayingHolderIntegrationTest {
   @Test
   void aColdCallLogsInItselfGivesBackItsExitCodeAndStaysOnAsTheHolder() throws Exception {
     int logLines = Files.readAllLines(folder.resolve("holder.log")).size();
-    long before = acceptedLogins();
+    long before = cluster.acceptedLogins();
 
     // Its stdout a pipe read to the end, as $(...) reads it: the end comes with the call's, not the JVM's.
     Process call = cli.launched(config, "--status", "--output", "json")
         .redirectError(cli.work().resolve("staying-err.txt").toFile()).start();
-    String out = CompletableFuture.supplyAsync(() -> {
-      try {
-        return new String(call.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      } catch (IOException e) {
-        throw new java.io.UncheckedIOException(e);
-      }
-    }).get(DEADLINE.toSeconds(), TimeUnit.SECONDS);
+    String out = ProcessOutput.readToEnd(call, DEADLINE);
     assertThat(call.waitFor(DEADLINE.toSeconds(), TimeUnit.SECONDS)).isTrue();
 
     String err = Files.readString(cli.work().resolve("staying-err.txt"));
@@ -110,12 +98,12 @@ class StayingHolderIntegrationTest {
     List<String> lines = Files.readAllLines(folder.resolve("holder.log"));
     assertThat(lines.subList(logLines, lines.size())).filteredOn(l -> l.contains(" listening on ")).singleElement()
         .asString().contains("holder " + holder + " ").contains("stays on as the holder");
-    assertThat(acceptedLogins() - before).isEqualTo(1);
+    assertThat(cluster.acceptedLogins() - before).isEqualTo(1);
 
     CliResult next = cli.runFront(config, "--status");
     assertThat(next.code()).as(next.err()).isZero();
     assertThat(next.err()).contains("held SSH connection: in use for").contains("holder pid " + holder);
-    assertThat(acceptedLogins() - before).as("no login but the first").isEqualTo(1);
+    assertThat(cluster.acceptedLogins() - before).as("no login but the first").isEqualTo(1);
 
     CliResult disconnect = cli.run(config, "--disconnect");
     assertThat(disconnect.code()).as(disconnect.err()).isZero();

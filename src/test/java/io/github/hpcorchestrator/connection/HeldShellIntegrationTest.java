@@ -103,11 +103,6 @@ class HeldShellIntegrationTest extends ShellContract {
     return dir;
   }
 
-  private static long acceptedLogins() throws IOException {
-    return Files.readAllLines(cluster.dir().resolve("log/sshd.log")).stream()
-        .filter(l -> l.contains("Accepted")).count();
-  }
-
   private static String echo(Path stateDir, Duration persist, String word) {
     try (Shell s = HeldShell.forConfig(hpc(persist), stateDir)) {
       CommandResult r = s.run(List.of("echo", word), T);
@@ -127,22 +122,22 @@ class HeldShellIntegrationTest extends ShellContract {
   @Test
   void theSecondCallMakesNoNewLogin() throws Exception {
     Path state = stateDir("logins");
-    long before = acceptedLogins();
+    long before = cluster.acceptedLogins();
 
     assertThat(echo(state, Duration.ofMinutes(2), "one")).isEqualTo("one\n");
-    long afterFirst = acceptedLogins();
+    long afterFirst = cluster.acceptedLogins();
     assertThat(echo(state, Duration.ofMinutes(2), "two")).isEqualTo("two\n");
     assertThat(echo(state, Duration.ofMinutes(2), "three")).isEqualTo("three\n");
 
     assertThat(afterFirst - before).isEqualTo(1);
-    assertThat(acceptedLogins()).isEqualTo(afterFirst);
+    assertThat(cluster.acceptedLogins()).isEqualTo(afterFirst);
     assertThat(Holders.statusLine(state)).startsWith("held SSH connection: in use for");
   }
 
   @Test
   void callsStartingTogetherWithAHeadStartShareOneLogin() throws Exception {
     Path state = stateDir("together");
-    long before = acceptedLogins();
+    long before = cluster.acceptedLogins();
 
     // What FrontMain does for a cold servable call: the holder starts while the call sets up.
     CompletableFuture<Boolean> head = CompletableFuture.supplyAsync(
@@ -154,7 +149,7 @@ class HeldShellIntegrationTest extends ShellContract {
     for (int i = 0; i < calls.size(); i++) {
       assertThat(calls.get(i).get(WAIT.toSeconds(), TimeUnit.SECONDS)).isEqualTo(List.of("a", "b", "c").get(i) + "\n");
     }
-    assertThat(acceptedLogins() - before).isEqualTo(1);
+    assertThat(cluster.acceptedLogins() - before).isEqualTo(1);
   }
 
   @Test

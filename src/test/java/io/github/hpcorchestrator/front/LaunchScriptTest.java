@@ -3,14 +3,13 @@ package io.github.hpcorchestrator.front;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.hpcorchestrator.testbed.Await;
+import io.github.hpcorchestrator.testbed.ProcessOutput;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -64,16 +63,6 @@ class LaunchScriptTest {
         .redirectErrorStream(true).start();
   }
 
-  private static String readToEnd(Process p) throws Exception {
-    return CompletableFuture.supplyAsync(() -> {
-      try {
-        return new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      } catch (IOException e) {
-        throw new java.io.UncheckedIOException(e);
-      }
-    }).get(DEADLINE.toSeconds(), TimeUnit.SECONDS);
-  }
-
   private boolean standInRuns() throws IOException {
     long pid = Long.parseLong(Files.readString(dir.resolve("pid")).trim());
     return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
@@ -83,7 +72,7 @@ class LaunchScriptTest {
   void aHandedOverCodeIsTheLaunchersAtOnceAndTheOutputEndsWhileTheJvmGoesOn() throws Exception {
     Process p = launch("hand");
 
-    String out = readToEnd(p);
+    String out = ProcessOutput.readToEnd(p, DEADLINE);
 
     assertThat(p.waitFor(DEADLINE.toSeconds(), TimeUnit.SECONDS)).isTrue();
     assertThat(p.exitValue()).isEqualTo(5);
@@ -99,7 +88,7 @@ class LaunchScriptTest {
   void withoutAHandedOverCodeTheExitStatusIsTheJvms() throws Exception {
     Process p = launch("exit");
 
-    String out = readToEnd(p);
+    String out = ProcessOutput.readToEnd(p, DEADLINE);
 
     assertThat(p.waitFor(DEADLINE.toSeconds(), TimeUnit.SECONDS)).isTrue();
     assertThat(p.exitValue()).isEqualTo(7);

@@ -81,6 +81,11 @@ public final class TestCluster implements AutoCloseable {
     return Files.exists(log) ? Files.readAllLines(log) : List.of();
   }
 
+  /** The logins the login node's sshd has accepted so far (its log's "Accepted" lines). */
+  public long acceptedLogins() throws IOException {
+    return Files.readAllLines(dir.resolve("log/sshd.log")).stream().filter(l -> l.contains("Accepted")).count();
+  }
+
   /** The cluster's own folder. */
   public Path dir() {
     return dir;
