@@ -2,8 +2,10 @@ package io.github.hpcorchestrator.cli;
 
 import io.github.hpcorchestrator.config.ConfigLoader;
 import io.github.hpcorchestrator.config.OrchestratorConfig;
+import io.github.hpcorchestrator.connection.LaunchRecord;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 
 /** Finds the configuration: --config, else config.yaml at ORCHESTRATOR_HOME or here, else defaults. */
 final class ConfigLocator {
@@ -18,9 +20,10 @@ final class ConfigLocator {
   static OrchestratorConfig load(Path configFile, boolean door) {
     ConfigLoader loader = new ConfigLoader();
     if (configFile != null) {
+      Optional<byte[]> bytes = door ? LaunchRecord.configBytes(configFile) : Optional.empty();
       OrchestratorConfig config = loader.load(configFile);
       if (door) {
-        Doorkeeper.open(configFile, config);
+        Doorkeeper.open(configFile, config, bytes);
       }
       return config;
     }
@@ -29,9 +32,10 @@ final class ConfigLocator {
     OrchestratorConfig config = OrchestratorConfig.defaults();
     for (Path candidate : candidates) {
       if (candidate != null && Files.isRegularFile(candidate)) {
+        Optional<byte[]> bytes = door ? LaunchRecord.configBytes(candidate) : Optional.empty();
         config = loader.load(candidate);
         if (door) {
-          Doorkeeper.open(candidate, config);
+          Doorkeeper.open(candidate, config, bytes);
         }
         break;
       }

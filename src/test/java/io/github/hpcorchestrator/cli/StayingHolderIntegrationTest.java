@@ -2,6 +2,8 @@ package io.github.hpcorchestrator.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.hpcorchestrator.connection.Doors;
+import io.github.hpcorchestrator.connection.LaunchRecord;
 import io.github.hpcorchestrator.testbed.Await;
 import io.github.hpcorchestrator.testbed.ProcessOutput;
 import io.github.hpcorchestrator.testbed.SharedCluster;
@@ -108,6 +110,19 @@ class StayingHolderIntegrationTest {
     CliResult disconnect = cli.run(config, "--disconnect");
     assertThat(disconnect.code()).as(disconnect.err()).isZero();
     assertThat(ended(holder)).as("--disconnect returns once the holder's JVM is gone").isTrue();
+  }
+
+  /** Any call that reaches the cluster records how its holder starts, not only one the door could serve. */
+  @Test
+  void aCallTheDoorDoesNotServeRecordsTheLaunchToo() throws Exception {
+    Path record = LaunchRecord.file(Doors.dir(System.getenv(), System.getProperty("user.home")),
+        config.toAbsolutePath().normalize());
+    Files.deleteIfExists(record);
+
+    CliResult list = cli.run(config, "--list-services");
+
+    assertThat(list.code()).as(list.err()).isZero();
+    assertThat(record).exists();
   }
 
   @Test
