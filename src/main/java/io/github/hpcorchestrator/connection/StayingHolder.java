@@ -72,7 +72,11 @@ public final class StayingHolder {
       locked = Optional.empty();
     }
     lock.complete(locked);
-    return locked.isPresent() ? Optional.of(h) : Optional.empty();
+    if (locked.isEmpty()) {
+      h.log.close(); // its thread ends without a line: another holder runs
+      return Optional.empty();
+    }
+    return Optional.of(h);
   }
 
   /** Whether this holder is logged in and listens: only then may the call stay on as it. */

@@ -55,8 +55,8 @@ final class Detach {
 
   /**
    * Ends the call for the user's shell with {@code code} while this JVM goes on, its output from now
-   * on appended to {@code log}; false (nothing changed but flushed output) when the code could not be
-   * handed over, and the JVM should exit with it itself.
+   * on appended to {@code log}; false when the code could not be handed over (the log could not be
+   * opened, or the launcher is gone): the JVM then exits with the code itself.
    */
   boolean handOver(int code, Path log) {
     System.out.flush();
