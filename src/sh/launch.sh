@@ -14,7 +14,7 @@ orchestrator_run() {
     exec "$@"
   fi
   local out in st pid code rc
-  # (A closed stdin or stdout stays closed for the JVM: /dev/null in its place.)
+  # (A closed stdin or stdout is /dev/null for the JVM.)
   { exec {out}>&1; } 2>/dev/null || exec {out}>/dev/null
   { exec {in}<&0; } 2>/dev/null || exec {in}</dev/null
   # The JVM runs beside this script, its stdout and stdin the script's own, its pipe to the script
