@@ -1,14 +1,12 @@
 package io.github.hpcorchestrator.cli;
 
 import io.github.hpcorchestrator.config.ConfigLoader;
-import io.github.hpcorchestrator.config.HpcConfig;
 import io.github.hpcorchestrator.config.OrchestratorConfig;
 import io.github.hpcorchestrator.connection.Doors;
 import io.github.hpcorchestrator.connection.Holders;
 import io.github.hpcorchestrator.connection.LaunchRecord;
 import io.github.hpcorchestrator.connection.StayingHolder;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.Optional;
 import java.util.OptionalLong;
 
@@ -25,8 +23,8 @@ public final class HeadStart {
    * LaunchRecord} of {@code configFile} holds: begins its holder in this JVM ({@link StayingHolder};
    * {@code calledAt}: when the launcher started the call). Otherwise, in a daemon thread: starts the
    * holder its record names if that holds; else loads {@code configFile} and, when it is the SLURM
-   * backend over SSH with a held connection, records how its holder starts (for the next call) and
-   * finds or starts it. Silent: a config that does not load is the call's own to report.
+   * backend over SSH with a held connection, finds or starts its holder. Silent: a config that does
+   * not load is the call's own to report.
    */
   public static Optional<StayingHolder> begin(Path configFile, boolean mayStayOn, OptionalLong calledAt) {
     Path doors = Doors.dir(System.getenv(), System.getProperty("user.home"));
@@ -43,16 +41,10 @@ public final class HeadStart {
         if (LaunchRecord.startIfRecorded(doors, configFile)) {
           return;
         }
-        Optional<byte[]> before = LaunchRecord.configBytes(configFile);
+        // (The launch record for the next call is the call's own to write, as it loads the config: Doorkeeper.)
         OrchestratorConfig config = new ConfigLoader().load(configFile);
         if (Doorkeeper.held(config)) {
-          HpcConfig hpc = config.hpc().orElseThrow();
-          // Recorded only for the bytes that were loaded: a file changed meanwhile is recorded by its next call.
-          Optional<byte[]> after = LaunchRecord.configBytes(configFile);
-          if (before.isPresent() && after.isPresent() && Arrays.equals(before.get(), after.get())) {
-            Holders.recordLaunch(configFile, before.get(), hpc, config.stateDir());
-          }
-          Holders.ensure(hpc, config.stateDir());
+          Holders.ensure(config.hpc().orElseThrow(), config.stateDir());
         }
       } catch (RuntimeException e) {
         // Reported, if it matters, by the call itself, which loads the same file.

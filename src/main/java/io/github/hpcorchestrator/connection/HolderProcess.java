@@ -102,6 +102,11 @@ record HolderProcess(long pid, long startTime) {
     }
     // destroyForcibly is SIGKILL on Unix: also ends a stopped (SIGSTOPped) process.
     h.get().destroyForcibly();
+    return awaitEnd(wait);
+  }
+
+  /** Waits at most {@code wait} until this process has ended (or is another's pid now); whether it has. */
+  boolean awaitEnd(Duration wait) {
     long deadline = System.nanoTime() + wait.toNanos();
     while (isRunning() && System.nanoTime() < deadline) {
       try {

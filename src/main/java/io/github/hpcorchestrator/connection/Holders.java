@@ -224,15 +224,7 @@ public final class Holders {
       } catch (IOException | HolderClient.Refused e) {
         return false;
       }
-      long deadline = System.nanoTime() + PING_TIMEOUT.toNanos();
-      while (holder.isPresent() && holder.get().isRunning() && System.nanoTime() < deadline) {
-        try {
-          Thread.sleep(POLL.toMillis());
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          break;
-        }
-      }
+      holder.ifPresent(h -> h.awaitEnd(PING_TIMEOUT));
       return true;
     });
   }
