@@ -43,9 +43,7 @@ public final class HolderMain {
           SshShell shell = new SshShell(spec.hpc(), Path.of(System.getProperty("user.home")), new PromptRelay(folder))) {
         // The login happens now, so a holder that cannot log in ends before it listens, saying why
         // to the calls waiting for it: they fail with that line instead of each trying again.
-        Optional<LoginFailure> refused = start.login(shell);
-        if (refused.isPresent()) {
-          System.err.println("holder ends: " + refused.get().message());
+        if (start.login(shell, System.err).isPresent()) {
           System.exit(1);
         }
         // The remote shell starts at once, behind the listening socket made next: a cold --status

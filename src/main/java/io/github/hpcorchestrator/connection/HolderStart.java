@@ -4,6 +4,7 @@ import io.github.hpcorchestrator.InputException;
 import io.github.hpcorchestrator.OperationFailedException;
 import io.github.hpcorchestrator.transport.SshShell;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
@@ -74,10 +75,10 @@ final class HolderStart implements AutoCloseable {
 
   /**
    * Logs {@code shell} in (keys, host key, second factor): empty when that worked, else why not, in
-   * one line, which is also left in the folder for the calls waiting for this holder; a holder that
-   * cannot log in withdraws its process record, so that they stop waiting for it.
+   * one line, which goes to {@code log} and is left in the folder for the calls waiting for this
+   * holder; a holder that cannot log in withdraws its process record, so that they stop waiting.
    */
-  Optional<LoginFailure> login(SshShell shell) {
+  Optional<LoginFailure> login(SshShell shell, PrintStream log) {
     Optional<LoginFailure> refused;
     try {
       shell.prepare();
@@ -92,6 +93,8 @@ final class HolderStart implements AutoCloseable {
     }
     try {
       if (refused.isPresent()) {
+        // Logged first: a waiting call ends as soon as the line below is there, and its user may read the log.
+        log.println("holder ends: " + refused.get().message());
         refused.get().write(folder.loginFailure());
         withdraw();
       } else {

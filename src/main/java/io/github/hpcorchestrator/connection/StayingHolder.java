@@ -116,9 +116,7 @@ public final class StayingHolder {
       }
       try (HolderStart s = locked.get()) {
         long lockedAt = System.currentTimeMillis();
-        Optional<LoginFailure> refused = s.login(shell);
-        if (refused.isPresent()) {
-          log.println("holder ends: " + refused.get().message());
+        if (s.login(shell, log).isPresent()) {
           return;
         }
         long loggedInAt = System.currentTimeMillis();
