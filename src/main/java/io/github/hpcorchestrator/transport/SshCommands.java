@@ -66,8 +66,10 @@ final class SshCommands {
       LOG.debug("the remote shell did not start ahead of the first command: {}", SshConnection.describe(e));
     } finally {
       starting = null;
-      done.countDown();
+      // Unlocked before the waiting commands wake, or their tryLock finds it still held and they
+      // take an exec channel of their own.
       remoteShBusy.unlock();
+      done.countDown();
     }
   }
 
