@@ -135,7 +135,9 @@ public final class LaunchRecord {
         return Optional.empty();
       }
       HolderSpec spec = HolderSpec.parse(args.get());
-      return spec.folder().equals(folder) ? Optional.of(spec) : Optional.empty();
+      // The paths compared, not the records: a record's first equals costs a cold call its
+      // invokedynamic bootstrap (~10 ms).
+      return spec.folder().dir().equals(folder.dir()) ? Optional.of(spec) : Optional.empty();
     } catch (RuntimeException e) {
       return Optional.empty();
     }
