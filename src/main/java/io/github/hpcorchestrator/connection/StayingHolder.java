@@ -29,6 +29,8 @@ public final class StayingHolder {
   private final long beganAt;
   private final Thread thread;
   private volatile Holder holder;
+  /** Starts the long-lived remote shell; set once logged in, run once the call has its answer. */
+  private volatile Thread remoteShell;
 
   private StayingHolder(HolderSpec spec, CompletableFuture<Optional<HolderStart>> lock, PrintStream log, long calledAt,
       long beganAt) {
@@ -91,10 +93,14 @@ public final class StayingHolder {
 
   /**
    * Goes on as the holder once the call is answered and this JVM detached from the call's terminal:
-   * warms the CLI up for door calls, then returns when the holder ends (idle time, --disconnect,
-   * its session or socket gone).
+   * starts the remote shell (unless a command already did) and warms the CLI up for door calls, then
+   * returns when the holder ends (idle time, --disconnect, its session or socket gone).
    */
   public void goOn() throws InterruptedException {
+    Thread sh = remoteShell;
+    if (sh != null) {
+      sh.start();
+    }
     Holder h = holder;
     if (h != null) {
       h.warmUp();
@@ -120,9 +126,12 @@ public final class StayingHolder {
           return;
         }
         long loggedInAt = System.currentTimeMillis();
-        Thread remoteShell = new Thread(shell::startRemoteShell, "holder-remote-shell");
-        remoteShell.setDaemon(true);
-        remoteShell.start();
+        // Not started yet: a query needs no shell, and the login shell's start (on the login node,
+        // which may be as busy as this machine) competes with the call. A command that needs it
+        // meanwhile starts it itself; goOn starts it for the calls to come.
+        Thread sh = new Thread(shell::startRemoteShell, "holder-remote-shell");
+        sh.setDaemon(true);
+        remoteShell = sh;
         Holder h = new Holder(spec.folder(), spec.idle(), shell, log);
         h.listen(at -> (at - calledAt) + " ms after the call began: JVM start " + (beganAt - calledAt)
             + " ms, SSH client set-up " + (preparedAt - beganAt) + " ms beside lock and record, then "
