@@ -251,9 +251,9 @@ public final class MonitorsModule {
     return monitor(monitorId).endpoint().map(ServiceEndpoint::api);
   }
 
-  /** Runs an instant PromQL query on the monitor. */
+  /** Runs an instant PromQL query on the monitor, beside the check of who answers ({@link QueryRoute#ask}). */
   public QueryResult queryMetrics(String monitorId, String promql) {
-    return client(monitorId).query(promql);
+    return new QueryRoute(servers, limits, this::monitor).ask(monitorId, c -> c.query(promql));
   }
 
   /**

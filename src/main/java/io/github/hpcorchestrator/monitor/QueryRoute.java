@@ -14,6 +14,8 @@ import io.github.hpcorchestrator.state.ServiceRecord;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.function.Function;
 
 /**
@@ -47,6 +49,54 @@ final class QueryRoute {
       }
       first = Optional.of(new Checked(endpoint.host(), endpoint.port(), check));
     }
+    return refreshedClient(typedId, first);
+  }
+
+  /**
+   * What {@code call} asks of the monitor {@code typedId}. At the endpoint state knows, the call runs
+   * beside the identity check, and its answer (or failure) counts only once the check says it is that
+   * monitor; otherwise it is left to end by its own deadline, unused, and made again where a refresh
+   * finds the monitor. {@code call} must only read (a query).
+   */
+  <T> T ask(String typedId, Function<PrometheusClient, T> call) {
+    Optional<ServiceRecord> stored = storedRunning(typedId);
+    if (stored.isEmpty()) {
+      return call.apply(refreshedClient(typedId, Optional.empty()));
+    }
+    ServiceRecord r = stored.get();
+    ServiceEndpoint endpoint = endpoint(r);
+    PrometheusClient client = clientAt(r.serviceId(), endpoint);
+    // Beside the check rather than after it: one round trip through the SSH forward instead of two.
+    FutureTask<T> asking = new FutureTask<>(() -> call.apply(client));
+    Thread t = new Thread(asking, "monitor-query");
+    t.setDaemon(true);
+    t.start();
+    InstanceIdentity.Check check = check(client, r.serviceId());
+    if (check.verdict() != InstanceIdentity.Verdict.SAME) {
+      asking.cancel(true);
+      return call.apply(refreshedClient(typedId, Optional.of(new Checked(endpoint.host(), endpoint.port(), check))));
+    }
+    try {
+      return asking.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new OperationFailedException("interrupted while asking monitor " + r.serviceId(), e);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException failed) {
+        throw failed;
+      }
+      if (e.getCause() instanceof Error error) {
+        throw error;
+      }
+      throw new OperationFailedException(String.valueOf(e.getCause()), e);
+    }
+  }
+
+  /**
+   * A client where a status refresh (the scheduler) finds the monitor now, unless the Prometheus
+   * there is another monitor; {@code first} is a check already made at the stored endpoint.
+   */
+  private PrometheusClient refreshedClient(String typedId, Optional<Checked> first) {
     // Unknown, moved, replaced or not marked: the scheduler says where the monitor is now.
     ServiceStatus s = refreshed.apply(typedId);
     ServiceEndpoint endpoint = s.endpoint().orElseThrow(() -> new OperationFailedException("monitor " + s.serviceId()
@@ -56,8 +106,8 @@ final class QueryRoute {
         .map(Checked::check).orElseGet(() -> check(client, s.serviceId()));
     if (check.verdict() == InstanceIdentity.Verdict.OTHER) {
       throw new OperationFailedException("the Prometheus at " + endpoint.host() + ":" + endpoint.port() + " is monitor "
-          + check.found() + ", not " + s.serviceId() + " (which the scheduler still places there): nothing was asked"
-          + " of it; see --status");
+          + check.found() + ", not " + s.serviceId() + " (which the scheduler still places there): nothing it answered"
+          + " is used; see --status");
     }
     // SAME; NO_MARKER: a monitor started before monitors were marked; UNKNOWN: the query says why.
     return client;
