@@ -19,5 +19,12 @@ class DetachTest {
     assertThat(Detach.calledAt("")).isEmpty();
     assertThat(Detach.calledAt("1764806400")).isEmpty();
     assertThat(Detach.calledAt("soon.123")).isEmpty();
+    assertThat(Detach.calledAt(".123")).isEmpty();
+    assertThat(Detach.calledAt("1764806400.")).isEmpty();
+    assertThat(Detach.calledAt("1764806400.1.2")).isEmpty();
+    assertThat(Detach.calledAt("1764806400.12,3")).isEmpty();
+    assertThat(Detach.calledAt("1234567890123.5")).as("13 digits of seconds").isEmpty();
+    assertThat(Detach.calledAt("1764806400.1234567890")).as("10 digits of fraction").isEmpty();
+    assertThat(Detach.calledAt("-1.5")).isEmpty();
   }
 }
