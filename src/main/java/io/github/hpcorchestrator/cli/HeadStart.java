@@ -21,15 +21,17 @@ public final class HeadStart {
   /**
    * When {@code mayStayOn} (the launcher lets this JVM go on after the call) and the {@link
    * LaunchRecord} of {@code configFile} holds: begins its holder in this JVM ({@link StayingHolder};
-   * {@code calledAt}: when the launcher started the call). Otherwise, in a daemon thread: starts the
+   * {@code calledAt}: when the launcher started the call; {@code shellAtLogin}: the call runs
+   * commands in the remote shell, which then starts at login). Otherwise, in a daemon thread: starts the
    * holder its record names if that holds; else loads {@code configFile} and, when it is the SLURM
    * backend over SSH with a held connection, finds or starts its holder. Silent: a config that does
    * not load is the call's own to report.
    */
-  public static Optional<StayingHolder> begin(Path configFile, boolean mayStayOn, OptionalLong calledAt) {
+  public static Optional<StayingHolder> begin(Path configFile, boolean mayStayOn, OptionalLong calledAt,
+      boolean shellAtLogin) {
     Path doors = Doors.dir(System.getenv(), System.getProperty("user.home"));
     if (mayStayOn) {
-      Optional<StayingHolder> staying = StayingHolder.fromRecord(doors, configFile, calledAt);
+      Optional<StayingHolder> staying = StayingHolder.fromRecord(doors, configFile, calledAt, shellAtLogin);
       if (staying.isPresent()) {
         return staying;
       }

@@ -28,13 +28,15 @@ public final class StayingHolder {
   private final long calledAt;
   private final long beganAt;
   private final Thread thread;
+  private final boolean shellAtLogin;
   private volatile Holder holder;
-  /** Starts the long-lived remote shell; set once logged in, run once the call has its answer. */
+  /** Starts the long-lived remote shell once the call has its answer, where it was not started at login. */
   private volatile Thread remoteShell;
 
   private StayingHolder(HolderSpec spec, CompletableFuture<Optional<HolderStart>> lock, PrintStream log, long calledAt,
-      long beganAt) {
+      long beganAt, boolean shellAtLogin) {
     this.spec = spec;
+    this.shellAtLogin = shellAtLogin;
     this.lock = lock;
     this.log = log;
     this.calledAt = calledAt;
@@ -48,10 +50,13 @@ public final class StayingHolder {
    * holds and no holder runs or starts for its folder: the lock and the process record are taken
    * before this returns (so the call's own shell waits for this holder instead of starting one),
    * while a thread sets the SSH client up, then logs in once the lock is ours. {@code calledAt}:
-   * when the call was started (epoch ms), if its launcher said. Empty where any of it does not
-   * work; the call then goes the usual way.
+   * when the call was started (epoch ms), if its launcher said. {@code shellAtLogin}: start the
+   * remote shell as soon as it is logged in (the call runs commands there); otherwise once the call
+   * has its answer, or when a command needs it first. Empty where any of it does not work; the call
+   * then goes the usual way.
    */
-  public static Optional<StayingHolder> fromRecord(Path doorsDir, Path absConfig, OptionalLong calledAt) {
+  public static Optional<StayingHolder> fromRecord(Path doorsDir, Path absConfig, OptionalLong calledAt,
+      boolean shellAtLogin) {
     long beganAt = System.currentTimeMillis();
     Optional<HolderSpec> spec = LaunchRecord.unheld(doorsDir, absConfig);
     if (spec.isEmpty()) {
@@ -61,7 +66,8 @@ public final class StayingHolder {
     CompletableFuture<Optional<HolderStart>> lock = new CompletableFuture<>();
     StayingHolder h;
     try {
-      h = new StayingHolder(spec.get(), lock, appendTo(folder.log()), calledAt.orElse(beganAt), beganAt);
+      h = new StayingHolder(spec.get(), lock, appendTo(folder.log()), calledAt.orElse(beganAt), beganAt,
+          shellAtLogin);
     } catch (IOException e) {
       return Optional.empty();
     }
@@ -93,7 +99,7 @@ public final class StayingHolder {
 
   /**
    * Goes on as the holder once the call is answered and this JVM detached from the call's terminal:
-   * starts the remote shell (unless a command already did) and warms the CLI up for door calls, then
+   * starts the remote shell where that waited for it and warms the CLI up for door calls, then
    * returns when the holder ends (idle time, --disconnect, its session or socket gone).
    */
   public void goOn() throws InterruptedException {
@@ -126,12 +132,15 @@ public final class StayingHolder {
           return;
         }
         long loggedInAt = System.currentTimeMillis();
-        // Not started yet: a query needs no shell, and the login shell's start (on the login node,
-        // which may be as busy as this machine) competes with the call. A command that needs it
-        // meanwhile starts it itself; goOn starts it for the calls to come.
         Thread sh = new Thread(shell::startRemoteShell, "holder-remote-shell");
         sh.setDaemon(true);
-        remoteShell = sh;
+        if (shellAtLogin) {
+          sh.start();
+        } else {
+          // A query needs no shell, and the login shell's start (on a login node that may be as
+          // busy as this machine) would compete with it; goOn starts it for the calls to come.
+          remoteShell = sh;
+        }
         Holder h = new Holder(spec.folder(), spec.idle(), shell, log);
         h.listen(at -> (at - calledAt) + " ms after the call began: JVM start " + (beganAt - calledAt)
             + " ms, SSH client set-up " + (preparedAt - beganAt) + " ms beside lock and record, then "

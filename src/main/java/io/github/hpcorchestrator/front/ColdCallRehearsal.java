@@ -62,7 +62,7 @@ public final class ColdCallRehearsal {
       Holders.recordLaunch(config, Files.readAllBytes(config), hpc, state);
       List<String> status = List.of("--config", config.toString(), "--status", "--output", "json");
       DoorArgs.servable(status.toArray(String[]::new));
-      Optional<StayingHolder> staying = HeadStart.begin(config, true, OptionalLong.empty());
+      Optional<StayingHolder> staying = HeadStart.begin(config, true, OptionalLong.empty(), true);
       if (staying.isEmpty()) {
         throw new IOException("the launch record did not begin a holder in this JVM");
       }

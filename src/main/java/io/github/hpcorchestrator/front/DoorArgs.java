@@ -57,6 +57,19 @@ final class DoorArgs {
     return commands == 1 ? Optional.of(Optional.ofNullable(config)) : Optional.empty();
   }
 
+  /**
+   * Whether a servable call is a query: it reaches its monitor through a forward and needs the
+   * remote shell only when the monitor moved (a status refresh).
+   */
+  static boolean isQuery(String... args) {
+    for (String a : args) {
+      if (a.equals("--query-service-metrics")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** Whether the {@code n} values after {@code args[i]} are there and none looks like an option. */
   private static boolean value(String[] args, int i, int n) {
     for (int k = 1; k <= n; k++) {

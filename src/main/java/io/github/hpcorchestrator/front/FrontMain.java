@@ -33,7 +33,8 @@ public final class FrontMain {
       }
       // A servable call always needs the cluster: its holder, if it has one, starts now, in this
       // JVM where the launcher lets it stay on after the call.
-      staying = io.github.hpcorchestrator.cli.HeadStart.begin(config.get(), detach.isPresent(), Detach.calledAt());
+      staying = io.github.hpcorchestrator.cli.HeadStart.begin(config.get(), detach.isPresent(), Detach.calledAt(),
+          !DoorArgs.isQuery(args));
     }
     int code = io.github.hpcorchestrator.cli.Main.call(args);
     // A holder still logging in when the call is over ends with it: it would ask no one its prompts.

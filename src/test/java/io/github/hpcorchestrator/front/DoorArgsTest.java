@@ -22,6 +22,13 @@ class DoorArgsTest {
   }
 
   @Test
+  void onlyAQueryIsAQuery() {
+    assertEquals(true, DoorArgs.isQuery("--output", "json", "--query-service-metrics", "abc", "up"));
+    assertEquals(false, DoorArgs.isQuery("--status", "--output", "json"));
+    assertEquals(false, DoorArgs.isQuery("--service-endpoint", "abc"));
+  }
+
+  @Test
   void anythingElseIsNotServed() {
     assertEquals(NO, DoorArgs.servable());
     assertEquals(NO, DoorArgs.servable("--status", "--verbose"));
