@@ -49,19 +49,20 @@ final class QueryRoute {
       }
       first = Optional.of(new Checked(endpoint.host(), endpoint.port(), check));
     }
-    return refreshedClient(typedId, first);
+    return refresh(typedId, first).client();
   }
 
   /**
    * What {@code call} asks of the monitor {@code typedId}. At the endpoint state knows, the call runs
    * beside the identity check, and its answer (or failure) counts only once the check says it is that
-   * monitor; otherwise it is left to end by its own deadline, unused, and made again where a refresh
-   * finds the monitor. {@code call} must only read (a query).
+   * monitor, or once a refresh finds the monitor still there and the check does not name another
+   * (a monitor started before the marker); otherwise it is left to end by its own deadline, unused,
+   * and made again where the refresh finds the monitor. {@code call} must only read (a query).
    */
   <T> T ask(String typedId, Function<PrometheusClient, T> call) {
     Optional<ServiceRecord> stored = storedRunning(typedId);
     if (stored.isEmpty()) {
-      return call.apply(refreshedClient(typedId, Optional.empty()));
+      return call.apply(refresh(typedId, Optional.empty()).client());
     }
     ServiceRecord r = stored.get();
     ServiceEndpoint endpoint = endpoint(r);
@@ -73,14 +74,28 @@ final class QueryRoute {
     t.start();
     InstanceIdentity.Check check = check(client, r.serviceId());
     if (check.verdict() != InstanceIdentity.Verdict.SAME) {
-      asking.cancel(true);
-      return call.apply(refreshedClient(typedId, Optional.of(new Checked(endpoint.host(), endpoint.port(), check))));
+      Routed routed;
+      try {
+        routed = refresh(typedId, Optional.of(new Checked(endpoint.host(), endpoint.port(), check)));
+      } catch (RuntimeException e) {
+        asking.cancel(true);
+        throw e;
+      }
+      if (!routed.atFirst()) {
+        asking.cancel(true);
+        return call.apply(routed.client());
+      }
     }
+    return answer(asking, r.serviceId());
+  }
+
+  /** The answer of the call {@code asking} made at monitor {@code serviceId}, or its failure. */
+  private static <T> T answer(FutureTask<T> asking, String serviceId) {
     try {
       return asking.get();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new OperationFailedException("interrupted while asking monitor " + r.serviceId(), e);
+      throw new OperationFailedException("interrupted while asking monitor " + serviceId, e);
     } catch (ExecutionException e) {
       if (e.getCause() instanceof RuntimeException failed) {
         throw failed;
@@ -96,21 +111,21 @@ final class QueryRoute {
    * A client where a status refresh (the scheduler) finds the monitor now, unless the Prometheus
    * there is another monitor; {@code first} is a check already made at the stored endpoint.
    */
-  private PrometheusClient refreshedClient(String typedId, Optional<Checked> first) {
+  private Routed refresh(String typedId, Optional<Checked> first) {
     // Unknown, moved, replaced or not marked: the scheduler says where the monitor is now.
     ServiceStatus s = refreshed.apply(typedId);
     ServiceEndpoint endpoint = s.endpoint().orElseThrow(() -> new OperationFailedException("monitor " + s.serviceId()
         + " is " + s.state() + ", not running: nothing to query"));
     PrometheusClient client = clientAt(s.serviceId(), endpoint);
-    InstanceIdentity.Check check = first.filter(c -> c.host().equals(endpoint.host()) && c.port() == endpoint.port())
-        .map(Checked::check).orElseGet(() -> check(client, s.serviceId()));
+    Optional<Checked> same = first.filter(c -> c.host().equals(endpoint.host()) && c.port() == endpoint.port());
+    InstanceIdentity.Check check = same.map(Checked::check).orElseGet(() -> check(client, s.serviceId()));
     if (check.verdict() == InstanceIdentity.Verdict.OTHER) {
       throw new OperationFailedException("the Prometheus at " + endpoint.host() + ":" + endpoint.port() + " is monitor "
           + check.found() + ", not " + s.serviceId() + " (which the scheduler still places there): nothing it answered"
           + " is used; see --status");
     }
     // SAME; NO_MARKER: a monitor started before monitors were marked; UNKNOWN: the query says why.
-    return client;
+    return new Routed(client, same.isPresent());
   }
 
   /** The stored row of a monitor state last saw RUNNING with a port, if the typed ID names one. */
@@ -148,6 +163,9 @@ final class QueryRoute {
     return InstanceIdentity.check(client.withLimits(timeout,
         Math.min(limits.maxAnswerBytes(), InstanceIdentity.MAX_CONFIG_BYTES)), serviceId);
   }
+
+  /** Where a refresh sends the query; {@code atFirst}: the endpoint already checked, at state's place. */
+  private record Routed(PrometheusClient client, boolean atFirst) {}
 
   /** A check already made at an endpoint, not made again when the refresh finds the same one. */
   private record Checked(String host, int port, InstanceIdentity.Check check) {}

@@ -192,6 +192,8 @@ class QueryRouteTest {
     assertThat(monitors.queryMetrics(ID, "up").raw().toString()).contains("\"up\"");
     assertThat(scheduler.polled).hasSize(1);
     assertThat(prometheus.targets()).filteredOn(t -> t.startsWith("/api/v1/status/config")).hasSize(1);
+    assertThat(prometheus.targets()).as("the query beside the check is the answer: the refresh found it there")
+        .filteredOn(t -> t.startsWith("/api/v1/query")).hasSize(1);
   }
 
   @Test
